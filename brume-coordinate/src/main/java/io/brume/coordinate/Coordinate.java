@@ -1,0 +1,133 @@
+package io.brume.coordinate;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * An immutable network coordinate: a Euclidean vector plus a height ([1] §5.2), the node's error
+ * estimate and its non-Euclidean adjustment term ([3]); distances are in seconds. References as in
+ * {@link VivaldiConfig}.
+ *
+ * <p>The predicted RTT between a and b is {@code ‖a.vector − b.vector‖ + a.height + b.height}, plus
+ * {@code a.adjustment + b.adjustment} when that sum stays positive (as Serf's {@code DistanceTo}).
+ *
+ * <p>A coordinate received from a peer may be anything: check it with {@link #isValid()} and {@link
+ * #isCompatibleWith(Coordinate)} before use ({@link VivaldiClient#update} does).
+ *
+ * @param vector the Euclidean part, seconds; copied in and out
+ * @param error the node's error estimate (relative, dimensionless)
+ * @param adjustment the adjustment term, seconds
+ * @param height the height, seconds
+ */
+public record Coordinate(double[] vector, double error, double adjustment, double height) {
+
+  /**
+   * Copies {@code vector}; does not validate (a peer's coordinate is validated where it is used).
+   */
+  public Coordinate {
+    vector = vector.clone();
+  }
+
+  /**
+   * The origin for {@code config}: zero vector, height {@code heightMin}, error {@code errorMax}.
+   */
+  public static Coordinate origin(VivaldiConfig config) {
+    return new Coordinate(
+        new double[config.dimensionality()], config.errorMax(), 0.0, config.heightMin());
+  }
+
+  /** A copy of the Euclidean part. */
+  @Override
+  public double[] vector() {
+    return vector.clone();
+  }
+
+  /** The number of Euclidean dimensions. */
+  public int dimensions() {
+    return vector.length;
+  }
+
+  /** One component of the Euclidean part, without copying. */
+  public double component(int i) {
+    return vector[i];
+  }
+
+  /** True if every component, the error, adjustment and height are finite numbers. */
+  public boolean isValid() {
+    for (double v : vector) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return Double.isFinite(error) && Double.isFinite(adjustment) && Double.isFinite(height);
+  }
+
+  /** True if both coordinates have the same number of dimensions. */
+  public boolean isCompatibleWith(Coordinate other) {
+    return vector.length == other.vector.length;
+  }
+
+  /**
+   * Predicted RTT to {@code other} in seconds, with adjustments (Serf {@code DistanceTo}).
+   *
+   * @throws IllegalArgumentException if the dimensions differ
+   */
+  public double distanceSeconds(Coordinate other) {
+    double raw = rawDistanceSeconds(other);
+    double adjusted = raw + adjustment + other.adjustment;
+    return adjusted > 0.0 ? adjusted : raw;
+  }
+
+  /**
+   * Predicted RTT to {@code other}, rounded to nanoseconds; see {@link
+   * #distanceSeconds(Coordinate)}.
+   */
+  public Duration distanceTo(Coordinate other) {
+    double s = distanceSeconds(other);
+    return Duration.ofNanos(Math.round(Math.min(s, 1.0e9) * 1.0e9));
+  }
+
+  /** Distance without the adjustment terms: ‖a − b‖ + h_a + h_b, seconds. */
+  public double rawDistanceSeconds(Coordinate other) {
+    if (!isCompatibleWith(other)) {
+      throw new IllegalArgumentException(
+          "coordinate dimensions differ: " + vector.length + " vs " + other.vector.length);
+    }
+    return Vectors.distance(vector, other.vector) + height + other.height;
+  }
+
+  /** The same coordinate with another error estimate. */
+  public Coordinate withError(double newError) {
+    return new Coordinate(vector, newError, adjustment, height);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Coordinate c
+        && Arrays.equals(vector, c.vector)
+        && Double.compare(error, c.error) == 0
+        && Double.compare(adjustment, c.adjustment) == 0
+        && Double.compare(height, c.height) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Arrays.hashCode(vector);
+    h = 31 * h + Double.hashCode(error);
+    h = 31 * h + Double.hashCode(adjustment);
+    return 31 * h + Double.hashCode(height);
+  }
+
+  @Override
+  public String toString() {
+    return "Coordinate[vector="
+        + Arrays.toString(vector)
+        + ", error="
+        + error
+        + ", adjustment="
+        + adjustment
+        + ", height="
+        + height
+        + "]";
+  }
+}

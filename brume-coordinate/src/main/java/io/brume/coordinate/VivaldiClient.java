@@ -1,0 +1,295 @@
+package io.brume.coordinate;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * One node's Vivaldi state: its coordinate, per-peer latency filters and adjustment samples. Each
+ * {@link #update} is one probe result: filter the RTT, move the coordinate (adaptive timestep,
+ * height vectors), update the adjustment term and apply gravity, in that order, as Serf's {@code
+ * Client.Update}.
+ *
+ * <p>Pure and deterministic: the random source (used only to separate co-located nodes) and the
+ * clock (used only to age latency-filter samples) are injected; no I/O. Thread-safe: all methods
+ * are {@code synchronized}, and the random source is only used under the lock.
+ *
+ * <p>Defensive: every sample is checked and refused with an {@link InvalidSampleException} before
+ * it can touch the state (RTT ≤ 0, > 10 s, NaN or infinite; peer coordinate with NaN/Inf or other
+ * dimensions), and if the local state ever becomes invalid anyway it is reset to the origin and
+ * counted ({@link VivaldiStats#resets()}), so NaN can never spread to peers (Serf serf#468 after
+ * consul#3023).
+ */
+public final class VivaldiClient {
+  private final VivaldiConfig config;
+  private final RandomGenerator random;
+  private final InstantSource clock;
+  private final Coordinate origin;
+  private final Map<String, LatencyFilter> filters = new HashMap<>();
+  private final double[] adjustmentSamples;
+  private final double[] unit;
+
+  private double[] vector;
+  private double error;
+  private double adjustment;
+  private double height;
+  private int adjustmentIndex;
+  private long updates;
+  private long rejected;
+  private long resets;
+
+  /**
+   * A client at the origin.
+   *
+   * @param config tuning
+   * @param random random source, used to pick a direction when two nodes share a position
+   * @param clock time source, used to age latency-filter samples
+   */
+  public VivaldiClient(VivaldiConfig config, RandomGenerator random, InstantSource clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.random = Objects.requireNonNull(random, "random");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.origin = Coordinate.origin(config);
+    this.adjustmentSamples = new double[config.adjustmentWindowSize()];
+    this.unit = new double[config.dimensionality()];
+    resetState();
+  }
+
+  /** The configuration. */
+  public VivaldiConfig config() {
+    return config;
+  }
+
+  /** A snapshot of this node's coordinate. */
+  public synchronized Coordinate coordinate() {
+    return new Coordinate(vector, error, adjustment, height);
+  }
+
+  /**
+   * Replaces this node's coordinate, e.g. with one persisted before a restart. Must be valid and of
+   * this configuration's dimensionality; the error is capped at {@code errorMax}.
+   *
+   * @throws InvalidSampleException if the coordinate is invalid
+   */
+  public synchronized void setCoordinate(Coordinate coordinate) {
+    checkCoordinate("local", coordinate);
+    vector = coordinate.vector();
+    error = Math.min(Math.max(coordinate.error(), 0.0), config.errorMax());
+    adjustment = coordinate.adjustment();
+    height = Math.max(coordinate.height(), config.heightMin());
+  }
+
+  /** Counters; see {@link VivaldiStats}. */
+  public synchronized VivaldiStats stats() {
+    return new VivaldiStats(updates, rejected, resets);
+  }
+
+  /** Drops the latency filter of a peer that left. */
+  public synchronized void forgetNode(String node) {
+    filters.remove(node);
+  }
+
+  /**
+   * Resets to the origin, forgetting all filters and adjustment samples (not counted as a reset).
+   */
+  public synchronized void reset() {
+    resetState();
+    filters.clear();
+  }
+
+  /** Predicted RTT from this node to {@code other}, seconds. */
+  public synchronized double distanceSeconds(Coordinate other) {
+    return coordinate().distanceSeconds(other);
+  }
+
+  /**
+   * Applies one probe result: {@code node} answered with coordinate {@code other} after {@code
+   * rtt}.
+   *
+   * @return this node's new coordinate
+   * @throws InvalidSampleException if the sample is refused (the state is unchanged and the refusal
+   *     counted)
+   */
+  public Coordinate update(String node, Coordinate other, Duration rtt) {
+    Objects.requireNonNull(rtt, "rtt");
+    double seconds;
+    try {
+      seconds = rtt.toNanos() / 1.0e9;
+    } catch (ArithmeticException overflow) {
+      seconds = Double.POSITIVE_INFINITY;
+    }
+    return update(node, other, seconds);
+  }
+
+  /**
+   * Applies one probe result with the RTT in seconds; see {@link #update(String, Coordinate,
+   * Duration)}.
+   *
+   * @throws InvalidSampleException if the sample is refused
+   */
+  public synchronized Coordinate update(String node, Coordinate other, double rttSeconds) {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(other, "other");
+    try {
+      if (node.isEmpty()) {
+        throw new InvalidSampleException(
+            InvalidSampleException.Reason.BAD_NODE_NAME, "peer name is empty");
+      }
+      checkCoordinate(node, other);
+      if (!(rttSeconds > 0.0) || Double.isInfinite(rttSeconds)) {
+        throw new InvalidSampleException(
+            InvalidSampleException.Reason.RTT_NOT_POSITIVE,
+            "RTT from " + node + " must be > 0 and finite, got " + rttSeconds + " s");
+      }
+      if (rttSeconds > VivaldiConfig.MAX_RTT_SECONDS) {
+        throw new InvalidSampleException(
+            InvalidSampleException.Reason.RTT_TOO_LARGE,
+            "RTT from "
+                + node
+                + " must be <= "
+                + VivaldiConfig.MAX_RTT_SECONDS
+                + " s, got "
+                + rttSeconds
+                + " s");
+      }
+    } catch (InvalidSampleException e) {
+      rejected++;
+      throw e;
+    }
+    double filtered = latencyFilter(node, rttSeconds);
+    updateVivaldi(other, filtered);
+    updateAdjustment(other, filtered);
+    updateGravity();
+    if (!isStateValid()) {
+      resets++;
+      resetState();
+    }
+    updates++;
+    return coordinate();
+  }
+
+  private void checkCoordinate(String node, Coordinate c) {
+    if (c.dimensions() != config.dimensionality()) {
+      throw new InvalidSampleException(
+          InvalidSampleException.Reason.DIMENSION_MISMATCH,
+          "coordinate of "
+              + node
+              + " has "
+              + c.dimensions()
+              + " dimensions, expected "
+              + config.dimensionality());
+    }
+    if (!c.isValid()) {
+      throw new InvalidSampleException(
+          InvalidSampleException.Reason.COORDINATE_NOT_FINITE,
+          "coordinate of " + node + " has a NaN or infinite field: " + c);
+    }
+  }
+
+  private double latencyFilter(String node, double rtt) {
+    if (config.latencyFilterSize() == 1) {
+      return rtt;
+    }
+    LatencyFilter f =
+        filters.computeIfAbsent(node, k -> new LatencyFilter(config.latencyFilterSize()));
+    long maxAge = config.latencyFilterMaxAge().toNanos();
+    long now = maxAge > 0 ? nanos(clock) : 0L;
+    return f.add(rtt, now, maxAge, config.latencyFilterPercentile());
+  }
+
+  private static long nanos(InstantSource clock) {
+    var i = clock.instant();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  private double rawDistance(Coordinate other) {
+    double d = 0.0;
+    for (int i = 0; i < vector.length; i++) {
+      double x = vector[i] - other.component(i);
+      d += x * x;
+    }
+    return Math.sqrt(d) + height + other.height();
+  }
+
+  private double distance(Coordinate other) {
+    double raw = rawDistance(other);
+    double adjusted = raw + adjustment + other.adjustment();
+    return adjusted > 0.0 ? adjusted : raw;
+  }
+
+  private void updateVivaldi(Coordinate other, double rttSeconds) {
+    double dist = distance(other);
+    double rtt = Math.max(rttSeconds, VivaldiConfig.ZERO_THRESHOLD);
+    double wrongness = Math.min(Math.abs(dist - rtt) / rtt, config.wrongnessCap());
+    double totalError = Math.max(error + other.error(), VivaldiConfig.ZERO_THRESHOLD);
+    double weight = error / totalError;
+    error = config.ce() * weight * wrongness + error * (1.0 - config.ce() * weight);
+    if (error > config.errorMax()) {
+      error = config.errorMax();
+    }
+    double force = config.cc() * weight * (rtt - dist);
+    double limit = config.maxRelativeDisplacement() * rtt;
+    if (force > limit) {
+      force = limit;
+    } else if (force < -limit) {
+      force = -limit;
+    }
+    applyForce(force, other);
+  }
+
+  /**
+   * Moves the vector by {@code force} along the unit vector from {@code other}, and the height with
+   * it (Serf).
+   */
+  void applyForce(double force, Coordinate other) {
+    double[] otherVector = other.vector();
+    double mag = Vectors.unitVectorAt(vector, otherVector, unit, random);
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] += unit[i] * force;
+    }
+    if (mag > VivaldiConfig.ZERO_THRESHOLD) {
+      height = (height + other.height()) * force / mag + height;
+      height = Math.max(height, config.heightMin());
+    }
+  }
+
+  private void updateAdjustment(Coordinate other, double rttSeconds) {
+    if (adjustmentSamples.length == 0) {
+      return;
+    }
+    adjustmentSamples[adjustmentIndex] = rttSeconds - rawDistance(other);
+    adjustmentIndex = (adjustmentIndex + 1) % adjustmentSamples.length;
+    double sum = 0.0;
+    for (double s : adjustmentSamples) {
+      sum += s;
+    }
+    adjustment = sum / (2.0 * adjustmentSamples.length);
+  }
+
+  private void updateGravity() {
+    double dist = origin.distanceSeconds(coordinate());
+    double force = -1.0 * Math.pow(dist / config.gravityRho(), 2.0);
+    applyForce(force, origin);
+  }
+
+  private boolean isStateValid() {
+    for (double v : vector) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return Double.isFinite(error) && Double.isFinite(adjustment) && Double.isFinite(height);
+  }
+
+  private void resetState() {
+    vector = new double[config.dimensionality()];
+    error = config.errorMax();
+    adjustment = 0.0;
+    height = config.heightMin();
+    adjustmentIndex = 0;
+    java.util.Arrays.fill(adjustmentSamples, 0.0);
+  }
+}

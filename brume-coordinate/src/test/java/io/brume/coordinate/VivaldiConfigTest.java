@@ -1,0 +1,61 @@
+package io.brume.coordinate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class VivaldiConfigTest {
+  @Test
+  void serfDefaults_areSerfs() {
+    VivaldiConfig c = VivaldiConfig.serfDefaults();
+    assertThat(c.dimensionality()).isEqualTo(8);
+    assertThat(c.errorMax()).isEqualTo(1.5);
+    assertThat(c.ce()).isEqualTo(0.25);
+    assertThat(c.cc()).isEqualTo(0.25);
+    assertThat(c.adjustmentWindowSize()).isEqualTo(20);
+    assertThat(c.heightMin()).isEqualTo(10e-6);
+    assertThat(c.latencyFilterSize()).isEqualTo(3);
+    assertThat(c.latencyFilterPercentile()).isEqualTo(0.5);
+    assertThat(c.gravityRho()).isEqualTo(150.0);
+    assertThat(c.maxRelativeDisplacement()).isInfinite();
+    assertThat(c.wrongnessCap()).isInfinite();
+  }
+
+  @Test
+  void builder_roundTrips() {
+    VivaldiConfig c = VivaldiConfig.builder().dimensionality(3).cc(0.1).build();
+    assertThat(c.dimensionality()).isEqualTo(3);
+    assertThat(c.cc()).isEqualTo(0.1);
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+  }
+
+  @Test
+  void invalidValues_areRejectedNamingTheField() {
+    assertThatThrownBy(() -> VivaldiConfig.builder().dimensionality(0).build())
+        .hasMessage("VivaldiConfig.dimensionality must be in [1, 64], got 0");
+    assertThatThrownBy(() -> VivaldiConfig.builder().cc(Double.NaN).build())
+        .hasMessageContaining("cc");
+    assertThatThrownBy(() -> VivaldiConfig.builder().ce(0).build()).hasMessageContaining("ce");
+    assertThatThrownBy(() -> VivaldiConfig.builder().errorMax(Double.POSITIVE_INFINITY).build())
+        .hasMessageContaining("errorMax");
+    assertThatThrownBy(() -> VivaldiConfig.builder().latencyFilterSize(0).build())
+        .hasMessageContaining("latencyFilterSize");
+    assertThatThrownBy(() -> VivaldiConfig.builder().latencyFilterPercentile(1.5).build())
+        .hasMessageContaining("latencyFilterPercentile");
+    assertThatThrownBy(
+            () -> VivaldiConfig.builder().latencyFilterMaxAge(Duration.ofSeconds(-1)).build())
+        .hasMessageContaining("latencyFilterMaxAge");
+    assertThatThrownBy(() -> VivaldiConfig.builder().gravityRho(-1).build())
+        .hasMessageContaining("gravityRho");
+    assertThatThrownBy(() -> VivaldiConfig.builder().heightMin(-1).build())
+        .hasMessageContaining("heightMin");
+    assertThatThrownBy(() -> VivaldiConfig.builder().adjustmentWindowSize(-1).build())
+        .hasMessageContaining("adjustmentWindowSize");
+    assertThatThrownBy(() -> VivaldiConfig.builder().maxRelativeDisplacement(0).build())
+        .hasMessageContaining("maxRelativeDisplacement");
+    assertThatThrownBy(() -> VivaldiConfig.builder().wrongnessCap(Double.NaN).build())
+        .hasMessageContaining("wrongnessCap");
+  }
+}

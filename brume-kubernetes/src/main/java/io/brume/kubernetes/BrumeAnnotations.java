@@ -1,0 +1,59 @@
+package io.brume.kubernetes;
+
+/** The annotation and label keys brume reads and writes; one place so docs and code agree. */
+public final class BrumeAnnotations {
+  private BrumeAnnotations() {}
+
+  /**
+   * On a Node, written by that node's agent: its Vivaldi coordinate as JSON ({@link
+   * NodeCoordinate}).
+   */
+  public static final String COORDINATE = "brume.io/coordinate";
+
+  /**
+   * On a Node, written by that node's agent: requests its proxy saw per Service, JSON {@code
+   * {"namespace/name": count}}; the scheduler extender and placement controller read it as demand.
+   */
+  public static final String DEMAND = "brume.io/demand";
+
+  /**
+   * On a Node, written by that node's agent: its load as a fraction of capacity (1.0 = saturated).
+   */
+  public static final String LOAD = "brume.io/load";
+
+  /** On a Service: {@code proximity} opts the Service in to brume's routing. */
+  public static final String ROUTING = "brume.io/routing";
+
+  /** The only value of {@link #ROUTING} that opts a Service in. */
+  public static final String ROUTING_PROXIMITY = "proximity";
+
+  /** On a Service: the routing policy name (see {@link RoutingPolicy}). */
+  public static final String POLICY = "brume.io/policy";
+
+  /** On a Service: α of the {@code proximity-alpha} policy, in [0, 1]. */
+  public static final String ALPHA = "brume.io/alpha";
+
+  /** On a Service: how many of the closest endpoints a node spreads its traffic over. */
+  public static final String N = "brume.io/n";
+
+  /** On a Pod: the Service (same namespace) whose demand the scheduler extender places it near. */
+  public static final String POD_SERVICE = "brume.io/service";
+
+  /** On a Pod: filter out nodes whose demand-weighted estimated latency exceeds this many ms. */
+  public static final String POD_MAX_LATENCY_MS = "brume.io/max-latency-ms";
+
+  /** On a Deployment: {@code enabled} lets the placement controller move its replicas. */
+  public static final String PLACEMENT = "brume.io/placement";
+
+  /** On a Deployment: the latency bound in ms the placement controller aims for. */
+  public static final String PLACEMENT_LATENCY_MS = "brume.io/placement-latency-ms";
+
+  /** On a Deployment: the percentile of requests (e.g. 90) that should stay under the bound. */
+  public static final String PLACEMENT_PERCENTILE = "brume.io/placement-percentile";
+
+  /** On a Deployment, written by the placement controller: the nodes its replicas are pinned to. */
+  public static final String PLACEMENT_NODES = "brume.io/placement-nodes";
+
+  /** The EndpointSlice label naming its Service (set by Kubernetes' EndpointSlice controller). */
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+}

@@ -1,0 +1,138 @@
+package io.brume.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sends GET requests to one registry with authentication, retries and manual redirects (so that the
+ * registry's Authorization header never reaches a storage backend on another host).
+ */
+final class RegistryTransport {
+
+  private static final int MAX_REDIRECTS = 5;
+  private static final int MAX_ERROR_BODY = 8 * 1024;
+
+  private final String registry;
+  private final URI base;
+  private final HttpClient http;
+  private final Authenticator authenticator;
+  private final Retrier retrier;
+  private final Duration requestTimeout;
+
+  RegistryTransport(
+      String registry,
+      URI base,
+      HttpClient http,
+      Authenticator authenticator,
+      Retrier retrier,
+      Duration requestTimeout) {
+    this.registry = registry;
+    this.base = base;
+    this.http = http;
+    this.authenticator = authenticator;
+    this.retrier = retrier;
+    this.requestTimeout = requestTimeout;
+  }
+
+  String registry() {
+    return registry;
+  }
+
+  /**
+   * GETs {@code path} (below {@code /v2/}) with {@code headers}, authorised for {@code scope}.
+   * Returns any final response after retries; the caller checks the status.
+   */
+  HttpResponse<InputStream> get(
+      String path, String scope, Map<String, String> headers, String action)
+      throws IOException, InterruptedException {
+    URI uri = base.resolve(path);
+    return retrier.run(action, () -> sendAuthorised(uri, scope, headers, action));
+  }
+
+  private HttpResponse<InputStream> sendAuthorised(
+      URI uri, String scope, Map<String, String> headers, String action)
+      throws IOException, InterruptedException {
+    authenticator.ensureToken(scope, action);
+    HttpResponse<InputStream> response = sendFollowingRedirects(uri, scope, headers);
+    if (response.statusCode() == 401 && authenticator.handleUnauthorized(response, scope, action)) {
+      response.body().close();
+      response = sendFollowingRedirects(uri, scope, headers);
+    }
+    return response;
+  }
+
+  private HttpResponse<InputStream> sendFollowingRedirects(
+      URI uri, String scope, Map<String, String> headers) throws IOException, InterruptedException {
+    URI current = uri;
+    for (int redirects = 0; ; redirects++) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(current).GET().timeout(requestTimeout);
+      headers.forEach(request::header);
+      if (sameOrigin(current, base)) {
+        authenticator.authorization(scope).ifPresent(a -> request.header("Authorization", a));
+      }
+      HttpResponse<InputStream> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      Optional<String> location = response.headers().firstValue("Location");
+      if (!isRedirect(response.statusCode()) || location.isEmpty() || redirects >= MAX_REDIRECTS) {
+        return response;
+      }
+      response.body().close();
+      current = current.resolve(location.get());
+    }
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme())
+        && a.getRawAuthority().equalsIgnoreCase(b.getRawAuthority());
+  }
+
+  /**
+   * Turns an unexpected response into an exception naming the action, the status and the registry's
+   * own error code and message when it sent one; closes the body.
+   */
+  RegistryException failure(String action, HttpResponse<InputStream> response) throws IOException {
+    byte[] body;
+    try (InputStream in = response.body()) {
+      body = in.readNBytes(MAX_ERROR_BODY);
+    }
+    int status = response.statusCode();
+    String reason =
+        switch (status) {
+          case 401 -> "401 Unauthorized (authentication required or credentials rejected)";
+          case 403 -> "403 Forbidden (access denied)";
+          case 404 -> "404 Not Found";
+          case 429 -> "429 Too Many Requests (rate limited, retries exhausted)";
+          default -> "HTTP " + status + (status >= 500 ? " (server error, retries exhausted)" : "");
+        };
+    return new RegistryException(action + ": " + reason + registryErrors(body), status);
+  }
+
+  private static String registryErrors(byte[] body) {
+    try {
+      JsonNode errors = new ObjectMapper().readTree(body).path("errors");
+      StringBuilder text = new StringBuilder();
+      for (JsonNode error : errors) {
+        text.append(text.isEmpty() ? " (" : "; ")
+            .append(error.path("code").asText("?"))
+            .append(": ")
+            .append(error.path("message").asText(""));
+      }
+      return text.isEmpty() ? "" : text.append(')').toString();
+    } catch (IOException | RuntimeException notJson) {
+      return "";
+    }
+  }
+}

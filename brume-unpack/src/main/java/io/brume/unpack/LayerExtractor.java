@@ -1,0 +1,57 @@
+package io.brume.unpack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+
+/**
+ * Extracts one layer's uncompressed tar stream into an empty directory that becomes the layer's own
+ * diff: regular files, directories, symlinks, hard links within the layer, fifos, device nodes (as
+ * root), modes with setuid/setgid/sticky, ownership (as root), mtimes and PAX xattrs. Whiteouts,
+ * opaque whiteouts, hard links into lower layers and implicitly created parents are not applied but
+ * recorded in the returned {@link ExtractionReport#changes()}, to be persisted with {@link
+ * LayerChanges#writeTo} and applied by {@link LayerApplier}.
+ *
+ * <p>Nothing is ever created, linked or deleted outside the directory: see {@link
+ * UnsafeEntryException} and {@link ExpansionLimitException} for what is refused. Extraction
+ * streams: the caller may pass the output of a decompressor that is still downloading.
+ */
+public final class LayerExtractor {
+  private final ExtractionLimits limits;
+
+  /** An extractor with the given bounds. */
+  public LayerExtractor(ExtractionLimits limits) {
+    this.limits = limits;
+  }
+
+  /** An extractor with {@link ExtractionLimits#defaults()}. */
+  public LayerExtractor() {
+    this(ExtractionLimits.defaults());
+  }
+
+  /** Extracts without a compression-ratio check (the compressed size is unknown). */
+  public ExtractionReport extract(InputStream tar, Path diffDir) throws IOException {
+    return extract(tar, diffDir, null);
+  }
+
+  /**
+   * Extracts {@code tar} into {@code diffDir}, which must exist and be empty.
+   *
+   * @param compressedBytesRead how many compressed bytes the decompressor feeding {@code tar} has
+   *     consumed so far, for the ratio bound; null to skip that check
+   */
+  public ExtractionReport extract(InputStream tar, Path diffDir, LongSupplier compressedBytesRead)
+      throws IOException {
+    try (var children = Files.list(diffDir)) {
+      if (children.findAny().isPresent()) {
+        throw new FileSystemException(diffDir.toString(), null, "layer diff directory not empty");
+      }
+    }
+    ExpansionBudget budget = new ExpansionBudget(limits, compressedBytesRead);
+    RootWriter writer = new RootWriter(diffDir, RootWriter.Whiteouts.RECORD, budget);
+    return TarLayerReader.read(tar, writer, budget);
+  }
+}

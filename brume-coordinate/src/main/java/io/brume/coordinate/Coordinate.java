@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * An immutable network coordinate: a Euclidean vector plus a height ([1] §5.2), the node's error
- * estimate and its non-Euclidean adjustment term ([3]); distances are in seconds. References as in
- * {@link VivaldiConfig}.
+ * estimate and its non-Euclidean adjustment term ([3]); distances are in milliseconds. References
+ * as in {@link VivaldiConfig}.
  *
  * <p>The predicted RTT between a and b is {@code ‖a.vector − b.vector‖ + a.height + b.height}, plus
  * {@code a.adjustment + b.adjustment} when that sum stays positive (as Serf's {@code DistanceTo}).
@@ -14,10 +14,10 @@ import java.util.Arrays;
  * <p>A coordinate received from a peer may be anything: check it with {@link #isValid()} and {@link
  * #isCompatibleWith(Coordinate)} before use ({@link VivaldiClient#update} does).
  *
- * @param vector the Euclidean part, seconds; copied in and out
+ * @param vector the Euclidean part, ms; copied in and out
  * @param error the node's error estimate (relative, dimensionless)
- * @param adjustment the adjustment term, seconds
- * @param height the height, seconds
+ * @param adjustment the adjustment term, ms
+ * @param height the height, ms
  */
 public record Coordinate(double[] vector, double error, double adjustment, double height) {
 
@@ -29,11 +29,19 @@ public record Coordinate(double[] vector, double error, double adjustment, doubl
   }
 
   /**
+   * The origin of a space with {@code dimensions} dimensions and Serf's defaults: zero vector,
+   * height {@code heightMin}, error {@code errorMax} of {@link VivaldiConfig#defaults()}.
+   */
+  public static Coordinate origin(int dimensions) {
+    return origin(VivaldiConfig.defaults().withDimensions(dimensions));
+  }
+
+  /**
    * The origin for {@code config}: zero vector, height {@code heightMin}, error {@code errorMax}.
    */
   public static Coordinate origin(VivaldiConfig config) {
     return new Coordinate(
-        new double[config.dimensionality()], config.errorMax(), 0.0, config.heightMin());
+        new double[config.dimensions()], config.errorMax(), 0.0, config.heightMin());
   }
 
   /** A copy of the Euclidean part. */
@@ -68,27 +76,28 @@ public record Coordinate(double[] vector, double error, double adjustment, doubl
   }
 
   /**
-   * Predicted RTT to {@code other} in seconds, with adjustments (Serf {@code DistanceTo}).
+   * Predicted RTT to {@code other} in ms, with adjustments (Serf {@code DistanceTo}); never
+   * negative.
    *
    * @throws IllegalArgumentException if the dimensions differ
    */
-  public double distanceSeconds(Coordinate other) {
-    double raw = rawDistanceSeconds(other);
+  public double estimateRttMillis(Coordinate other) {
+    double raw = rawDistanceMillis(other);
     double adjusted = raw + adjustment + other.adjustment;
-    return adjusted > 0.0 ? adjusted : raw;
+    return adjusted > 0.0 ? adjusted : Math.max(raw, 0.0);
   }
 
   /**
    * Predicted RTT to {@code other}, rounded to nanoseconds; see {@link
-   * #distanceSeconds(Coordinate)}.
+   * #estimateRttMillis(Coordinate)}.
    */
   public Duration distanceTo(Coordinate other) {
-    double s = distanceSeconds(other);
-    return Duration.ofNanos(Math.round(Math.min(s, 1.0e9) * 1.0e9));
+    double ms = estimateRttMillis(other);
+    return Duration.ofNanos(Math.round(Math.min(ms, 1.0e12) * 1.0e6));
   }
 
-  /** Distance without the adjustment terms: ‖a − b‖ + h_a + h_b, seconds. */
-  public double rawDistanceSeconds(Coordinate other) {
+  /** Distance without the adjustment terms: ‖a − b‖ + h_a + h_b, ms. */
+  public double rawDistanceMillis(Coordinate other) {
     if (!isCompatibleWith(other)) {
       throw new IllegalArgumentException(
           "coordinate dimensions differ: " + vector.length + " vs " + other.vector.length);

@@ -33,7 +33,7 @@ final class Vectors {
       out[i] = a[i] - b[i];
     }
     double mag = magnitude(out);
-    if (mag > VivaldiConfig.ZERO_THRESHOLD) {
+    if (mag > VivaldiConfig.ZERO_MILLIS) {
       for (int i = 0; i < out.length; i++) {
         out[i] /= mag;
       }
@@ -44,7 +44,7 @@ final class Vectors {
         out[i] = random.nextDouble() - 0.5;
       }
       double m = magnitude(out);
-      if (m > VivaldiConfig.ZERO_THRESHOLD) {
+      if (m > VivaldiConfig.ZERO_MILLIS) {
         for (int i = 0; i < out.length; i++) {
           out[i] /= m;
         }

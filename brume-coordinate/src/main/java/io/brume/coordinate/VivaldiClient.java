@@ -42,6 +42,17 @@ public final class VivaldiClient {
   private long resets;
 
   /**
+   * A client at the origin whose latency-filter samples never age (the system clock is never read
+   * unless {@link VivaldiConfig#latencyFilterMaxAge()} is set).
+   *
+   * @param config tuning
+   * @param random random source, used to pick a direction when two nodes share a position
+   */
+  public VivaldiClient(VivaldiConfig config, RandomGenerator random) {
+    this(config, random, InstantSource.system());
+  }
+
+  /**
    * A client at the origin.
    *
    * @param config tuning
@@ -54,7 +65,7 @@ public final class VivaldiClient {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.origin = Coordinate.origin(config);
     this.adjustmentSamples = new double[config.adjustmentWindowSize()];
-    this.unit = new double[config.dimensionality()];
+    this.unit = new double[config.dimensions()];
     resetState();
   }
 
@@ -82,6 +93,11 @@ public final class VivaldiClient {
     height = Math.max(coordinate.height(), config.heightMin());
   }
 
+  /** How many times the local coordinate became invalid and was reset to the origin. */
+  public synchronized long resets() {
+    return resets;
+  }
+
   /** Counters; see {@link VivaldiStats}. */
   public synchronized VivaldiStats stats() {
     return new VivaldiStats(updates, rejected, resets);
@@ -100,9 +116,9 @@ public final class VivaldiClient {
     filters.clear();
   }
 
-  /** Predicted RTT from this node to {@code other}, seconds. */
-  public synchronized double distanceSeconds(Coordinate other) {
-    return coordinate().distanceSeconds(other);
+  /** Predicted RTT from this node to {@code other}, ms. */
+  public synchronized double estimateRttMillis(Coordinate other) {
+    return distance(other);
   }
 
   /**
@@ -115,22 +131,22 @@ public final class VivaldiClient {
    */
   public Coordinate update(String node, Coordinate other, Duration rtt) {
     Objects.requireNonNull(rtt, "rtt");
-    double seconds;
+    double millis;
     try {
-      seconds = rtt.toNanos() / 1.0e9;
+      millis = rtt.toNanos() / 1.0e6;
     } catch (ArithmeticException overflow) {
-      seconds = Double.POSITIVE_INFINITY;
+      millis = Double.POSITIVE_INFINITY;
     }
-    return update(node, other, seconds);
+    return update(node, other, millis);
   }
 
   /**
-   * Applies one probe result with the RTT in seconds; see {@link #update(String, Coordinate,
+   * Applies one probe result with the RTT in milliseconds; see {@link #update(String, Coordinate,
    * Duration)}.
    *
    * @throws InvalidSampleException if the sample is refused
    */
-  public synchronized Coordinate update(String node, Coordinate other, double rttSeconds) {
+  public synchronized Coordinate update(String node, Coordinate other, double rttMillis) {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(other, "other");
     try {
@@ -139,27 +155,27 @@ public final class VivaldiClient {
             InvalidSampleException.Reason.BAD_NODE_NAME, "peer name is empty");
       }
       checkCoordinate(node, other);
-      if (!(rttSeconds > 0.0) || Double.isInfinite(rttSeconds)) {
+      if (!(rttMillis > 0.0) || Double.isInfinite(rttMillis)) {
         throw new InvalidSampleException(
             InvalidSampleException.Reason.RTT_NOT_POSITIVE,
-            "RTT from " + node + " must be > 0 and finite, got " + rttSeconds + " s");
+            "RTT from " + node + " must be > 0 and finite, got " + rttMillis + " ms");
       }
-      if (rttSeconds > VivaldiConfig.MAX_RTT_SECONDS) {
+      if (rttMillis > VivaldiConfig.MAX_RTT_MILLIS) {
         throw new InvalidSampleException(
             InvalidSampleException.Reason.RTT_TOO_LARGE,
             "RTT from "
                 + node
                 + " must be <= "
-                + VivaldiConfig.MAX_RTT_SECONDS
-                + " s, got "
-                + rttSeconds
-                + " s");
+                + VivaldiConfig.MAX_RTT_MILLIS
+                + " ms, got "
+                + rttMillis
+                + " ms");
       }
     } catch (InvalidSampleException e) {
       rejected++;
       throw e;
     }
-    double filtered = latencyFilter(node, rttSeconds);
+    double filtered = latencyFilter(node, rttMillis);
     updateVivaldi(other, filtered);
     updateAdjustment(other, filtered);
     updateGravity();
@@ -172,7 +188,7 @@ public final class VivaldiClient {
   }
 
   private void checkCoordinate(String node, Coordinate c) {
-    if (c.dimensions() != config.dimensionality()) {
+    if (c.dimensions() != config.dimensions()) {
       throw new InvalidSampleException(
           InvalidSampleException.Reason.DIMENSION_MISMATCH,
           "coordinate of "
@@ -180,7 +196,7 @@ public final class VivaldiClient {
               + " has "
               + c.dimensions()
               + " dimensions, expected "
-              + config.dimensionality());
+              + config.dimensions());
     }
     if (!c.isValid()) {
       throw new InvalidSampleException(
@@ -220,18 +236,18 @@ public final class VivaldiClient {
     return adjusted > 0.0 ? adjusted : raw;
   }
 
-  private void updateVivaldi(Coordinate other, double rttSeconds) {
+  private void updateVivaldi(Coordinate other, double rttMillis) {
     double dist = distance(other);
-    double rtt = Math.max(rttSeconds, VivaldiConfig.ZERO_THRESHOLD);
+    double rtt = Math.max(rttMillis, VivaldiConfig.ZERO_MILLIS);
     double wrongness = Math.min(Math.abs(dist - rtt) / rtt, config.wrongnessCap());
-    double totalError = Math.max(error + other.error(), VivaldiConfig.ZERO_THRESHOLD);
+    double totalError = Math.max(error + other.error(), VivaldiConfig.ZERO_ERROR);
     double weight = error / totalError;
     error = config.ce() * weight * wrongness + error * (1.0 - config.ce() * weight);
     if (error > config.errorMax()) {
       error = config.errorMax();
     }
     double force = config.cc() * weight * (rtt - dist);
-    double limit = config.maxRelativeDisplacement() * rtt;
+    double limit = config.maxRelativeDisplacement() * Math.max(rtt, dist);
     if (force > limit) {
       force = limit;
     } else if (force < -limit) {
@@ -250,17 +266,17 @@ public final class VivaldiClient {
     for (int i = 0; i < vector.length; i++) {
       vector[i] += unit[i] * force;
     }
-    if (mag > VivaldiConfig.ZERO_THRESHOLD) {
+    if (mag > VivaldiConfig.ZERO_MILLIS) {
       height = (height + other.height()) * force / mag + height;
       height = Math.max(height, config.heightMin());
     }
   }
 
-  private void updateAdjustment(Coordinate other, double rttSeconds) {
+  private void updateAdjustment(Coordinate other, double rttMillis) {
     if (adjustmentSamples.length == 0) {
       return;
     }
-    adjustmentSamples[adjustmentIndex] = rttSeconds - rawDistance(other);
+    adjustmentSamples[adjustmentIndex] = rttMillis - rawDistance(other);
     adjustmentIndex = (adjustmentIndex + 1) % adjustmentSamples.length;
     double sum = 0.0;
     for (double s : adjustmentSamples) {
@@ -270,8 +286,11 @@ public final class VivaldiClient {
   }
 
   private void updateGravity() {
-    double dist = origin.distanceSeconds(coordinate());
-    double force = -1.0 * Math.pow(dist / config.gravityRho(), 2.0);
+    // Serf: force = -(dist/rho)^2 seconds with dist and rho in seconds; in ms the ratio is the
+    // same, the force
+    // is scaled by 1000.
+    double dist = origin.estimateRttMillis(coordinate());
+    double force = -1000.0 * Math.pow(dist / config.gravityRho(), 2.0);
     applyForce(force, origin);
   }
 
@@ -285,7 +304,7 @@ public final class VivaldiClient {
   }
 
   private void resetState() {
-    vector = new double[config.dimensionality()];
+    vector = new double[config.dimensions()];
     error = config.errorMax();
     adjustment = 0.0;
     height = config.heightMin();

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Tuning of a {@link VivaldiClient}. All times are in <b>seconds</b>, like Serf's, so that Serf's
- * constants apply unchanged.
+ * Tuning of a {@link VivaldiClient} and of its probe schedule. All times are in
+ * <b>milliseconds</b>, as everywhere in brume; Serf's constants, in seconds, are scaled by 1000
+ * (its dimensionless ones are unchanged).
  *
  * <p>References: [1] Dabek, Cox, Kaashoek, Morris, "Vivaldi: A Decentralized Network Coordinate
  * System", SIGCOMM 2004. [2] Ledlie, Gardner, Seltzer, "Network Coordinates in the Wild", NSDI
@@ -14,41 +15,46 @@ import java.util.Objects;
  * Accurate Network Coordinates", ICDCS 2006. [S] hashicorp/serf {@code coordinate/config.go} {@code
  * DefaultConfig()} at commit a24f620.
  *
- * <p>{@link #serfDefaults()} reproduces Serf exactly (the baseline); {@link #defaults()} is brume's
- * tuned configuration, which differs only in the robustness knobs documented on each field and
+ * <p>{@link #defaults()} reproduces Serf exactly (the baseline, and the agreed default); {@link
+ * #robust()} is brume's tuned configuration, which differs only in the knobs marked "brume" below,
  * measured in {@code docs/bench/vivaldi.md}.
  *
- * @param dimensionality Euclidean dimensions, not counting the height. [S]: 8 (briefly 4 "per [2]",
+ * @param dimensions Euclidean dimensions, not counting the height. [S]: 8 (briefly 4 "per [2]",
  *     back to 8 after "a survey of the literature as well as some experimental testing").
- * @param errorMax initial and maximum error estimate of a node. [S]: 1.5.
+ * @param errorMax initial and maximum error estimate of a node (dimensionless). [S]: 1.5.
  * @param ce c_e, how fast the error estimate follows a sample's relative error ([1] Fig. 3). [S]:
  *     0.25.
  * @param cc c_c, the adaptive timestep: the fraction of the way a node moves toward a sample's rest
  *     position ([1] §3.4; 0.25 converges fast with little oscillation). [S]: 0.25.
  * @param adjustmentWindowSize samples averaged into the non-Euclidean adjustment term of [3]; 0
  *     disables it. [S]: 20.
- * @param heightMin floor of the height vector, seconds ([1] §5.2 height vectors). [S]: 10e-6 (10
- *     µs).
+ * @param heightMin floor of the height vector, ms ([1] §5.2 height vectors). [S]: 10e-6 s = 0.01
+ *     ms.
  * @param latencyFilterSize per-peer RTT samples kept by the moving-percentile latency filter of
  *     [2]/[4]; 1 disables filtering. [S]: 3.
- * @param latencyFilterPercentile percentile of the kept samples used as the RTT, in [0, 1]; index
+ * @param latencyFilterPercentile percentile of the kept samples used as the RTT, in [0, 1]: index
  *     {@code floor(p·n)} of the sorted window, so 0.5 is Serf's median ({@code sorted[n/2]}). [4]
- *     uses a low percentile because queueing only ever adds delay.
+ *     prefers a low percentile because queueing only ever adds delay.
  * @param latencyFilterMaxAge samples older than this (by the injected clock) leave the filter;
  *     {@link Duration#ZERO} keeps them until pushed out, as Serf does. Neighbour decay in the
  *     spirit of [2].
- * @param gravityRho ρ of the gravity toward the origin that counters drift ([2] §5.4); force =
- *     −(‖x‖/ρ)². [S]: 150.
- * @param maxRelativeDisplacement robust update (brume): one sample may move the node at most this
- *     multiple of the sample's RTT, so a single triangle-inequality violator or a glitch that got
- *     through the filter cannot throw the node across the space. {@code Double.POSITIVE_INFINITY}
- *     disables it (Serf).
+ * @param gravityRho ρ of the gravity toward the origin that counters drift ([2] §5.4), ms; each
+ *     update pulls the node toward the origin by (d/ρ)² with d and ρ in seconds, as Serf, converted
+ *     to ms. [S]: 150 s = 150 000 ms.
+ * @param maxRelativeDisplacement robust update (brume): one sample moves the node at most this
+ *     multiple of the larger of the sample's RTT and the predicted distance, so a single violator
+ *     of the triangle inequality cannot throw the node across the space. {@code
+ *     Double.POSITIVE_INFINITY} disables it (Serf).
  * @param wrongnessCap robust update (brume): a sample's relative error counts at most this much in
  *     the error estimate, so one outlier does not inflate the node's error (and thus its timestep)
  *     for many rounds. {@code Double.POSITIVE_INFINITY} disables it (Serf).
+ * @param nearPeers probe schedule (brume): size of the near set of {@link PeerSelector} ([1] §4: a
+ *     mix of near and far neighbours); 0 = uniformly random peers (Serf/memberlist).
+ * @param nearProbeFraction probe schedule (brume): probability that a probe goes to a near peer; 0
+ *     = Serf.
  */
 public record VivaldiConfig(
-    int dimensionality,
+    int dimensions,
     double errorMax,
     double ce,
     double cc,
@@ -59,27 +65,29 @@ public record VivaldiConfig(
     Duration latencyFilterMaxAge,
     double gravityRho,
     double maxRelativeDisplacement,
-    double wrongnessCap) {
+    double wrongnessCap,
+    int nearPeers,
+    double nearProbeFraction) {
 
   /**
-   * Largest RTT accepted from a probe, seconds; larger values are measurement errors ([S]
+   * Largest RTT accepted from a probe, ms (10 s); larger values are measurement errors ([S]
    * client.go).
    */
-  public static final double MAX_RTT_SECONDS = 10.0;
+  public static final double MAX_RTT_MILLIS = 10_000.0;
 
   /**
-   * Below this, magnitudes and RTTs are treated as zero ([S] coordinate.go {@code zeroThreshold}).
+   * Below this, distances and RTTs are treated as zero, ms ([S] coordinate.go {@code
+   * zeroThreshold}, 1e-6 s).
    */
-  static final double ZERO_THRESHOLD = 1.0e-6;
+  static final double ZERO_MILLIS = 1.0e-3;
+
+  /** Floor of the sum of two error estimates (dimensionless; [S] uses its zeroThreshold, 1e-6). */
+  static final double ZERO_ERROR = 1.0e-6;
 
   /** Validates every field; the message names the field and the value. */
   public VivaldiConfig {
     Objects.requireNonNull(latencyFilterMaxAge, "latencyFilterMaxAge");
-    check(
-        dimensionality >= 1 && dimensionality <= 64,
-        "dimensionality",
-        dimensionality,
-        "in [1, 64]");
+    check(dimensions >= 1 && dimensions <= 64, "dimensions", dimensions, "in [1, 64]");
     check(errorMax > 0 && Double.isFinite(errorMax), "errorMax", errorMax, "finite and > 0");
     check(ce > 0 && ce <= 1, "ce", ce, "in (0, 1]");
     check(cc > 0 && cc <= 1, "cc", cc, "in (0, 1]");
@@ -115,6 +123,12 @@ public record VivaldiConfig(
         "wrongnessCap",
         wrongnessCap,
         "> 0 (may be +Infinity)");
+    check(nearPeers >= 0 && nearPeers <= 10_000, "nearPeers", nearPeers, "in [0, 10000]");
+    check(
+        nearProbeFraction >= 0 && nearProbeFraction <= 1,
+        "nearProbeFraction",
+        nearProbeFraction,
+        "in [0, 1]");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
@@ -125,35 +139,43 @@ public record VivaldiConfig(
   }
 
   /**
-   * Serf's {@code DefaultConfig()} exactly: the baseline every brume change is measured against.
+   * Serf's {@code DefaultConfig()} exactly, in ms, with Serf's uniformly random probe schedule: the
+   * baseline every brume change is measured against.
    */
-  public static VivaldiConfig serfDefaults() {
+  public static VivaldiConfig defaults() {
     return new VivaldiConfig(
         8,
         1.5,
         0.25,
         0.25,
         20,
-        10.0e-6,
+        0.01,
         3,
         0.5,
         Duration.ZERO,
-        150.0,
+        150_000.0,
         Double.POSITIVE_INFINITY,
-        Double.POSITIVE_INFINITY);
+        Double.POSITIVE_INFINITY,
+        0,
+        0.0);
   }
 
   /**
-   * brume's configuration: Serf's constants plus the robustness knobs (latency filter percentile
-   * and age, bounded displacement, capped wrongness). See {@code docs/bench/vivaldi.md} for the
-   * measurements behind each value.
+   * brume's tuned configuration: Serf's constants plus the robustness knobs (latency filter, robust
+   * update) and a near/far probe schedule. See {@code docs/bench/vivaldi.md} for the measurements
+   * behind each value.
    */
-  public static VivaldiConfig defaults() {
-    return serfDefaults().toBuilder()
+  public static VivaldiConfig robust() {
+    return defaults().toBuilder()
         .latencyFilterSize(4)
         .latencyFilterPercentile(0.25)
         .latencyFilterMaxAge(Duration.ofMinutes(10))
         .build();
+  }
+
+  /** This configuration with another number of dimensions. */
+  public VivaldiConfig withDimensions(int newDimensions) {
+    return toBuilder().dimensions(newDimensions).build();
   }
 
   /** A builder starting from {@link #defaults()}. */
@@ -168,7 +190,7 @@ public record VivaldiConfig(
 
   /** Builder for {@link VivaldiConfig}; {@link #build()} validates. */
   public static final class Builder {
-    private int dimensionality;
+    private int dimensions;
     private double errorMax;
     private double ce;
     private double cc;
@@ -180,9 +202,11 @@ public record VivaldiConfig(
     private double gravityRho;
     private double maxRelativeDisplacement;
     private double wrongnessCap;
+    private int nearPeers;
+    private double nearProbeFraction;
 
     private Builder(VivaldiConfig c) {
-      dimensionality = c.dimensionality;
+      dimensions = c.dimensions;
       errorMax = c.errorMax;
       ce = c.ce;
       cc = c.cc;
@@ -194,10 +218,12 @@ public record VivaldiConfig(
       gravityRho = c.gravityRho;
       maxRelativeDisplacement = c.maxRelativeDisplacement;
       wrongnessCap = c.wrongnessCap;
+      nearPeers = c.nearPeers;
+      nearProbeFraction = c.nearProbeFraction;
     }
 
-    public Builder dimensionality(int v) {
-      dimensionality = v;
+    public Builder dimensions(int v) {
+      dimensions = v;
       return this;
     }
 
@@ -256,9 +282,19 @@ public record VivaldiConfig(
       return this;
     }
 
+    public Builder nearPeers(int v) {
+      nearPeers = v;
+      return this;
+    }
+
+    public Builder nearProbeFraction(double v) {
+      nearProbeFraction = v;
+      return this;
+    }
+
     public VivaldiConfig build() {
       return new VivaldiConfig(
-          dimensionality,
+          dimensions,
           errorMax,
           ce,
           cc,
@@ -269,7 +305,9 @@ public record VivaldiConfig(
           latencyFilterMaxAge,
           gravityRho,
           maxRelativeDisplacement,
-          wrongnessCap);
+          wrongnessCap,
+          nearPeers,
+          nearProbeFraction);
     }
   }
 }

@@ -17,35 +17,35 @@ class CoordinateTest {
     // Serf coordinate_test.go TestCoordinate_DistanceTo.
     Coordinate a = c(0, 0, -0.5, 1.3, 2.4);
     Coordinate b = c(0, 0, 1.2, -2.3, 3.4);
-    assertThat(a.distanceSeconds(b)).isCloseTo(4.104875150354758, within(1e-12));
-    assertThat(b.distanceSeconds(a)).isCloseTo(4.104875150354758, within(1e-12));
+    assertThat(a.estimateRttMillis(b)).isCloseTo(4.104875150354758, within(1e-12));
+    assertThat(b.estimateRttMillis(a)).isCloseTo(4.104875150354758, within(1e-12));
 
     Coordinate aAdj = c(0.1, 0, -0.5, 1.3, 2.4);
     Coordinate bAdj = c(0.2, 0, 1.2, -2.3, 3.4);
-    assertThat(aAdj.distanceSeconds(bAdj)).isCloseTo(4.104875150354758 + 0.3, within(1e-12));
+    assertThat(aAdj.estimateRttMillis(bAdj)).isCloseTo(4.104875150354758 + 0.3, within(1e-12));
 
     Coordinate aH = c(0.1, 0.7, -0.5, 1.3, 2.4);
     Coordinate bH = c(0.2, 0.1, 1.2, -2.3, 3.4);
-    assertThat(aH.distanceSeconds(bH)).isCloseTo(4.104875150354758 + 0.3 + 0.8, within(1e-12));
+    assertThat(aH.estimateRttMillis(bH)).isCloseTo(4.104875150354758 + 0.3 + 0.8, within(1e-12));
   }
 
   @Test
   void distance_ignoresAdjustmentThatWouldMakeItNegative() {
     Coordinate a = c(-1e6, 0, -0.5, 1.3, 2.4);
     Coordinate b = c(0, 0, 1.2, -2.3, 3.4);
-    assertThat(a.distanceSeconds(b)).isCloseTo(4.104875150354758, within(1e-12));
+    assertThat(a.estimateRttMillis(b)).isCloseTo(4.104875150354758, within(1e-12));
   }
 
   @Test
   void distanceTo_isADuration() {
     Coordinate a = c(0, 0, 0.0, 0.0);
-    Coordinate b = c(0, 0, 0.003, 0.004);
+    Coordinate b = c(0, 0, 3.0, 4.0);
     assertThat(a.distanceTo(b)).isEqualTo(Duration.ofMillis(5));
   }
 
   @Test
   void distance_rejectsOtherDimensions() {
-    assertThatThrownBy(() -> c(0, 0, 1, 2).distanceSeconds(c(0, 0, 1, 2, 3)))
+    assertThatThrownBy(() -> c(0, 0, 1, 2).estimateRttMillis(c(0, 0, 1, 2, 3)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("dimensions differ: 2 vs 3");
   }
@@ -73,10 +73,10 @@ class CoordinateTest {
 
   @Test
   void origin_followsConfig() {
-    Coordinate o = Coordinate.origin(VivaldiConfig.serfDefaults());
+    Coordinate o = Coordinate.origin(VivaldiConfig.defaults());
     assertThat(o.dimensions()).isEqualTo(8);
     assertThat(o.error()).isEqualTo(1.5);
-    assertThat(o.height()).isEqualTo(10e-6);
+    assertThat(o.height()).isEqualTo(0.01);
     assertThat(o.adjustment()).isZero();
   }
 }

@@ -2,7 +2,7 @@ package io.brume.coordinate;
 
 import java.util.SplittableRandom;
 
-/** Synthetic RTT matrices (seconds) in the spirit of Serf's {@code phantom.go}, for tests. */
+/** Synthetic RTT matrices (milliseconds) in the spirit of Serf's {@code phantom.go}, for tests. */
 final class Topologies {
   private Topologies() {}
 
@@ -47,7 +47,7 @@ final class Topologies {
     double[][] m = new double[nodes][nodes];
     for (int i = 0; i < nodes; i++) {
       for (int j = i + 1; j < nodes; j++) {
-        double v = Math.max(1e-4, mean + deviation * r.nextGaussian());
+        double v = Math.max(0.1, mean + deviation * r.nextGaussian());
         m[i][j] = v;
         m[j][i] = v;
       }
@@ -91,7 +91,7 @@ final class Topologies {
     int count = 0;
     for (int i = 0; i < m.length; i++) {
       for (int j = i + 1; j < m.length; j++) {
-        double est = clients[i].coordinate().distanceSeconds(clients[j].coordinate());
+        double est = clients[i].coordinate().estimateRttMillis(clients[j].coordinate());
         double e = Math.abs(est - m[i][j]) / m[i][j];
         sum += e;
         max = Math.max(max, e);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class VivaldiClientTest {
   private static final VivaldiConfig SERF_3D =
-      VivaldiConfig.serfDefaults().toBuilder().dimensionality(3).heightMin(1e-5).build();
+      VivaldiConfig.defaults().toBuilder().dimensions(3).heightMin(1e-5).build();
 
   private static VivaldiClient client(VivaldiConfig config) {
     return new VivaldiClient(config, new SplittableRandom(1), FakeClock.atEpoch());
@@ -44,7 +44,7 @@ class VivaldiClientTest {
   @Test
   void update_movesAwayWhenTooClose() {
     VivaldiClient c = client(SERF_3D);
-    c.setCoordinate(new Coordinate(new double[] {0.010, 0, 0}, 1.5, 0, 1e-5));
+    c.setCoordinate(new Coordinate(new double[] {10.0, 0, 0}, 1.5, 0, 1e-5));
     Coordinate before = c.coordinate();
     Coordinate after = c.update("p", peer(0, 0, 0), Duration.ofMillis(100));
     assertThat(after.component(0)).isGreaterThan(before.component(0));
@@ -54,15 +54,15 @@ class VivaldiClientTest {
   @Test
   void update_fromSamePosition_separatesInARandomDirection() {
     VivaldiClient c = client(SERF_3D);
-    Coordinate after = c.update("p", Coordinate.origin(SERF_3D), 0.050);
-    assertThat(Vectors.magnitude(after.vector())).isGreaterThan(0.001);
+    Coordinate after = c.update("p", Coordinate.origin(SERF_3D), 50.0);
+    assertThat(Vectors.magnitude(after.vector())).isGreaterThan(1.0);
     assertThat(after.isValid()).isTrue();
   }
 
   @Test
   void invalidRtt_isRejectedWithReasonAndLeavesStateUnchanged() {
     VivaldiClient c = client(SERF_3D);
-    c.update("p", peer(0.01, 0, 0), 0.020);
+    c.update("p", peer(0.01, 0, 0), 20.0);
     Coordinate before = c.coordinate();
     for (double rtt : new double[] {0.0, -0.001, Double.NaN, Double.POSITIVE_INFINITY}) {
       assertThatThrownBy(() -> c.update("p", peer(0.01, 0, 0), rtt))
@@ -71,30 +71,30 @@ class VivaldiClientTest {
               e -> assertThat(e.reason()).isEqualTo(InvalidSampleException.Reason.RTT_NOT_POSITIVE))
           .hasMessageContaining("RTT from p must be > 0");
     }
-    assertThatThrownBy(() -> c.update("p", peer(0.01, 0, 0), 10.001))
+    assertThatThrownBy(() -> c.update("p", peer(0.01, 0, 0), 10_000.001))
         .isInstanceOfSatisfying(
             InvalidSampleException.class,
             e -> assertThat(e.reason()).isEqualTo(InvalidSampleException.Reason.RTT_TOO_LARGE))
-        .hasMessageContaining("must be <= 10.0 s");
+        .hasMessageContaining("must be <= 10000.0 ms");
     assertThatThrownBy(() -> c.update("p", peer(0.01, 0, 0), Duration.ofDays(365 * 1000L)))
         .isInstanceOf(InvalidSampleException.class);
     assertThatThrownBy(() -> c.update("p", peer(0.01, 0, 0), Duration.ZERO))
         .isInstanceOf(InvalidSampleException.class);
-    assertThatThrownBy(() -> c.update("", peer(0.01, 0, 0), 0.01))
+    assertThatThrownBy(() -> c.update("", peer(0.01, 0, 0), 10.0))
         .isInstanceOfSatisfying(
             InvalidSampleException.class,
             e -> assertThat(e.reason()).isEqualTo(InvalidSampleException.Reason.BAD_NODE_NAME));
     assertThat(c.coordinate()).isEqualTo(before);
     assertThat(c.stats()).isEqualTo(new VivaldiStats(1, 8, 0));
     // Exactly 10 s is accepted.
-    c.update("p", peer(0.01, 0, 0), 10.0);
+    c.update("p", peer(0.01, 0, 0), 10_000.0);
   }
 
   @Test
   void nanDefence_peerCoordinatesWithNaNOrInfinityAreRejected() {
     // Serf TestClient_NaN_Defense (consul#3023): a poisoned peer must not poison us.
     VivaldiClient c = client(SERF_3D);
-    c.update("p", peer(0.01, 0, 0), 0.020);
+    c.update("p", peer(0.01, 0, 0), 20.0);
     Coordinate before = c.coordinate();
     Coordinate[] poisoned = {
       peer(Double.NaN, 0, 0),
@@ -104,7 +104,7 @@ class VivaldiClientTest {
       new Coordinate(new double[] {0, 0, 0}, 1, 0, Double.NaN),
     };
     for (Coordinate p : poisoned) {
-      assertThatThrownBy(() -> c.update("evil", p, 0.020))
+      assertThatThrownBy(() -> c.update("evil", p, 20.0))
           .isInstanceOfSatisfying(
               InvalidSampleException.class,
               e ->
@@ -112,7 +112,7 @@ class VivaldiClientTest {
                       .isEqualTo(InvalidSampleException.Reason.COORDINATE_NOT_FINITE))
           .hasMessageContaining("coordinate of evil has a NaN or infinite field");
     }
-    assertThatThrownBy(() -> c.update("evil", peer(0, 0), 0.020))
+    assertThatThrownBy(() -> c.update("evil", peer(0, 0), 20.0))
         .isInstanceOfSatisfying(
             InvalidSampleException.class,
             e -> assertThat(e.reason()).isEqualTo(InvalidSampleException.Reason.DIMENSION_MISMATCH))
@@ -124,7 +124,7 @@ class VivaldiClientTest {
 
   @Test
   void nanDefence_extremeButFiniteInputsNeverProduceNaN() {
-    VivaldiClient c = client(VivaldiConfig.serfDefaults());
+    VivaldiClient c = client(VivaldiConfig.defaults());
     SplittableRandom r = new SplittableRandom(5);
     double[] huge = new double[8];
     java.util.Arrays.fill(huge, 1e300);
@@ -136,7 +136,7 @@ class VivaldiClientTest {
         case 2 -> p = new Coordinate(new double[8], Double.MIN_VALUE, 0, Double.MIN_VALUE);
         default -> p = c.coordinate();
       }
-      double rtt = i % 3 == 0 ? Double.MIN_VALUE : r.nextDouble(1e-9, 10.0);
+      double rtt = i % 3 == 0 ? Double.MIN_VALUE : r.nextDouble(1e-6, 10_000.0);
       c.update("p" + (i % 5), p, rtt);
       assertThat(c.coordinate().isValid()).as("after update %d", i).isTrue();
     }
@@ -148,10 +148,10 @@ class VivaldiClientTest {
   void invalidLocalState_resetsCleanly() {
     VivaldiClient c = client(SERF_3D);
     c.setCoordinate(new Coordinate(new double[] {1e308, 1e308, 0}, 1.0, 0, 1e-5));
-    c.update("p", peer(-1e308, -1e308, 0), 0.1);
+    c.update("p", peer(-1e308, -1e308, 0), 100.0);
     assertThat(c.coordinate().isValid()).isTrue();
     assertThat(c.stats().resets()).isEqualTo(1);
-    assertThat(Vectors.magnitude(c.coordinate().vector())).isLessThan(1.0);
+    assertThat(Vectors.magnitude(c.coordinate().vector())).isLessThan(1000.0);
     assertThatThrownBy(() -> c.setCoordinate(peer(Double.NaN, 0, 0)))
         .isInstanceOf(InvalidSampleException.class);
   }
@@ -159,7 +159,7 @@ class VivaldiClientTest {
   @Test
   void reset_returnsToOrigin() {
     VivaldiClient c = client(SERF_3D);
-    c.update("p", peer(0.01, 0, 0), 0.020);
+    c.update("p", peer(0.01, 0, 0), 20.0);
     c.reset();
     assertThat(c.coordinate()).isEqualTo(Coordinate.origin(SERF_3D));
   }
@@ -174,20 +174,20 @@ class VivaldiClientTest {
             .build();
     VivaldiClient a = client(cfg);
     VivaldiClient b = client(cfg);
-    Coordinate p = peer(0.05, 0, 0);
-    a.update("p", p, 0.010);
-    b.update("p", p, 0.010);
+    Coordinate p = peer(50.0, 0, 0);
+    a.update("p", p, 10.0);
+    b.update("p", p, 10.0);
     a.forgetNode("p");
-    // With the filter dropped, a sees 0.030 as-is; b still reports min(0.010, 0.030).
-    assertThat(a.update("p", p, 0.030)).isNotEqualTo(b.update("p", p, 0.030));
+    // With the filter dropped, a sees 0.030 as-is; b still reports min(0.010, 30.0).
+    assertThat(a.update("p", p, 30.0)).isNotEqualTo(b.update("p", p, 30.0));
   }
 
   @Test
   void isDeterministicWithSeed() {
-    double[][] m = Topologies.random(20, 0.1, 0.02, 9);
-    VivaldiClient[] x = Topologies.simulate(m, VivaldiConfig.defaults(), 50, 42);
-    VivaldiClient[] y = Topologies.simulate(m, VivaldiConfig.defaults(), 50, 42);
-    VivaldiClient[] z = Topologies.simulate(m, VivaldiConfig.defaults(), 50, 43);
+    double[][] m = Topologies.random(20, 100.0, 20.0, 9);
+    VivaldiClient[] x = Topologies.simulate(m, VivaldiConfig.robust(), 50, 42);
+    VivaldiClient[] y = Topologies.simulate(m, VivaldiConfig.robust(), 50, 42);
+    VivaldiClient[] z = Topologies.simulate(m, VivaldiConfig.robust(), 50, 43);
     for (int i = 0; i < m.length; i++) {
       assertThat(x[i].coordinate()).isEqualTo(y[i].coordinate());
     }
@@ -205,11 +205,11 @@ class VivaldiClientTest {
     FakeClock clock = FakeClock.atEpoch();
     VivaldiClient a = new VivaldiClient(cfg, new SplittableRandom(1), clock);
     VivaldiClient b = new VivaldiClient(cfg, new SplittableRandom(1), FakeClock.atEpoch());
-    Coordinate p = peer(0.05, 0, 0);
-    a.update("p", p, 0.010);
-    b.update("p", p, 0.010);
+    Coordinate p = peer(50.0, 0, 0);
+    a.update("p", p, 10.0);
+    b.update("p", p, 10.0);
     clock.advance(Duration.ofSeconds(61));
     // a's old sample expired: it uses 0.080; b's min filter still says 0.010.
-    assertThat(a.update("p", p, 0.080)).isNotEqualTo(b.update("p", p, 0.080));
+    assertThat(a.update("p", p, 80.0)).isNotEqualTo(b.update("p", p, 80.0));
   }
 }

@@ -9,32 +9,32 @@ import org.junit.jupiter.api.Test;
 class VivaldiConfigTest {
   @Test
   void serfDefaults_areSerfs() {
-    VivaldiConfig c = VivaldiConfig.serfDefaults();
-    assertThat(c.dimensionality()).isEqualTo(8);
+    VivaldiConfig c = VivaldiConfig.defaults();
+    assertThat(c.dimensions()).isEqualTo(8);
     assertThat(c.errorMax()).isEqualTo(1.5);
     assertThat(c.ce()).isEqualTo(0.25);
     assertThat(c.cc()).isEqualTo(0.25);
     assertThat(c.adjustmentWindowSize()).isEqualTo(20);
-    assertThat(c.heightMin()).isEqualTo(10e-6);
+    assertThat(c.heightMin()).isEqualTo(0.01);
     assertThat(c.latencyFilterSize()).isEqualTo(3);
     assertThat(c.latencyFilterPercentile()).isEqualTo(0.5);
-    assertThat(c.gravityRho()).isEqualTo(150.0);
+    assertThat(c.gravityRho()).isEqualTo(150_000.0);
     assertThat(c.maxRelativeDisplacement()).isInfinite();
     assertThat(c.wrongnessCap()).isInfinite();
   }
 
   @Test
   void builder_roundTrips() {
-    VivaldiConfig c = VivaldiConfig.builder().dimensionality(3).cc(0.1).build();
-    assertThat(c.dimensionality()).isEqualTo(3);
+    VivaldiConfig c = VivaldiConfig.builder().dimensions(3).cc(0.1).build();
+    assertThat(c.dimensions()).isEqualTo(3);
     assertThat(c.cc()).isEqualTo(0.1);
     assertThat(c.toBuilder().build()).isEqualTo(c);
   }
 
   @Test
   void invalidValues_areRejectedNamingTheField() {
-    assertThatThrownBy(() -> VivaldiConfig.builder().dimensionality(0).build())
-        .hasMessage("VivaldiConfig.dimensionality must be in [1, 64], got 0");
+    assertThatThrownBy(() -> VivaldiConfig.builder().dimensions(0).build())
+        .hasMessage("VivaldiConfig.dimensions must be in [1, 64], got 0");
     assertThatThrownBy(() -> VivaldiConfig.builder().cc(Double.NaN).build())
         .hasMessageContaining("cc");
     assertThatThrownBy(() -> VivaldiConfig.builder().ce(0).build()).hasMessageContaining("ce");

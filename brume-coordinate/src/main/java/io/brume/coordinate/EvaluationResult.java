@@ -1,0 +1,60 @@
+package io.brume.coordinate;
+
+import java.util.Locale;
+
+/**
+ * Accuracy of a set of coordinates against an {@link RttMatrix}, as {@code brume vivaldi eval}
+ * reports it.
+ *
+ * @param nodes nodes in the matrix
+ * @param pairs known unordered pairs evaluated
+ * @param rounds simulated rounds
+ * @param medianRelativeError median over all known pairs of |predicted − measured| / measured
+ * @param p90RelativeError 90th percentile of the same
+ * @param nearestOf5Accuracy fraction of trials where, among 5 random candidates of a random node,
+ *     the one with the lowest predicted RTT truly has the lowest RTT
+ * @param roundsTo1_2xFinalMedian first round after which the median relative error (on a fixed
+ *     sample of pairs) is within 1.2× of its final value
+ * @param stabilityMillisPerRound coordinate stability: median over nodes of how far a coordinate
+ *     moved in one round (‖Δvector‖ + |Δheight|, ms), averaged over the last tenth of the rounds
+ */
+public record EvaluationResult(
+    int nodes,
+    long pairs,
+    int rounds,
+    double medianRelativeError,
+    double p90RelativeError,
+    double nearestOf5Accuracy,
+    int roundsTo1_2xFinalMedian,
+    double stabilityMillisPerRound) {
+
+  /** JSON field name of {@link #roundsTo1_2xFinalMedian()}. */
+  public static final String ROUNDS_FIELD = "rounds_to_1_2x_final_median";
+
+  /** JSON field name of {@link #stabilityMillisPerRound()}. */
+  public static final String STABILITY_FIELD = "stability_ms_per_round";
+
+  /** True if no number is NaN or infinite. */
+  public boolean isFinite() {
+    return Double.isFinite(medianRelativeError)
+        && Double.isFinite(p90RelativeError)
+        && Double.isFinite(nearestOf5Accuracy)
+        && Double.isFinite(stabilityMillisPerRound);
+  }
+
+  /** One JSON object with the field names of issue 4, plus {@code nodes}. */
+  public String toJson() {
+    return String.format(
+        Locale.ROOT,
+        "{\"nodes\":%d,\"median_relative_error\":%.6f,\"p90_relative_error\":%.6f,"
+            + "\"nearest_of_5_accuracy\":%.6f,\"%s\":%d,\"%s\":%.6f}",
+        nodes,
+        medianRelativeError,
+        p90RelativeError,
+        nearestOf5Accuracy,
+        ROUNDS_FIELD,
+        roundsTo1_2xFinalMedian,
+        STABILITY_FIELD,
+        stabilityMillisPerRound);
+  }
+}

@@ -1,0 +1,216 @@
+package io.brume.coordinate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The accuracy evaluation behind {@code brume vivaldi eval}: simulate, then compare predicted and
+ * measured RTTs over all known pairs. Deterministic for a given seed.
+ */
+public final class VivaldiEvaluation {
+  /** Trials of the nearest-of-5 test. */
+  public static final int NEAREST_TRIALS = 10_000;
+
+  /** Candidates per nearest-of-k trial. */
+  public static final int NEAREST_K = 5;
+
+  /**
+   * At most this many pairs are followed round by round (a fixed, evenly spaced sample of the known
+   * pairs).
+   */
+  public static final int TRACKED_PAIRS = 10_000;
+
+  private VivaldiEvaluation() {}
+
+  /**
+   * Simulates {@code rounds} rounds on a schedule generated from {@code config}, {@code seed} and
+   * {@code jitter} (see {@link ProbeSchedule#generate}) and evaluates the result.
+   */
+  public static EvaluationResult evaluate(
+      RttMatrix matrix, VivaldiConfig config, int rounds, long seed, double jitter) {
+    return evaluate(
+        matrix, config, ProbeSchedule.generate(matrix, config, rounds, seed, jitter), seed);
+  }
+
+  /** Replays {@code schedule} and evaluates the result. */
+  public static EvaluationResult evaluate(
+      RttMatrix matrix, VivaldiConfig config, ProbeSchedule schedule, long seed) {
+    int rounds = schedule.rounds();
+    int[][] tracked = trackedPairs(matrix);
+    double[] medianPerRound = new double[rounds];
+    double[] movementPerRound = new double[rounds];
+    int n = matrix.size();
+    Coordinate[] previous = new Coordinate[n];
+    double[] scratch = new double[tracked[0].length];
+    double[] moves = new double[n];
+    Coordinate[] last =
+        VivaldiSimulation.run(
+            matrix,
+            config,
+            schedule,
+            seed,
+            (round, coords) -> {
+              for (int k = 0; k < scratch.length; k++) {
+                int i = tracked[0][k];
+                int j = tracked[1][k];
+                scratch[k] =
+                    relativeError(matrix.rttMillis(i, j), coords[i].estimateRttMillis(coords[j]));
+              }
+              medianPerRound[round] = percentile(scratch, 0.5);
+              for (int i = 0; i < n; i++) {
+                moves[i] = previous[i] == null ? 0.0 : movement(previous[i], coords[i]);
+                previous[i] = coords[i];
+              }
+              movementPerRound[round] = percentile(moves.clone(), 0.5);
+            });
+    double[] errors = relativeErrors(matrix, last);
+    double finalTracked = medianPerRound[rounds - 1];
+    int roundsTo = rounds;
+    for (int r = 0; r < rounds; r++) {
+      if (medianPerRound[r] <= 1.2 * finalTracked) {
+        roundsTo = r + 1;
+        break;
+      }
+    }
+    int tail = Math.max(1, rounds / 10);
+    double stability = 0;
+    for (int r = rounds - tail; r < rounds; r++) {
+      stability += movementPerRound[r] / tail;
+    }
+    return new EvaluationResult(
+        n,
+        errors.length,
+        rounds,
+        percentile(errors, 0.5),
+        percentile(errors, 0.9),
+        nearestOfK(matrix, last, NEAREST_K, NEAREST_TRIALS, seed),
+        roundsTo,
+        stability);
+  }
+
+  /** |predicted − measured| / measured. */
+  static double relativeError(double measured, double predicted) {
+    return Math.abs(predicted - measured) / measured;
+  }
+
+  /** Relative errors of all known pairs i &lt; j, in row order. */
+  public static double[] relativeErrors(RttMatrix matrix, Coordinate[] coords) {
+    int n = matrix.size();
+    double[] out = new double[(int) matrix.knownPairs()];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        if (matrix.known(i, j)) {
+          out[k++] = relativeError(matrix.rttMillis(i, j), coords[i].estimateRttMillis(coords[j]));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The {@code p} quantile (nearest rank, {@code sorted[ceil(p·n) − 1]}) of {@code values}, which
+   * it sorts in place; NaN when empty.
+   */
+  public static double percentile(double[] values, double p) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    Arrays.sort(values);
+    int rank = (int) Math.ceil(p * values.length);
+    return values[Math.min(values.length - 1, Math.max(0, rank - 1))];
+  }
+
+  /**
+   * Fraction of {@code trials} in which, for a random node and {@code k} distinct random peers with
+   * known RTTs, the peer with the lowest predicted RTT has the lowest measured RTT (ties in the
+   * measurement count as success).
+   */
+  public static double nearestOfK(
+      RttMatrix matrix, Coordinate[] coords, int k, int trials, long seed) {
+    int n = matrix.size();
+    List<int[]> known = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int[] row = new int[n];
+      int c = 0;
+      for (int j = 0; j < n; j++) {
+        if (matrix.known(i, j)) {
+          row[c++] = j;
+        }
+      }
+      known.add(Arrays.copyOf(row, c));
+    }
+    int[] sources = new int[n];
+    int sourceCount = 0;
+    for (int i = 0; i < n; i++) {
+      if (known.get(i).length >= k) {
+        sources[sourceCount++] = i;
+      }
+    }
+    if (sourceCount == 0) {
+      return Double.NaN;
+    }
+    SplittableRandom random = new SplittableRandom(seed * 31 + 7);
+    int hits = 0;
+    int[] pick = new int[k];
+    for (int t = 0; t < trials; t++) {
+      int s = sources[random.nextInt(sourceCount)];
+      int[] peers = known.get(s).clone();
+      for (int c = 0; c < k; c++) { // partial Fisher-Yates
+        int r = c + random.nextInt(peers.length - c);
+        int tmp = peers[c];
+        peers[c] = peers[r];
+        peers[r] = tmp;
+        pick[c] = peers[c];
+      }
+      int predicted = pick[0];
+      double bestTrue = matrix.rttMillis(s, pick[0]);
+      for (int c = 1; c < k; c++) {
+        if (coords[s].estimateRttMillis(coords[pick[c]])
+            < coords[s].estimateRttMillis(coords[predicted])) {
+          predicted = pick[c];
+        }
+        bestTrue = Math.min(bestTrue, matrix.rttMillis(s, pick[c]));
+      }
+      if (matrix.rttMillis(s, predicted) <= bestTrue) {
+        hits++;
+      }
+    }
+    return (double) hits / trials;
+  }
+
+  /** {rows, columns} of the tracked pairs: every ⌈P/10000⌉-th known pair i &lt; j in row order. */
+  static int[][] trackedPairs(RttMatrix matrix) {
+    long total = matrix.knownPairs();
+    long stride = Math.max(1, (total + TRACKED_PAIRS - 1) / TRACKED_PAIRS);
+    int count = (int) ((total + stride - 1) / stride);
+    int[][] out = new int[2][count];
+    long index = 0;
+    int k = 0;
+    int n = matrix.size();
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        if (matrix.known(i, j)) {
+          if (index % stride == 0) {
+            out[0][k] = i;
+            out[1][k] = j;
+            k++;
+          }
+          index++;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static double movement(Coordinate a, Coordinate b) {
+    double d = 0;
+    for (int i = 0; i < a.dimensions(); i++) {
+      double x = a.component(i) - b.component(i);
+      d += x * x;
+    }
+    return Math.sqrt(d) + Math.abs(a.height() - b.height());
+  }
+}

@@ -1,0 +1,91 @@
+package io.brume.proxy;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * How a message body is delimited (RFC 9112 §6): none, a {@code Content-Length}, chunked, or (for
+ * responses only) the end of the connection.
+ */
+record Framing(Kind kind, long length) {
+  enum Kind {
+    NONE,
+    LENGTH,
+    CHUNKED,
+    UNTIL_CLOSE
+  }
+
+  static final Framing NONE = new Framing(Kind.NONE, 0);
+  static final Framing CHUNKED = new Framing(Kind.CHUNKED, -1);
+  static final Framing UNTIL_CLOSE = new Framing(Kind.UNTIL_CLOSE, -1);
+
+  /** Framing of a request body; rejects the ambiguous combinations used for request smuggling. */
+  static Framing ofRequest(RequestHead request, HttpInput in) throws IOException {
+    HttpHeaders headers = request.headers();
+    List<String> transferEncodings = headers.all("Transfer-Encoding");
+    List<String> contentLengths = headers.all("Content-Length");
+    if (!transferEncodings.isEmpty()) {
+      if (!contentLengths.isEmpty()) {
+        throw in.malformed(400, "both Transfer-Encoding and Content-Length");
+      }
+      if (request.isHttp10()) {
+        throw in.malformed(400, "Transfer-Encoding in an HTTP/1.0 request");
+      }
+      if (!isChunkedOnly(transferEncodings)) {
+        throw in.malformed(501, "unsupported Transfer-Encoding " + transferEncodings);
+      }
+      return CHUNKED;
+    }
+    long length = contentLength(contentLengths, in);
+    return length <= 0 ? NONE : new Framing(Kind.LENGTH, length);
+  }
+
+  /** Framing of a response body to {@code requestMethod}. */
+  static Framing ofResponse(String requestMethod, ResponseHead response, HttpInput in)
+      throws IOException {
+    int status = response.status();
+    if (requestMethod.equals("HEAD") || status / 100 == 1 || status == 204 || status == 304) {
+      return NONE;
+    }
+    HttpHeaders headers = response.headers();
+    List<String> transferEncodings = headers.all("Transfer-Encoding");
+    if (!transferEncodings.isEmpty()) {
+      return isChunkedOnly(transferEncodings) ? CHUNKED : UNTIL_CLOSE;
+    }
+    List<String> contentLengths = headers.all("Content-Length");
+    if (contentLengths.isEmpty()) {
+      return UNTIL_CLOSE;
+    }
+    long length = contentLength(contentLengths, in);
+    return length == 0 ? NONE : new Framing(Kind.LENGTH, length);
+  }
+
+  private static boolean isChunkedOnly(List<String> transferEncodings) {
+    return transferEncodings.size() == 1
+        && transferEncodings.get(0).strip().equalsIgnoreCase("chunked");
+  }
+
+  private static long contentLength(List<String> values, HttpInput in) throws IOException {
+    long length = -1;
+    for (String value : values) {
+      for (String element : value.split(",", -1)) {
+        String digits = element.strip();
+        if (digits.isEmpty()
+            || digits.length() > 18
+            || !digits.chars().allMatch(Framing::isDigit)) {
+          throw in.malformed(400, "invalid Content-Length '" + value + "'");
+        }
+        long parsed = Long.parseLong(digits);
+        if (length >= 0 && parsed != length) {
+          throw in.malformed(400, "conflicting Content-Length values " + values);
+        }
+        length = parsed;
+      }
+    }
+    return length;
+  }
+
+  private static boolean isDigit(int c) {
+    return c >= '0' && c <= '9';
+  }
+}

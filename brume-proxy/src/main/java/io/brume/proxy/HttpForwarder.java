@@ -1,0 +1,255 @@
+package io.brume.proxy;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Forwards requests of one client connection: chooses an endpoint per request, sends the request on
+ * a pooled connection, streams the response back, and retries idempotent requests whose body is
+ * buffered on another endpoint when one fails before answering.
+ */
+final class HttpForwarder {
+  private final ProxyConfig config;
+  private final UpstreamSet upstreams;
+  private final HttpOutput client;
+  private final String clientAddress;
+
+  HttpForwarder(
+      ProxyConfig config, UpstreamSet upstreams, HttpOutput client, String clientAddress) {
+    this.config = config;
+    this.upstreams = upstreams;
+    this.client = client;
+    this.clientAddress = clientAddress;
+  }
+
+  /** How one attempt ended, when it did not throw. */
+  private enum Outcome {
+    /** The response went to the client and the client connection may be reused. */
+    DONE_KEEP_ALIVE,
+    /** The response went to the client, which must now be disconnected. */
+    DONE_CLOSE,
+    /** The endpoint answered 502/503/504 to a retriable request: try another one. */
+    RETRY
+  }
+
+  /**
+   * Forwards one request and its response.
+   *
+   * @param bufferedBody the whole request body, or null when it is streamed from {@code clientIn}
+   * @return true when the client connection may carry another request
+   */
+  boolean forward(RequestHead request, Framing framing, byte[] bufferedBody, HttpInput clientIn)
+      throws IOException {
+    boolean clientKeepAlive = request.clientKeepsAlive();
+    request.headers().removeHopByHop();
+    boolean replayable = bufferedBody != null && request.isIdempotent();
+    int maxAttempts = replayable ? config.maxAttempts() : 1;
+    Set<Upstream> tried = new HashSet<>(4);
+    int failureStatus = 503;
+    String failure = "no ready endpoint";
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      Upstream upstream = upstreams.choose(tried);
+      if (upstream == null) {
+        break;
+      }
+      tried.add(upstream);
+      Attempt current =
+          new Attempt(upstream, request, clientKeepAlive, framing, bufferedBody, clientIn);
+      boolean mayRetry = replayable && attempt < maxAttempts;
+      upstreams.started(upstream);
+      boolean upstreamOk = false;
+      try {
+        Outcome outcome = current.run(mayRetry);
+        upstreamOk = current.upstreamOk;
+        if (outcome != Outcome.RETRY) {
+          return outcome == Outcome.DONE_KEEP_ALIVE;
+        }
+        failureStatus = 502;
+        failure = upstream.endpoint().name() + " answered " + current.status;
+      } catch (ClientGoneException e) {
+        upstreamOk = true; // not the endpoint's fault
+        throw e;
+      } catch (MalformedHttpException e) {
+        if (e.fromClient()) {
+          upstreamOk = true;
+          throw e;
+        }
+        failureStatus = 502;
+        failure = upstream.endpoint().name() + ": " + e.getMessage();
+        if (current.responseStarted) {
+          throw new ClientGoneException(e); // half a response was sent: only closing is left
+        }
+      } catch (IOException e) {
+        failureStatus = e instanceof SocketTimeoutException ? 504 : 502;
+        failure = upstream.endpoint().name() + ": " + e;
+        if (current.responseStarted) {
+          throw new ClientGoneException(e);
+        }
+        upstream.closeIdle(); // its other pooled connections are likely broken too
+      } finally {
+        upstreams.finished(upstream, current.latencyNanos(), upstreamOk);
+      }
+    }
+    ErrorResponses.send(client, failureStatus, failure);
+    return false;
+  }
+
+  /** One try of a request on one endpoint. */
+  private final class Attempt {
+    private final Upstream upstream;
+    private final RequestHead request;
+    private final boolean clientKeepAlive;
+    private final Framing framing;
+    private final byte[] bufferedBody;
+    private final HttpInput clientIn;
+    private final long startNanos = System.nanoTime();
+    private long headNanos;
+    boolean responseStarted;
+    boolean upstreamOk;
+    int status;
+
+    Attempt(
+        Upstream upstream,
+        RequestHead request,
+        boolean clientKeepAlive,
+        Framing framing,
+        byte[] bufferedBody,
+        HttpInput clientIn) {
+      this.upstream = upstream;
+      this.request = request;
+      this.clientKeepAlive = clientKeepAlive;
+      this.framing = framing;
+      this.bufferedBody = bufferedBody;
+      this.clientIn = clientIn;
+    }
+
+    long latencyNanos() {
+      return (headNanos == 0 ? System.nanoTime() : headNanos) - startNanos;
+    }
+
+    Outcome run(boolean mayRetry) throws IOException {
+      UpstreamConnection connection = upstream.acquire(config);
+      boolean reusable = false;
+      try {
+        ResponseHead response;
+        try {
+          response = exchangeHead(connection);
+        } catch (IOException e) {
+          // A pooled connection the endpoint closed while idle fails on first use; resend a
+          // request we can replay on a fresh connection (not for timeouts: the endpoint is slow).
+          if (!connection.reused()
+              || bufferedBody == null
+              || !request.isIdempotent()
+              || e instanceof SocketTimeoutException
+              || e instanceof ClientGoneException) {
+            throw e;
+          }
+          connection.close();
+          connection = upstream.fresh(config);
+          response = exchangeHead(connection);
+        }
+        headNanos = System.nanoTime();
+        status = response.status();
+        upstreamOk = status < 500;
+        Framing responseFraming = Framing.ofResponse(request.method(), response, connection.in());
+        if (mayRetry && (status == 502 || status == 503 || status == 504)) {
+          return Outcome.RETRY; // the connection is closed below, unread body and all
+        }
+        boolean keepAlive = relay(response, responseFraming, connection);
+        reusable =
+            responseFraming.kind() != Framing.Kind.UNTIL_CLOSE && response.upstreamKeepsAlive();
+        return keepAlive ? Outcome.DONE_KEEP_ALIVE : Outcome.DONE_CLOSE;
+      } finally {
+        if (reusable) {
+          upstream.release(connection);
+        } else {
+          connection.close();
+        }
+      }
+    }
+
+    /** Sends the request and reads the response head, skipping interim 1xx responses. */
+    private ResponseHead exchangeHead(UpstreamConnection connection) throws IOException {
+      HttpOutput out = connection.out();
+      out.writeAscii(head());
+      if (bufferedBody != null) {
+        out.write(bufferedBody);
+      } else if (framing.kind() == Framing.Kind.LENGTH) {
+        out.flush();
+        clientIn.copyExactly(framing.length(), out);
+      } else {
+        out.flush();
+        HttpParser.copyChunked(clientIn, out, true);
+      }
+      out.flush();
+      while (true) {
+        ResponseHead response = HttpParser.readResponse(connection.in());
+        if (response.status() == 101) {
+          throw connection.in().malformed(502, "101 Switching Protocols without an upgrade");
+        }
+        if (response.status() >= 200) {
+          return response;
+        }
+      }
+    }
+
+    private String head() {
+      StringBuilder head = new StringBuilder(256);
+      head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
+      HttpHeaders headers = request.headers();
+      headers.appendTo(head);
+      if (!headers.contains("Host")) {
+        head.append("Host: ").append(upstream.endpoint().authority()).append("\r\n");
+      }
+      if (bufferedBody != null && framing.kind() == Framing.Kind.NONE && needsZeroLength()) {
+        head.append("Content-Length: 0\r\n");
+      }
+      head.append("X-Forwarded-For: ").append(clientAddress).append("\r\n\r\n");
+      return head.toString();
+    }
+
+    private boolean needsZeroLength() {
+      String method = request.method();
+      return (method.equals("POST") || method.equals("PUT"))
+          && !request.headers().contains("Content-Length");
+    }
+
+    /**
+     * Writes the response to the client; returns whether the client connection can be kept.
+     * HTTP/1.0 clients get chunked bodies de-chunked and the connection closed at the end.
+     */
+    private boolean relay(ResponseHead response, Framing framing, UpstreamConnection connection)
+        throws IOException {
+      HttpHeaders headers = response.headers();
+      headers.removeHopByHop();
+      boolean dechunk = request.isHttp10() && framing.kind() == Framing.Kind.CHUNKED;
+      if (dechunk) {
+        headers.remove("Transfer-Encoding");
+      }
+      boolean keepAlive = clientKeepAlive && framing.kind() != Framing.Kind.UNTIL_CLOSE && !dechunk;
+      StringBuilder head = new StringBuilder(256);
+      head.append("HTTP/1.1 ").append(response.status()).append(' ').append(response.reason());
+      head.append("\r\n");
+      headers.appendTo(head);
+      if (!keepAlive) {
+        head.append("Connection: close\r\n");
+      } else if (request.isHttp10()) {
+        head.append("Connection: keep-alive\r\n");
+      }
+      head.append("\r\n");
+      responseStarted = true;
+      client.writeAscii(head.toString());
+      HttpInput in = connection.in();
+      switch (framing.kind()) {
+        case NONE -> {}
+        case LENGTH -> in.copyExactly(framing.length(), client);
+        case CHUNKED -> HttpParser.copyChunked(in, client, !dechunk);
+        case UNTIL_CLOSE -> in.copyToEnd(client);
+      }
+      client.flush();
+      return keepAlive;
+    }
+  }
+}

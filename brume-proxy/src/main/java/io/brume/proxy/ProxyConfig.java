@@ -1,0 +1,172 @@
+package io.brume.proxy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a {@link ProxyServer} needs. Build with {@link #http} or {@link #tcp} and adjust with
+ * the {@code with…} methods.
+ *
+ * @param protocol L4 TCP (a choice per connection) or L7 HTTP/1.1 (a choice per request)
+ * @param listen address to listen on; port 0 picks a free port ({@link ProxyServer#address()})
+ * @param endpoints the service's replicas; changed later with {@link ProxyServer#updateEndpoints}
+ * @param chooser the routing policy
+ * @param healthCheck active health checks
+ * @param ejectAfterFailures consecutive failures (connect errors, resets, timeouts, 5xx) that eject
+ *     an endpoint
+ * @param maxAttempts tries per idempotent HTTP request, each on a different endpoint when possible
+ * @param maxBufferedBody request bodies up to this size are buffered so the request can be retried
+ * @param connectTimeout timeout of a connection to an endpoint
+ * @param responseTimeout longest wait for an endpoint's response head (and between body reads)
+ * @param clientIdleTimeout a client connection idle this long between requests is closed
+ */
+public record ProxyConfig(
+    Protocol protocol,
+    InetSocketAddress listen,
+    List<Endpoint> endpoints,
+    EndpointChooser chooser,
+    HealthCheck healthCheck,
+    int ejectAfterFailures,
+    int maxAttempts,
+    int maxBufferedBody,
+    Duration connectTimeout,
+    Duration responseTimeout,
+    Duration clientIdleTimeout) {
+
+  /** The proxied protocol. */
+  public enum Protocol {
+    TCP,
+    HTTP
+  }
+
+  public ProxyConfig {
+    Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(chooser, "chooser");
+    Objects.requireNonNull(healthCheck, "healthCheck");
+    endpoints = List.copyOf(endpoints);
+    if (ejectAfterFailures < 1 || maxAttempts < 1 || maxBufferedBody < 0) {
+      throw new IllegalArgumentException(
+          "ejectAfterFailures ("
+              + ejectAfterFailures
+              + ") and maxAttempts ("
+              + maxAttempts
+              + ") must be >= 1, maxBufferedBody ("
+              + maxBufferedBody
+              + ") >= 0");
+    }
+  }
+
+  /** An L7 proxy with round-robin, HTTP health checks on {@code /}, 3 attempts. */
+  public static ProxyConfig http(InetSocketAddress listen, List<Endpoint> endpoints) {
+    return new ProxyConfig(
+        Protocol.HTTP,
+        listen,
+        endpoints,
+        EndpointChoosers.roundRobin(),
+        HealthCheck.http("/"),
+        3,
+        3,
+        64 * 1024,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60));
+  }
+
+  /** An L4 proxy with round-robin and TCP health checks. */
+  public static ProxyConfig tcp(InetSocketAddress listen, List<Endpoint> endpoints) {
+    return http(listen, endpoints).withProtocol(Protocol.TCP).withHealthCheck(HealthCheck.tcp());
+  }
+
+  public ProxyConfig withProtocol(Protocol value) {
+    return new ProxyConfig(
+        value,
+        listen,
+        endpoints,
+        chooser,
+        healthCheck,
+        ejectAfterFailures,
+        maxAttempts,
+        maxBufferedBody,
+        connectTimeout,
+        responseTimeout,
+        clientIdleTimeout);
+  }
+
+  public ProxyConfig withChooser(EndpointChooser value) {
+    return new ProxyConfig(
+        protocol,
+        listen,
+        endpoints,
+        value,
+        healthCheck,
+        ejectAfterFailures,
+        maxAttempts,
+        maxBufferedBody,
+        connectTimeout,
+        responseTimeout,
+        clientIdleTimeout);
+  }
+
+  public ProxyConfig withHealthCheck(HealthCheck value) {
+    return new ProxyConfig(
+        protocol,
+        listen,
+        endpoints,
+        chooser,
+        value,
+        ejectAfterFailures,
+        maxAttempts,
+        maxBufferedBody,
+        connectTimeout,
+        responseTimeout,
+        clientIdleTimeout);
+  }
+
+  public ProxyConfig withEjectAfterFailures(int value) {
+    return new ProxyConfig(
+        protocol,
+        listen,
+        endpoints,
+        chooser,
+        healthCheck,
+        value,
+        maxAttempts,
+        maxBufferedBody,
+        connectTimeout,
+        responseTimeout,
+        clientIdleTimeout);
+  }
+
+  public ProxyConfig withMaxAttempts(int value) {
+    return new ProxyConfig(
+        protocol,
+        listen,
+        endpoints,
+        chooser,
+        healthCheck,
+        ejectAfterFailures,
+        value,
+        maxBufferedBody,
+        connectTimeout,
+        responseTimeout,
+        clientIdleTimeout);
+  }
+
+  public ProxyConfig withResponseTimeout(Duration value) {
+    return new ProxyConfig(
+        protocol,
+        listen,
+        endpoints,
+        chooser,
+        healthCheck,
+        ejectAfterFailures,
+        maxAttempts,
+        maxBufferedBody,
+        connectTimeout,
+        value,
+        clientIdleTimeout);
+  }
+}

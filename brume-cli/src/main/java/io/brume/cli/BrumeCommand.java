@@ -17,5 +17,7 @@ import picocli.CommandLine.HelpCommand;
     },
     subcommands = {
       HelpCommand.class,
+      DoctorCommand.class,
+      SchedulerExtenderCommand.class,
     })
 public final class BrumeCommand {}

@@ -58,6 +58,16 @@ public final class SystemView {
         Path.of("/"), path, SystemView::runProcess, SystemView::fileStoreBlockSize);
   }
 
+  /**
+   * Another root (a mounted SD card, a fake tree): files and executables under {@code root}; no
+   * commands are run, since they would describe this machine instead.
+   */
+  public static SystemView at(Path root) {
+    SystemView local = local();
+    return new SystemView(
+        root, local.pathDirectories, command -> Optional.empty(), SystemView::fileStoreBlockSize);
+  }
+
   private static Optional<String> runProcess(List<String> command) {
     try {
       Process process =

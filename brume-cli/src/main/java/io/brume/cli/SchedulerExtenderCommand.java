@@ -1,0 +1,78 @@
+package io.brume.cli;
+
+import io.brume.kubernetes.PeerDirectory;
+import io.brume.kubernetes.extender.ListenAddress;
+import io.brume.kubernetes.extender.SchedulerExtenderServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code brume scheduler-extender --listen ADDR:PORT}: the kube-scheduler extender, reading nodes'
+ * coordinates, demand and load from the cluster (in-cluster config or KUBECONFIG).
+ */
+@Command(
+    name = "scheduler-extender",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the Kubernetes scheduler extender API (POST /filter, POST /prioritize): nodes are"
+          + " scored by estimated latency to the Service's demand and by load. See docs/kubernetes.md."
+    })
+final class SchedulerExtenderCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "ADDR:PORT",
+      defaultValue = "0.0.0.0:8888",
+      converter = ListenConverter.class,
+      description = "Address to serve on (default: ${DEFAULT-VALUE}).")
+  InetSocketAddress listen;
+
+  @Option(
+      names = "--resync",
+      paramLabel = "DURATION",
+      defaultValue = "PT5M",
+      description = "Node informer resync period, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration resync;
+
+  static final class ListenConverter
+      implements picocli.CommandLine.ITypeConverter<InetSocketAddress> {
+    @Override
+    public InetSocketAddress convert(String value) {
+      return ListenAddress.parse(value);
+    }
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (KubernetesClient client = new KubernetesClientBuilder().build();
+        PeerDirectory peers = new PeerDirectory(client, resync)) {
+      peers.start(Duration.ofSeconds(30));
+      try (SchedulerExtenderServer server = new SchedulerExtenderServer(listen, peers::peers)) {
+        out.println(
+            "scheduler extender listening on "
+                + server.address()
+                + " ("
+                + peers.peers().size()
+                + " nodes known)");
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+        stopped.await();
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot listen on " + listen + ": " + e.getMessage(), e);
+    }
+    return 0;
+  }
+}

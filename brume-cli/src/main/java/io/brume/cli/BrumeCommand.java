@@ -17,6 +17,7 @@ import picocli.CommandLine.HelpCommand;
     },
     subcommands = {
       HelpCommand.class,
+      RouteCommand.class,
       DoctorCommand.class,
       SchedulerExtenderCommand.class,
     })

@@ -1,0 +1,104 @@
+package io.brume.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RouteCommandTest {
+
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    return commandLine.execute(args);
+  }
+
+  /** 12 nodes in two clusters 80 ms apart, 2–10 ms inside a cluster. */
+  private Path dataset() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      for (int j = 0; j < 12; j++) {
+        double rtt = i == j ? 0 : (i % 2 == j % 2 ? 2 + Math.abs(i - j) : 80 + Math.abs(i - j));
+        text.append(String.format(Locale.ROOT, "%.1f", rtt)).append(j == 11 ? "\n" : "\t");
+      }
+    }
+    return Files.writeString(dir.resolve("two-clusters.tsv"), text);
+  }
+
+  @Test
+  void simPrintsJsonWithTheAgreedFieldsForEveryPolicy() throws IOException {
+    int exit =
+        run(
+            "route",
+            "sim",
+            "--dataset",
+            dataset().toString(),
+            "--nodes",
+            "12",
+            "--replicas",
+            "2",
+            "--duration",
+            "12",
+            "--seed",
+            "3",
+            "--json");
+
+    assertThat(exit).as(err.toString()).isZero();
+    String json = out.toString().trim();
+    assertThat(json).startsWith("{\"policies\": {\"random\": {\"mean_latency_ms\": ");
+    assertThat(json)
+        .contains("\"adaptive\": {", "\"proximity-alpha\": {", "\"n-nearest-by-load\": {");
+    assertThat(json.split("\"oracle_mean_latency_ms\"")).hasSize(8);
+    assertThat(json).doesNotContain("max_util");
+  }
+
+  @Test
+  void simPrintsATableForOnePolicy() throws IOException {
+    int exit =
+        run(
+            "route",
+            "sim",
+            "--dataset",
+            dataset().toString(),
+            "--nodes",
+            "12",
+            "--replicas",
+            "2",
+            "--policy",
+            "proximity-alpha",
+            "--alpha",
+            "1",
+            "--duration",
+            "12");
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("proximity-alpha", "(oracle)").doesNotContain("random");
+  }
+
+  @Test
+  void badInputNamesTheProblem() throws IOException {
+    String file = dataset().toString();
+
+    assertThat(run("route", "sim", "--dataset", file, "--nodes", "12", "--alpha", "1.5"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("alpha must be in [0, 1], got 1.5");
+    assertThat(run("route", "sim", "--dataset", file, "--nodes", "12", "--policy", "fastest"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("unknown policy 'fastest'");
+    assertThat(run("route", "sim", "--dataset", file, "--nodes", "50")).isEqualTo(1);
+    assertThat(err.toString()).contains("has 12 nodes, fewer than the 50 asked for");
+  }
+}

@@ -6,7 +6,6 @@ import io.brume.oci.Digest;
 import io.brume.oci.MediaType;
 import io.brume.oci.UnsupportedMediaTypeException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
@@ -39,22 +38,20 @@ final class ManifestFetcher {
     String name =
         transport.registry() + "/" + repository + (reference.contains(":") ? "@" : ":") + reference;
     String action = "fetch manifest " + name;
-    HttpResponse<InputStream> response =
+    // The body is read inside the retried attempt, so a connection cut mid-manifest is retried;
+    // the limit keeps a hostile registry from filling memory.
+    HttpResponse<byte[]> response =
         transport.get(
             "/v2/" + repository + "/manifests/" + reference,
             Scopes.pull(repository),
             Map.of("Accept", ACCEPT),
-            action);
+            action,
+            HttpResponse.BodyHandlers.limiting(
+                HttpResponse.BodyHandlers.ofByteArray(), MAX_MANIFEST_BYTES));
     if (response.statusCode() != 200) {
       throw transport.failure(action, response);
     }
-    byte[] bytes;
-    try (InputStream in = response.body()) {
-      bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
-    }
-    if (bytes.length > MAX_MANIFEST_BYTES) {
-      throw new RegistryException(action + ": manifest larger than 4 MiB", 200);
-    }
+    byte[] bytes = response.body();
     Digest digest = verifiedDigest(action, reference, response, bytes);
     String mediaType = mediaType(response, bytes);
     return new FetchedManifest(bytes, digest, mediaType);

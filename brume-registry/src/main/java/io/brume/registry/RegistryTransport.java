@@ -51,27 +51,43 @@ final class RegistryTransport {
    * GETs {@code path} (below {@code /v2/}) with {@code headers}, authorised for {@code scope}.
    * Returns any final response after retries; the caller checks the status.
    */
+  <T> HttpResponse<T> get(
+      String path,
+      String scope,
+      Map<String, String> headers,
+      String action,
+      HttpResponse.BodyHandler<T> bodyHandler)
+      throws IOException, InterruptedException {
+    URI uri = base.resolve(path);
+    return retrier.run(action, () -> sendAuthorised(uri, scope, headers, action, bodyHandler));
+  }
+
+  /** As {@link #get(String, String, Map, String, HttpResponse.BodyHandler)}, streaming the body. */
   HttpResponse<InputStream> get(
       String path, String scope, Map<String, String> headers, String action)
       throws IOException, InterruptedException {
-    URI uri = base.resolve(path);
-    return retrier.run(action, () -> sendAuthorised(uri, scope, headers, action));
+    return get(path, scope, headers, action, HttpResponse.BodyHandlers.ofInputStream());
   }
 
-  private HttpResponse<InputStream> sendAuthorised(
-      URI uri, String scope, Map<String, String> headers, String action)
+  private <T> HttpResponse<T> sendAuthorised(
+      URI uri,
+      String scope,
+      Map<String, String> headers,
+      String action,
+      HttpResponse.BodyHandler<T> bodyHandler)
       throws IOException, InterruptedException {
     authenticator.ensureToken(scope, action);
-    HttpResponse<InputStream> response = sendFollowingRedirects(uri, scope, headers);
+    HttpResponse<T> response = sendFollowingRedirects(uri, scope, headers, bodyHandler);
     if (response.statusCode() == 401 && authenticator.handleUnauthorized(response, scope, action)) {
-      response.body().close();
-      response = sendFollowingRedirects(uri, scope, headers);
+      Retrier.discard(response);
+      response = sendFollowingRedirects(uri, scope, headers, bodyHandler);
     }
     return response;
   }
 
-  private HttpResponse<InputStream> sendFollowingRedirects(
-      URI uri, String scope, Map<String, String> headers) throws IOException, InterruptedException {
+  private <T> HttpResponse<T> sendFollowingRedirects(
+      URI uri, String scope, Map<String, String> headers, HttpResponse.BodyHandler<T> bodyHandler)
+      throws IOException, InterruptedException {
     URI current = uri;
     for (int redirects = 0; ; redirects++) {
       HttpRequest.Builder request = HttpRequest.newBuilder(current).GET().timeout(requestTimeout);
@@ -79,13 +95,12 @@ final class RegistryTransport {
       if (sameOrigin(current, base)) {
         authenticator.authorization(scope).ifPresent(a -> request.header("Authorization", a));
       }
-      HttpResponse<InputStream> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<T> response = http.send(request.build(), bodyHandler);
       Optional<String> location = response.headers().firstValue("Location");
       if (!isRedirect(response.statusCode()) || location.isEmpty() || redirects >= MAX_REDIRECTS) {
         return response;
       }
-      response.body().close();
+      Retrier.discard(response);
       current = current.resolve(location.get());
     }
   }
@@ -103,10 +118,14 @@ final class RegistryTransport {
    * Turns an unexpected response into an exception naming the action, the status and the registry's
    * own error code and message when it sent one; closes the body.
    */
-  RegistryException failure(String action, HttpResponse<InputStream> response) throws IOException {
-    byte[] body;
-    try (InputStream in = response.body()) {
-      body = in.readNBytes(MAX_ERROR_BODY);
+  RegistryException failure(String action, HttpResponse<?> response) throws IOException {
+    byte[] body = new byte[0];
+    if (response.body() instanceof byte[] bytes) {
+      body = bytes;
+    } else if (response.body() instanceof InputStream stream) {
+      try (InputStream in = stream) {
+        body = in.readNBytes(MAX_ERROR_BODY);
+      }
     }
     int status = response.statusCode();
     String reason =

@@ -21,8 +21,8 @@ final class Retrier {
 
   /** One attempt of a request. */
   @FunctionalInterface
-  interface Attempt {
-    HttpResponse<InputStream> send() throws IOException, InterruptedException;
+  interface Attempt<T> {
+    HttpResponse<T> send() throws IOException, InterruptedException;
   }
 
   private static final System.Logger LOG = System.getLogger(Retrier.class.getName());
@@ -39,10 +39,10 @@ final class Retrier {
     this.clock = clock;
   }
 
-  HttpResponse<InputStream> run(String action, Attempt attempt)
+  <T> HttpResponse<T> run(String action, Attempt<T> attempt)
       throws IOException, InterruptedException {
     for (int n = 1; ; n++) {
-      HttpResponse<InputStream> response;
+      HttpResponse<T> response;
       try {
         response = attempt.send();
       } catch (IOException e) {
@@ -58,11 +58,18 @@ final class Retrier {
         if (status == 429 || status == 503) {
           delay = retryAfter(response).map(this::capRetryAfter).orElse(delay);
         }
-        response.body().close();
+        discard(response);
         pause(action, n, delay, "HTTP " + status);
         continue;
       }
       return response;
+    }
+  }
+
+  /** Releases the connection of a response that will not be read. */
+  static void discard(HttpResponse<?> response) throws IOException {
+    if (response.body() instanceof InputStream in) {
+      in.close();
     }
   }
 

@@ -49,14 +49,17 @@ public final class TokenBucket {
   public int acquire(int wanted) throws InterruptedException {
     lock.lockInterruptibly();
     try {
+      // Wait for a useful chunk (about 20 ms worth) rather than single bytes, so a slow rate does
+      // not turn into one tiny read per wake-up.
+      double needed = Math.min(wanted, Math.max(1, Math.min(capacity, bytesPerSecond / 50)));
       while (true) {
         refill();
-        if (tokens >= 1) {
+        if (tokens >= needed) {
           int granted = (int) Math.min(wanted, Math.floor(tokens));
           tokens -= granted;
           return granted;
         }
-        long waitNanos = (long) Math.ceil((1 - tokens) * 1_000_000_000.0 / bytesPerSecond);
+        long waitNanos = (long) Math.ceil((needed - tokens) * 1_000_000_000.0 / bytesPerSecond);
         sleeper.sleep(java.time.Duration.ofNanos(Math.max(waitNanos, 1)));
       }
     } finally {

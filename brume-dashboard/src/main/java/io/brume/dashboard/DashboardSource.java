@@ -1,0 +1,22 @@
+package io.brume.dashboard;
+
+import java.util.List;
+
+/**
+ * What a dashboard shows, read on every API request. Implementations return consistent snapshots
+ * and must be thread-safe: requests are served concurrently.
+ */
+public interface DashboardSource {
+
+  /** A short title for the page, for example {@code "brume up: 12 emulated nodes"}. */
+  String title();
+
+  /** Every node known to the source, with its coordinate and RTT estimates. */
+  List<NodeView> nodes();
+
+  /** Per node, the weight each compared policy gives each replica of the demo service. */
+  List<RoutingView> routing();
+
+  /** Latency and load per compared policy for the traffic measured so far. */
+  StatsView stats();
+}

@@ -1,0 +1,112 @@
+package io.brume.emulation;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One replica of the demo service: a real HTTP server on loopback whose every request holds one of
+ * {@code workers} slots for {@code serviceTime}, so it serves at most {@code workers / serviceTime}
+ * requests per second and queues beyond that, like a small node's CPU would.
+ */
+final class DemoReplica implements AutoCloseable {
+  private final String id;
+  private final String node;
+  private final Duration serviceTime;
+  private final int workers;
+  private final Semaphore slots;
+  private final HttpServer server;
+  private final AtomicLong received = new AtomicLong();
+  private long receivedAtLastReport;
+  private long lastReportNanos = System.nanoTime();
+
+  DemoReplica(String id, String node, Duration serviceTime, int workers, ExecutorService threads) {
+    this.id = id;
+    this.node = node;
+    this.serviceTime = serviceTime;
+    this.workers = workers;
+    this.slots = new Semaphore(workers, true);
+    try {
+      this.server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start demo replica " + id, e);
+    }
+    server.setExecutor(threads);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  String id() {
+    return id;
+  }
+
+  /** The node that hosts this replica. */
+  String node() {
+    return node;
+  }
+
+  InetSocketAddress address() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getAddress().getPort());
+  }
+
+  /** Requests per second this replica serves at most. */
+  double capacityRps() {
+    return workers / (serviceTime.toNanos() / 1e9);
+  }
+
+  /** Requests received since the start. */
+  long received() {
+    return received.get();
+  }
+
+  /**
+   * Offered utilisation since the previous call: arrivals per second over capacity, what a replica
+   * reports to the routers.
+   */
+  synchronized double utilisationSinceLastReport() {
+    long now = System.nanoTime();
+    long count = received.get();
+    double seconds = Math.max((now - lastReportNanos) / 1e9, 1e-3);
+    double utilisation = (count - receivedAtLastReport) / seconds / capacityRps();
+    receivedAtLastReport = count;
+    lastReportNanos = now;
+    return utilisation;
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      received.incrementAndGet();
+      exchange.getRequestBody().readAllBytes();
+      try {
+        slots.acquire();
+        try {
+          Thread.sleep(serviceTime);
+        } finally {
+          slots.release();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        exchange.sendResponseHeaders(503, -1);
+        return;
+      }
+      byte[] body = ("served by " + id + "\n").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,172 @@
+package io.brume.emulation;
+
+import io.brume.router.Endpoint;
+import io.brume.router.LocalView;
+import io.brume.router.RoutingPolicy;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * The demo service as routed by one policy: its own replicas (so two lanes never share a queue),
+ * one delayed TCP path per (client node, replica), and one policy instance per node, fed with the
+ * latency of every request and the replicas' load reports.
+ */
+final class PolicyLane implements AutoCloseable {
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
+  private final String policyName;
+  private final Map<String, EmulatedNode> nodes;
+  private final Map<String, RoutingPolicy> policies = new LinkedHashMap<>();
+  private final List<DemoReplica> replicas = new ArrayList<>();
+  private final List<Endpoint> endpoints = new ArrayList<>();
+  private final Map<String, Map<String, TcpDelayRelay>> paths = new LinkedHashMap<>();
+  private final HttpClient http;
+  private final LatencyRecorder recorder = new LatencyRecorder();
+  private final SplittableRandom random;
+
+  /**
+   * @param policyName the policy's name, as the dashboard shows it
+   * @param newPolicy a fresh policy instance, called once per node
+   * @param nodes the fog's nodes by name
+   * @param hosts the nodes that host a replica
+   * @param rttMillis the true RTT between two node names
+   */
+  PolicyLane(
+      String policyName,
+      Supplier<RoutingPolicy> newPolicy,
+      Map<String, EmulatedNode> nodes,
+      List<String> hosts,
+      java.util.function.ToDoubleBiFunction<String, String> rttMillis,
+      FogConfig config,
+      ExecutorService threads) {
+    this.policyName = policyName;
+    this.nodes = nodes;
+    this.random = new SplittableRandom(config.seed() ^ policyName.hashCode());
+    for (String host : hosts) {
+      DemoReplica replica =
+          new DemoReplica(
+              "demo@" + host, host, config.serviceTime(), config.workersPerReplica(), threads);
+      replicas.add(replica);
+      endpoints.add(Endpoint.ready(replica.id(), replica.capacityRps()));
+    }
+    for (String node : nodes.keySet()) {
+      policies.put(node, newPolicy.get());
+      Map<String, TcpDelayRelay> fromNode = new LinkedHashMap<>();
+      for (DemoReplica replica : replicas) {
+        Duration oneWay = Delays.oneWay(rttMillis.applyAsDouble(node, replica.node()));
+        fromNode.put(replica.id(), new TcpDelayRelay(replica.address(), oneWay, threads));
+      }
+      paths.put(node, fromNode);
+    }
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(threads)
+            .build();
+  }
+
+  String policyName() {
+    return policyName;
+  }
+
+  List<DemoReplica> replicas() {
+    return replicas;
+  }
+
+  LatencyRecorder recorder() {
+    return recorder;
+  }
+
+  /** One request of the demo service from {@code node}, routed by this lane's policy. Blocks. */
+  void send(String node) {
+    RoutingPolicy policy = policies.get(node);
+    Endpoint endpoint;
+    synchronized (random) {
+      endpoint = policy.choose(view(node), random);
+    }
+    TcpDelayRelay path = paths.get(node).get(endpoint.id());
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + path.address().getPort() + "/demo?from=" + node))
+            .timeout(REQUEST_TIMEOUT)
+            .build();
+    policy.requestStarted(endpoint.id());
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      ok = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      ok = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      double latency = (System.nanoTime() - start) / 1e6;
+      policy.requestFinished(endpoint.id(), latency);
+      if (ok) {
+        recorder.record(latency);
+      } else {
+        recorder.recordFailure();
+      }
+    }
+  }
+
+  /** Each replica reports its utilisation since its previous report to every node's policy. */
+  void reportLoads() {
+    for (DemoReplica replica : replicas) {
+      double utilisation = replica.utilisationSinceLastReport();
+      for (RoutingPolicy policy : policies.values()) {
+        policy.loadReported(replica.id(), utilisation);
+      }
+    }
+  }
+
+  /** Replica id to probability for requests from {@code node}. */
+  Map<String, Double> weights(String node) {
+    return policies.get(node).weights(view(node)).asMap();
+  }
+
+  /** Replica id to mean utilisation over {@code seconds}. */
+  Map<String, Double> meanLoads(double seconds) {
+    Map<String, Double> loads = new LinkedHashMap<>();
+    for (DemoReplica replica : replicas) {
+      loads.put(
+          replica.id(),
+          seconds <= 0 ? 0.0 : replica.received() / (replica.capacityRps() * seconds));
+    }
+    return loads;
+  }
+
+  private LocalView view(String node) {
+    EmulatedNode self = nodes.get(node);
+    Map<String, String> hostOf = new LinkedHashMap<>();
+    replicas.forEach(r -> hostOf.put(r.id(), r.node()));
+    return LocalView.of(
+        endpoints,
+        endpoint -> {
+          double estimate = self.estimateRttMillis(hostOf.get(endpoint.id()));
+          // A replica's host not heard of yet: assume it is as far as the centre of the space.
+          return Double.isNaN(estimate)
+              ? CoordinateMath.estimateRttMillis(self.coordinate(), CoordinateMath.origin())
+              : estimate;
+        });
+  }
+
+  @Override
+  public void close() {
+    http.shutdownNow();
+    paths.values().forEach(m -> m.values().forEach(TcpDelayRelay::close));
+    replicas.forEach(DemoReplica::close);
+  }
+}

@@ -1,0 +1,212 @@
+package io.brume.emulation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Named nodes and the symmetric RTT between each pair, in ms: the ground truth the emulation's
+ * relays reproduce. The diagonal is the "same site" RTT (a client talking to a replica on its own
+ * node), at least {@value #MIN_SAME_SITE_MILLIS} ms.
+ *
+ * <p>Formats read by {@link #load}: the AWS/cloudping JSON {@code {"data": {src: {dst: ms}}}}
+ * (directions averaged), or a whitespace-separated square matrix in ms, one row per line, whose
+ * nodes are named {@code node-0}, {@code node-1}, …
+ */
+public final class RttDataset {
+  static final double MIN_SAME_SITE_MILLIS = 0.5;
+  private static final String BUNDLED = "aws12_p50.json";
+
+  private final List<String> names;
+  private final double[][] rttMillis;
+
+  private RttDataset(List<String> names, double[][] rttMillis) {
+    this.names = List.copyOf(names);
+    this.rttMillis = rttMillis;
+  }
+
+  /**
+   * The dataset shipped in the jar: 12 well-spread AWS regions, median inter-region RTT over one
+   * year (cloudping.co).
+   */
+  public static RttDataset bundled() {
+    try (InputStream in = RttDataset.class.getResourceAsStream(BUNDLED)) {
+      if (in == null) {
+        throw new IllegalStateException("bundled RTT dataset " + BUNDLED + " missing from the jar");
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), BUNDLED);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read bundled RTT dataset " + BUNDLED, e);
+    }
+  }
+
+  /**
+   * Reads a dataset file.
+   *
+   * @throws IllegalArgumentException naming the file and the problem if it is not a complete matrix
+   *     of positive RTTs
+   * @throws UncheckedIOException if it cannot be read
+   */
+  public static RttDataset load(Path file) {
+    try {
+      return parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read RTT dataset " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static RttDataset parse(String text, String origin) {
+    return text.stripLeading().startsWith("{")
+        ? parseJson(text, origin)
+        : parseMatrix(text, origin);
+  }
+
+  private static RttDataset parseJson(String text, String origin) {
+    JsonNode data;
+    try {
+      data = new ObjectMapper().readTree(text).path("data");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(origin + ": not valid JSON: " + e.getMessage(), e);
+    }
+    if (!data.isObject() || data.isEmpty()) {
+      throw new IllegalArgumentException(origin + ": expected a non-empty \"data\" object");
+    }
+    List<String> names = new ArrayList<>();
+    for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    int n = names.size();
+    double[][] m = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        JsonNode v = data.path(names.get(i)).path(names.get(j));
+        if (!v.isNumber()) {
+          throw new IllegalArgumentException(
+              origin + ": no RTT from " + names.get(i) + " to " + names.get(j));
+        }
+        m[i][j] = v.asDouble();
+      }
+    }
+    return checked(names, m, origin);
+  }
+
+  private static RttDataset parseMatrix(String text, String origin) {
+    List<double[]> rows = new ArrayList<>();
+    for (String line : text.split("\\R")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] cells = line.trim().split("\\s+");
+      double[] row = new double[cells.length];
+      for (int j = 0; j < cells.length; j++) {
+        try {
+          row[j] = Double.parseDouble(cells[j]);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              origin + ": row " + rows.size() + ", column " + j + ": not a number: " + cells[j], e);
+        }
+      }
+      rows.add(row);
+    }
+    int n = rows.size();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (rows.get(i).length != n) {
+        throw new IllegalArgumentException(
+            origin + ": row " + i + " has " + rows.get(i).length + " values, expected " + n);
+      }
+      names.add("node-" + i);
+    }
+    return checked(names, rows.toArray(new double[0][]), origin);
+  }
+
+  private static RttDataset checked(List<String> names, double[][] raw, String origin) {
+    int n = names.size();
+    if (n < 2) {
+      throw new IllegalArgumentException(origin + ": needs at least 2 nodes, has " + n);
+    }
+    double[][] m = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        double a = raw[i][j];
+        double b = raw[j][i];
+        if (i != j && !(a > 0 && b > 0 && Double.isFinite(a) && Double.isFinite(b))) {
+          throw new IllegalArgumentException(
+              origin
+                  + ": RTT between "
+                  + names.get(i)
+                  + " and "
+                  + names.get(j)
+                  + " must be finite and > 0 ms, got "
+                  + a
+                  + " and "
+                  + b);
+        }
+        m[i][j] = i == j ? Math.max(MIN_SAME_SITE_MILLIS, finiteOr(a, 0)) : (a + b) / 2;
+      }
+    }
+    return new RttDataset(names, m);
+  }
+
+  private static double finiteOr(double v, double fallback) {
+    return Double.isFinite(v) ? v : fallback;
+  }
+
+  /** Number of nodes. */
+  public int size() {
+    return names.size();
+  }
+
+  /** Name of node {@code i}. */
+  public String name(int i) {
+    return names.get(i);
+  }
+
+  /** All names, in index order. */
+  public List<String> names() {
+    return names;
+  }
+
+  /** Symmetric RTT between nodes {@code i} and {@code j} in ms; the same-site RTT if i = j. */
+  public double rttMillis(int i, int j) {
+    return rttMillis[i][j];
+  }
+
+  /**
+   * {@code count} nodes spread over the dataset: node 0, then repeatedly the node farthest from
+   * those already chosen (greedy k-centre), so a small fog still spans the dataset's regions.
+   *
+   * @throws IllegalArgumentException if {@code count} is below 2 or above {@link #size()}
+   */
+  public RttDataset spreadSubset(int count) {
+    if (count < 2 || count > size()) {
+      throw new IllegalArgumentException(
+          "cannot take "
+              + count
+              + " nodes from a dataset of "
+              + size()
+              + " (need 2.."
+              + size()
+              + ")");
+    }
+    int[] chosen = Placement.farthestFirst(this, count, 0);
+    java.util.Arrays.sort(chosen);
+    List<String> subNames = new ArrayList<>();
+    double[][] sub = new double[count][count];
+    for (int a = 0; a < count; a++) {
+      subNames.add(names.get(chosen[a]));
+      for (int b = 0; b < count; b++) {
+        sub[a][b] = rttMillis[chosen[a]][chosen[b]];
+      }
+    }
+    return new RttDataset(subNames, sub);
+  }
+}

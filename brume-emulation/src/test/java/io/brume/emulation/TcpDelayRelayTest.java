@@ -1,0 +1,84 @@
+package io.brume.emulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TcpDelayRelayTest {
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+  @AfterEach
+  void stop() {
+    threads.shutdownNow();
+  }
+
+  @Test
+  void eachRoundTripThroughTheRelayTakesTwiceTheOneWayDelay() throws Exception {
+    try (ServerSocket echo = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        TcpDelayRelay relay =
+            new TcpDelayRelay(
+                (java.net.InetSocketAddress) echo.getLocalSocketAddress(),
+                Duration.ofMillis(40),
+                threads)) {
+      threads.execute(() -> echoOnce(echo));
+      try (Socket client = new Socket(relay.address().getAddress(), relay.address().getPort())) {
+        client.setTcpNoDelay(true);
+        OutputStream out = client.getOutputStream();
+        DataInputStream in = new DataInputStream(client.getInputStream());
+        for (int round = 0; round < 3; round++) {
+          long start = System.nanoTime();
+          out.write(round);
+          out.flush();
+          assertThat(in.readUnsignedByte()).isEqualTo(round);
+          double rttMillis = (System.nanoTime() - start) / 1e6;
+          // At least the emulated 80 ms; the tolerance only absorbs scheduling on a busy machine.
+          assertThat(rttMillis).isGreaterThanOrEqualTo(80).isLessThan(80 + 150);
+        }
+        client.shutdownOutput();
+        assertThat(in.read()).as("the echo's end of stream is relayed").isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
+  void aClosedRelayRefusesNewConnections() throws Exception {
+    TcpDelayRelay relay;
+    try (ServerSocket target = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      relay =
+          new TcpDelayRelay(
+              (java.net.InetSocketAddress) target.getLocalSocketAddress(),
+              Duration.ofMillis(1),
+              threads);
+      relay.close();
+    }
+    java.net.InetSocketAddress address = relay.address();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new Socket(address.getAddress(), address.getPort()).close())
+        .isInstanceOf(IOException.class);
+  }
+
+  private static void echoOnce(ServerSocket server) {
+    try (Socket socket = server.accept()) {
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      int b;
+      while ((b = in.read()) >= 0) {
+        out.write(b);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // the test failed elsewhere or is closing
+    }
+  }
+}

@@ -1,67 +1,54 @@
 package io.brume.proxy;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import io.brume.router.AdaptiveConfig;
+import io.brume.router.RoutingPolicies;
+import java.time.Clock;
+import java.util.function.ToDoubleFunction;
 
-/** Simple built-in {@link EndpointChooser}s that need no coordinates. */
+/**
+ * {@link EndpointChooser}s backed by brume-router's policies ({@link RoutingPolicies#NAMES}), the
+ * same code the simulator and the kernel data plane's weights use.
+ */
 public final class EndpointChoosers {
+  /** Capacity assumed for every endpoint when none is known. */
+  public static final double DEFAULT_CAPACITY_RPS = 1000;
+
   private EndpointChoosers() {}
+
+  /**
+   * The named policy with default parameters (α = 0.5, n = 2, adaptive defaults, system clock).
+   *
+   * @param rttEstimateMillis this node's RTT estimate per endpoint; policies that ignore proximity
+   *     ignore it
+   * @throws IllegalArgumentException naming the valid names when {@code name} is unknown
+   */
+  public static EndpointChooser named(String name, ToDoubleFunction<Endpoint> rttEstimateMillis) {
+    return named(name, defaultOptions(), rttEstimateMillis);
+  }
+
+  /** The named policy with explicit parameters. */
+  public static EndpointChooser named(
+      String name, RoutingPolicies.Options options, ToDoubleFunction<Endpoint> rttEstimateMillis) {
+    return new RoutingPolicyChooser(
+        RoutingPolicies.create(name, options), rttEstimateMillis, e -> DEFAULT_CAPACITY_RPS);
+  }
+
+  public static RoutingPolicies.Options defaultOptions() {
+    return new RoutingPolicies.Options(0.5, 2, AdaptiveConfig.defaults(), Clock.systemUTC());
+  }
 
   /** Cycles through the candidates. */
   public static EndpointChooser roundRobin() {
-    AtomicLong next = new AtomicLong();
-    return candidates ->
-        candidates.get((int) Math.floorMod(next.getAndIncrement(), (long) candidates.size()));
+    return named("round-robin", e -> 0);
   }
 
   /** Uniformly random, like kube-proxy. */
   public static EndpointChooser random() {
-    return candidates -> candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
+    return named("random", e -> 0);
   }
 
-  /** The candidate with the fewest requests in flight; ties broken at random. */
+  /** The candidate with the fewest requests in flight. */
   public static EndpointChooser leastOutstanding() {
-    return new LeastOutstanding();
-  }
-
-  private static final class LeastOutstanding implements EndpointChooser {
-    private final Map<Endpoint, AtomicInteger> outstanding = new ConcurrentHashMap<>();
-
-    @Override
-    public Endpoint choose(List<Endpoint> candidates) {
-      Endpoint best = null;
-      int bestCount = Integer.MAX_VALUE;
-      int ties = 0;
-      for (Endpoint candidate : candidates) {
-        int count = counter(candidate).get();
-        if (count < bestCount) {
-          best = candidate;
-          bestCount = count;
-          ties = 1;
-        } else if (count == bestCount && ThreadLocalRandom.current().nextInt(++ties) == 0) {
-          best = candidate; // reservoir sampling keeps ties uniform
-        }
-      }
-      return best;
-    }
-
-    @Override
-    public void requestStarted(Endpoint endpoint) {
-      counter(endpoint).incrementAndGet();
-    }
-
-    @Override
-    public void requestFinished(Endpoint endpoint, Duration latency, boolean success) {
-      counter(endpoint).decrementAndGet();
-    }
-
-    private AtomicInteger counter(Endpoint endpoint) {
-      return outstanding.computeIfAbsent(endpoint, e -> new AtomicInteger());
-    }
+    return named("least-outstanding", e -> 0);
   }
 }

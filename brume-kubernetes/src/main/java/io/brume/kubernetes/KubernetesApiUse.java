@@ -22,8 +22,9 @@ public record KubernetesApiUse(String apiGroup, String resource, Set<String> ver
               "nodes",
               Set.of("list", "watch"),
               "PeerDirectory (informer: peers, coordinates, demand, load)"),
+          // fabric8 GETs the Node before sending a merge patch, hence "get".
           new KubernetesApiUse(
-              "", "nodes", Set.of("patch"), "CoordinatePublisher, DemandPublisher (own Node)"),
+              "", "nodes", Set.of("get", "patch"), "CoordinatePublisher (own Node)"),
           new KubernetesApiUse(
               "", "services", Set.of("list", "watch"), "ProximityRoutingController (informer)"),
           new KubernetesApiUse(

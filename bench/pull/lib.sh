@@ -1,0 +1,73 @@
+# shellcheck shell=bash
+# Common settings and helpers of the pull benchmark (bench/pull). Sourced by images.sh, testbed.sh and run.sh.
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(cd "$BENCH_DIR/../.." && pwd)"
+BENCH_OUT="${BENCH_OUT:-$REPO_DIR/bench/out}"
+
+# The testbed: a network namespace holding the registry, joined to the host by a veth pair. These addresses exist only
+# on this pair, which the testbed creates and deletes.
+NETNS="brume-bench-reg"
+VETH_HOST="brbench0"
+VETH_NS="brbench1"
+HOST_ADDR="10.231.0.1"
+NS_ADDR="10.231.0.2"
+PREFIX_LEN=30
+REG_PORT=5000
+REG="$NS_ADDR:$REG_PORT"
+
+# The images of the benchmark: name → repository in the registry (tag v1), built by images.sh.
+BENCH_IMAGES=(debian multi large)
+image_ref() { echo "$REG/bench/$1:v1"; }
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() {
+  log "error: $*"
+  exit 1
+}
+
+need_root() { [ "$(id -u)" = 0 ] || die "run as root (network namespaces, tc, containerd, mounts)"; }
+
+need_tools() { # need_tools CMD... : fails naming every missing command and the Debian package that has it
+  local missing=() cmd pkg
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 && continue
+    case "$cmd" in
+      docker-registry) pkg=docker-registry ;;
+      ctr | containerd) pkg=containerd ;;
+      igzip) pkg=isal ;;
+      unpigz | pigz) pkg=pigz ;;
+      tc | ip) pkg=iproute2 ;;
+      *) pkg="$cmd" ;;
+    esac
+    missing+=("$cmd (apt-get install $pkg)")
+  done
+  [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]}"
+}
+
+# The OCI layout holding the built images, one tag per image.
+oci_dir() { echo "$BENCH_OUT/oci"; }
+
+# Prints "digest size" of each blob of image $1 that a pull downloads (config first, then the layers in order).
+image_blobs() {
+  local layout manifest
+  layout="$(oci_dir)"
+  manifest="$(jq -r --arg t "$1" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' \
+    "$layout/index.json")"
+  [ -n "$manifest" ] || die "image $1 is not in $layout (run bench/pull/images.sh)"
+  jq -r '.config, .layers[] | "\(.digest) \(.size)"' "$layout/blobs/sha256/${manifest#sha256:}"
+}
+
+# Prints the path of the blob with digest $1 in the OCI layout.
+blob_path() { echo "$(oci_dir)/blobs/sha256/${1#sha256:}"; }
+
+# Unmounts everything mounted at or below $1 (deepest first), then removes it.
+remove_tree() {
+  local dir="$1" m
+  [ -e "$dir" ] || return 0
+  dir="$(readlink -f "$dir")"
+  while read -r m; do
+    umount -l "$m" 2>/dev/null || true
+  done < <(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts | sort -r)
+  rm -rf --one-file-system "$dir"
+}

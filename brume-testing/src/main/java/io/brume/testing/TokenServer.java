@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,11 +35,11 @@ import java.util.concurrent.Executors;
  * A Docker-style token endpoint (distribution's token auth spec) for a real {@link LocalRegistry}
  * configured with {@code auth: token}.
  *
- * <p>It holds an RSA key and a self-signed certificate made with the JDK's {@code keytool}; the
- * certificate is the registry's {@code rootcertbundle}, and tokens are RS256 JWTs carrying it in
- * their {@code x5c} header. Anonymous clients get pull access (configurable); with {@link
- * #requireCredentials} only that user gets tokens. Every request's scope is recorded so tests can
- * check that clients cache tokens.
+ * <p>It holds an RSA key and a self-signed certificate made with {@code openssl}; the certificate
+ * is the registry's {@code rootcertbundle}, and tokens are RS256 JWTs carrying it in their {@code
+ * x5c} header. Anonymous clients get pull access (configurable); with {@link #requireCredentials}
+ * only that user gets tokens. Every request's scope is recorded so tests can check that clients
+ * cache tokens.
  */
 public final class TokenServer implements AutoCloseable {
 
@@ -67,34 +69,67 @@ public final class TokenServer implements AutoCloseable {
     server.start();
   }
 
-  /** Generates a key pair and certificate and starts serving tokens on a loopback port. */
+  private record KeyMaterial(PrivateKey key, X509Certificate certificate) {}
+
+  private static KeyMaterial sharedKeyMaterial;
+
+  /**
+   * Starts serving tokens on a loopback port. The key and certificate are made once per JVM with
+   * {@code openssl} (a JVM-based keytool takes seconds) and shared by all token servers.
+   */
   public static TokenServer start() {
     Path directory = null;
     try {
+      KeyMaterial material = keyMaterial();
       directory = Files.createTempDirectory("brume-token-");
-      Path keystore = directory.resolve("token.p12");
-      char[] password = "brume-test".toCharArray();
-      runKeytool(keystore, new String(password));
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      try (var in = Files.newInputStream(keystore)) {
-        store.load(in, password);
-      }
-      PrivateKey key = (PrivateKey) store.getKey("token", password);
-      X509Certificate certificate = (X509Certificate) store.getCertificate("token");
       Files.writeString(
           directory.resolve("rootcert.pem"),
           "-----BEGIN CERTIFICATE-----\n"
               + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                  .encodeToString(certificate.getEncoded())
+                  .encodeToString(material.certificate().getEncoded())
               + "\n-----END CERTIFICATE-----\n");
-      return new TokenServer(directory, key, certificate);
+      return new TokenServer(directory, material.key(), material.certificate());
     } catch (IOException e) {
       cleanUp(directory);
       throw new UncheckedIOException("cannot start token server", e);
     } catch (GeneralSecurityException e) {
       cleanUp(directory);
-      throw new IllegalStateException("cannot load token signing key", e);
+      throw new IllegalStateException("cannot encode token certificate", e);
     }
+  }
+
+  private static synchronized KeyMaterial keyMaterial() throws IOException {
+    if (sharedKeyMaterial == null) {
+      Path directory = Files.createTempDirectory("brume-token-key-");
+      try {
+        Path keyFile = directory.resolve("token.key");
+        Path certFile = directory.resolve("token.pem");
+        runOpenssl(keyFile, certFile);
+        PrivateKey key =
+            KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pem(keyFile)));
+        try (var in = Files.newInputStream(certFile)) {
+          sharedKeyMaterial =
+              new KeyMaterial(
+                  key,
+                  (X509Certificate)
+                      CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+      } catch (GeneralSecurityException e) {
+        throw new IOException("cannot load the key made by openssl", e);
+      } finally {
+        TempDirs.deleteRecursively(directory);
+      }
+    }
+    return sharedKeyMaterial;
+  }
+
+  private static byte[] pem(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.US_ASCII);
+    if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
+      throw new IOException(file + " is not a PKCS#8 PEM private key");
+    }
+    String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    return Base64.getDecoder().decode(base64);
   }
 
   private static void cleanUp(Path directory) {
@@ -103,40 +138,38 @@ public final class TokenServer implements AutoCloseable {
     }
   }
 
-  private static void runKeytool(Path keystore, String password) throws IOException {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Process process =
-        new ProcessBuilder(
-                keytool.toString(),
-                "-genkeypair",
-                "-alias",
-                "token",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-sigalg",
-                "SHA256withRSA",
-                "-dname",
-                "CN=brume test token issuer",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                password)
-            .redirectErrorStream(true)
-            .start();
+  private static void runOpenssl(Path keyFile, Path certFile) throws IOException {
+    Process process;
+    try {
+      process =
+          new ProcessBuilder(
+                  "openssl",
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "rsa:2048",
+                  "-nodes",
+                  "-keyout",
+                  keyFile.toString(),
+                  "-out",
+                  certFile.toString(),
+                  "-subj",
+                  "/CN=brume test token issuer",
+                  "-days",
+                  "2")
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      throw new IOException("cannot run openssl: install the Debian package openssl", e);
+    }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
       if (process.waitFor() != 0) {
-        throw new IOException("keytool failed: " + output);
+        throw new IOException("openssl failed: " + output);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running keytool", e);
+      throw new IOException("interrupted while running openssl", e);
     }
   }
 

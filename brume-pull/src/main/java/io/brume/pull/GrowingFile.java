@@ -20,15 +20,31 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GrowingFile {
   private final Path path;
+  // Opened at once: the download renames the file into the store when it completes, which may
+  // happen before the extraction starts reading.
+  private final FileChannel channel;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition grown = lock.newCondition();
   private long length;
   private boolean complete;
   private Throwable failure;
 
-  GrowingFile(Path path, long initialLength) {
+  private GrowingFile(Path path, long initialLength) throws IOException {
     this.path = path;
+    this.channel = FileChannel.open(path, StandardOpenOption.READ);
     this.length = initialLength;
+  }
+
+  /** Follows {@code path}, which holds {@code initialLength} bytes and is about to grow. */
+  static GrowingFile follow(Path path, long initialLength) throws IOException {
+    return new GrowingFile(path, initialLength);
+  }
+
+  /** A file that is already complete, such as a blob committed by an earlier pull. */
+  static GrowingFile complete(Path path) throws IOException {
+    GrowingFile file = new GrowingFile(path, java.nio.file.Files.size(path));
+    file.complete();
+    return file;
   }
 
   Path path() {
@@ -92,9 +108,11 @@ final class GrowingFile {
     }
   }
 
-  /** A stream over the whole file, from its first byte, following the writer. */
-  InputStream openReader() throws IOException {
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+  /**
+   * A stream over the whole file, from its first byte, following the writer. There is one reader
+   * per file; closing it releases the file.
+   */
+  InputStream openReader() {
     return new InputStream() {
       private long position;
 

@@ -20,8 +20,8 @@ class GrowingFileTest {
   void readerFollowsTheWriterAndEndsOnlyWhenComplete() throws Exception {
     Path file = dir.resolve("blob");
     byte[] content = DecompressorsTest.sample(1_000_000);
-    GrowingFile growing = new GrowingFile(file, 0);
     Files.createFile(file);
+    GrowingFile growing = GrowingFile.follow(file, 0);
     try (var executor = Executors.newVirtualThreadPerTaskExecutor();
         InputStream reader = growing.openReader()) {
       CompletableFuture<byte[]> read =
@@ -52,7 +52,7 @@ class GrowingFileTest {
   void aFailedDownloadIsAnErrorForTheReader() throws Exception {
     Path file = dir.resolve("blob");
     Files.write(file, new byte[] {1, 2, 3});
-    GrowingFile growing = new GrowingFile(file, 3);
+    GrowingFile growing = GrowingFile.follow(file, 3);
     try (InputStream reader = growing.openReader()) {
       assertThat(reader.readNBytes(3)).containsExactly(1, 2, 3);
       growing.fail(new IOException("registry closed the connection"));
@@ -64,8 +64,7 @@ class GrowingFileTest {
   void aResumedFileIsReadFromItsFirstByte() throws Exception {
     Path file = dir.resolve("blob");
     Files.write(file, new byte[] {7, 8});
-    GrowingFile growing = new GrowingFile(file, 2);
-    growing.complete();
+    GrowingFile growing = GrowingFile.complete(file);
     try (InputStream reader = growing.openReader()) {
       assertThat(reader.readAllBytes()).containsExactly(7, 8);
     }

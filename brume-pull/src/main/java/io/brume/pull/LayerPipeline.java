@@ -1,0 +1,186 @@
+package io.brume.pull;
+
+import io.brume.oci.Descriptor;
+import io.brume.oci.Digest;
+import io.brume.oci.MediaType;
+import io.brume.store.ContentStore;
+import io.brume.store.SnapshotStaging;
+import io.brume.unpack.LayerChanges;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Brings the layers of one image into the store, scheduled by a {@link PullStrategy}. This is the
+ * only class of the pull that owns threads: downloads run on a pool as wide as the strategy's
+ * download concurrency, extractions on one as wide as its extraction concurrency, and both are fed
+ * in layer order, so with one download at a time the base layer arrives first.
+ *
+ * <p>Per layer: the download writes the store's ingest file; the extraction reads it — after the
+ * verified download ({@code docker}, {@code sequential}) or following it as it grows ({@code
+ * pipelined}, {@code auto}) — into a staging snapshot that is committed only once both the
+ * compressed digest and the uncompressed {@code diff_id} matched. Any failure deletes the staging
+ * snapshot; the ingest file stays for a later resume unless its content is proven wrong.
+ */
+final class LayerPipeline {
+  /** Typical uncompressed-to-gzip ratio of layer file trees; used only for the space estimate. */
+  private static final long EXPANSION_ESTIMATE = 3;
+
+  /** One layer to bring in: its blob descriptor and the config's diff_id for it. */
+  record Layer(Descriptor blob, Digest diffId) {}
+
+  private final ContentStore store;
+  private final BlobDownloader downloader;
+  private final LayerUnpacker unpacker;
+  private final PullStrategy strategy;
+  private final PullListener listener;
+
+  LayerPipeline(
+      ContentStore store,
+      BlobDownloader downloader,
+      LayerUnpacker unpacker,
+      PullStrategy strategy,
+      PullListener listener) {
+    this.store = store;
+    this.downloader = downloader;
+    this.unpacker = unpacker;
+    this.strategy = strategy;
+    this.listener = listener;
+  }
+
+  /** The progress of one layer, shared by its download and its extraction. */
+  private static final class LayerRun {
+    final Layer layer;
+    final CompletableFuture<GrowingFile> started = new CompletableFuture<>();
+    final CompletableFuture<Void> downloaded = new CompletableFuture<>();
+
+    LayerRun(Layer layer) {
+      this.layer = layer;
+    }
+  }
+
+  /** Pulls every layer whose snapshot the store does not have yet. */
+  void run(List<Layer> layers) throws IOException, InterruptedException {
+    List<LayerRun> runs = new ArrayList<>();
+    long needed = 0;
+    for (Layer layer : layers) {
+      Descriptor blob = layer.blob();
+      if (store.snapshots().contains(layer.diffId())) {
+        listener.onEvent(new PullEvent.AlreadyPresent(blob.digest(), blob.size()));
+      } else {
+        listener.onEvent(new PullEvent.Waiting(blob.digest(), blob.size()));
+        runs.add(new LayerRun(layer));
+        needed += blob.size() * (1 + EXPANSION_ESTIMATE);
+      }
+    }
+    if (runs.isEmpty()) {
+      return;
+    }
+    store.requireSpace("the " + runs.size() + " missing layers of the image", needed);
+    ThreadFactory virtual = Thread.ofVirtual().name("brume-pull-", 0).factory();
+    try (ExecutorService downloads = Executors.newFixedThreadPool(strategy.downloads(), virtual);
+        ExecutorService extractors =
+            Executors.newFixedThreadPool(strategy.extractions(), virtual)) {
+      List<Future<?>> extractions = new ArrayList<>();
+      for (LayerRun run : runs) {
+        downloads.submit(() -> download(run));
+      }
+      for (LayerRun run : runs) {
+        extractions.add(extractors.submit(() -> extract(run)));
+      }
+      try {
+        for (Future<?> extraction : extractions) {
+          extraction.get();
+        }
+      } catch (ExecutionException | InterruptedException e) {
+        // One layer failed: stop the others now rather than finish work that is thrown away.
+        downloads.shutdownNow();
+        extractors.shutdownNow();
+        if (e instanceof ExecutionException failed) {
+          throw unwrap(failed);
+        }
+        throw (InterruptedException) e;
+      }
+    }
+  }
+
+  private void download(LayerRun run) {
+    Descriptor blob = run.layer.blob();
+    try {
+      if (store.blobs().contains(blob.digest())) {
+        run.started.complete(GrowingFile.complete(store.blobs().path(blob.digest())));
+      } else {
+        downloader.download(blob, run.started::complete);
+      }
+      run.downloaded.complete(null);
+    } catch (IOException e) {
+      fail(run, LayerPullException.of(blob.digest(), e));
+    } catch (InterruptedException | RuntimeException | Error e) {
+      fail(run, e);
+    }
+  }
+
+  private static void fail(LayerRun run, Throwable failure) {
+    run.started.completeExceptionally(failure);
+    run.downloaded.completeExceptionally(failure);
+  }
+
+  private Void extract(LayerRun run) throws IOException, InterruptedException, ExecutionException {
+    Layer layer = run.layer;
+    Digest digest = layer.blob().digest();
+    if (!strategy.streaming()) {
+      run.downloaded.get(); // the standard engines extract only verified blobs
+    }
+    GrowingFile source = run.started.get();
+    MediaType.Compression compression = MediaType.layerCompression(layer.blob().mediaType());
+    Decompressor decompressor =
+        strategy.fastestInflater()
+            ? Decompressors.fastest(compression)
+            : Decompressors.standard(compression);
+    try (SnapshotStaging staging = store.snapshots().stage(layer.diffId())) {
+      if (store.snapshots().contains(layer.diffId())) {
+        return null; // another pull committed it while this one waited for the key
+      }
+      listener.onEvent(new PullEvent.Extracting(digest));
+      LayerUnpacker.Unpacked unpacked;
+      try (InputStream compressed = source.openReader()) {
+        CountingInputStream counted = new CountingInputStream(compressed);
+        unpacked =
+            unpacker.unpack(layer.diffId(), counted, decompressor, staging.diff(), counted::count);
+      } catch (IOException e) {
+        throw LayerPullException.of(digest, e);
+      }
+      run.downloaded.get(); // never commit a snapshot of an unverified blob
+      LayerChanges changes = unpacked.report().changes();
+      changes.writeTo(staging.directory().resolve(LayerChanges.FILE_NAME));
+      staging.commit();
+      listener.onEvent(
+          new PullEvent.Done(digest, layer.blob().size(), unpacked.uncompressedSize()));
+    }
+    return null;
+  }
+
+  private static IOException unwrap(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof ExecutionException nested) {
+      cause = nested.getCause();
+    }
+    if (cause instanceof IOException io) {
+      return io;
+    }
+    if (cause instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new IOException(cause);
+  }
+}

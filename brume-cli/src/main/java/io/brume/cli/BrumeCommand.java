@@ -20,5 +20,6 @@ import picocli.CommandLine.HelpCommand;
       RouteCommand.class,
       DoctorCommand.class,
       SchedulerExtenderCommand.class,
+      UpCommand.class,
     })
 public final class BrumeCommand {}

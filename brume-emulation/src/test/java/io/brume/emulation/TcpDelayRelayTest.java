@@ -52,20 +52,30 @@ class TcpDelayRelayTest {
   }
 
   @Test
-  void aClosedRelayRefusesNewConnections() throws Exception {
-    TcpDelayRelay relay;
-    try (ServerSocket target = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-      relay =
+  void closingTheRelayClosesTheConnectionsItCarries() throws Exception {
+    try (ServerSocket echo = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      TcpDelayRelay relay =
           new TcpDelayRelay(
-              (java.net.InetSocketAddress) target.getLocalSocketAddress(),
+              (java.net.InetSocketAddress) echo.getLocalSocketAddress(),
               Duration.ofMillis(1),
               threads);
-      relay.close();
+      threads.execute(() -> echoOnce(echo));
+      try (Socket client = new Socket(relay.address().getAddress(), relay.address().getPort())) {
+        client.setSoTimeout(5_000);
+        client.getOutputStream().write(7);
+        assertThat(client.getInputStream().read()).isEqualTo(7);
+
+        relay.close();
+
+        int next;
+        try {
+          next = client.getInputStream().read();
+        } catch (IOException reset) {
+          next = -1;
+        }
+        assertThat(next).as("end of stream or reset after close").isEqualTo(-1);
+      }
     }
-    java.net.InetSocketAddress address = relay.address();
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> new Socket(address.getAddress(), address.getPort()).close())
-        .isInstanceOf(IOException.class);
   }
 
   private static void echoOnce(ServerSocket server) {

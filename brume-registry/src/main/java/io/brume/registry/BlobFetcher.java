@@ -10,9 +10,16 @@ final class BlobFetcher {
   /** Configs are small; a larger "config" is refused rather than buffered. */
   static final long MAX_IN_MEMORY_BLOB = 16L * 1024 * 1024;
 
-  private final BlobOpener opener;
+  /** Opens a blob from an offset; the client's guarded, rate-limited {@code openBlob}. */
+  @FunctionalInterface
+  interface Opener {
+    BlobResponse open(String repository, io.brume.oci.Digest digest, long fromOffset)
+        throws IOException, InterruptedException;
+  }
 
-  BlobFetcher(BlobOpener opener) {
+  private final Opener opener;
+
+  BlobFetcher(Opener opener) {
     this.opener = opener;
   }
 

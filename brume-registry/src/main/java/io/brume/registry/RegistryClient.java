@@ -46,6 +46,7 @@ public final class RegistryClient implements AutoCloseable {
   private final BlobFetcher smallBlobs;
   private final Optional<TokenBucket> rateLimit;
   private final boolean insecure;
+  private final StallWatchdog watchdog;
 
   private RegistryClient(Builder builder) {
     this.registry = builder.registry;
@@ -67,8 +68,9 @@ public final class RegistryClient implements AutoCloseable {
         new RegistryTransport(registry, base, http, authenticator, retrier, builder.requestTimeout);
     this.manifests = new ManifestFetcher(transport);
     this.blobs = new BlobOpener(transport);
-    this.smallBlobs = new BlobFetcher(blobs);
+    this.smallBlobs = new BlobFetcher(this::openBlob);
     this.rateLimit = builder.rateLimit;
+    this.watchdog = new StallWatchdog(builder.stallTimeout);
     if (insecure) {
       LOG.log(
           System.Logger.Level.WARNING,
@@ -171,16 +173,19 @@ public final class RegistryClient implements AutoCloseable {
 
   /**
    * Opens a blob for streaming from {@code fromOffset} (0 for the whole blob), rate-limited when
-   * the client has a limit. The body is not verified: wrap it in a {@link VerifyingInputStream}.
+   * the client has a limit. The body is not verified: wrap it in a {@link VerifyingInputStream}. A
+   * body that delivers nothing for the stall timeout fails with a {@link
+   * java.net.SocketTimeoutException}; resume from the bytes received so far.
    */
   public BlobResponse openBlob(String repository, Digest digest, long fromOffset)
       throws IOException, InterruptedException {
     BlobResponse response = blobs.open(repository, digest, fromOffset);
-    if (rateLimit.isEmpty()) {
-      return response;
-    }
+    InputStream body =
+        watchdog.guard(response.body(), "blob " + registry + "/" + repository + "@" + digest);
     return new BlobResponse(
-        new RateLimitedInputStream(response.body(), rateLimit.get()),
+        rateLimit
+            .map(bucket -> (InputStream) new RateLimitedInputStream(body, bucket))
+            .orElse(body),
         response.startOffset(),
         response.totalSize(),
         response.rangeHonoured());
@@ -195,6 +200,7 @@ public final class RegistryClient implements AutoCloseable {
 
   @Override
   public void close() {
+    watchdog.close();
     http.close();
   }
 
@@ -212,6 +218,7 @@ public final class RegistryClient implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(15);
     private Duration requestTimeout = Duration.ofSeconds(60);
     private Optional<TokenBucket> rateLimit = Optional.empty();
+    private Duration stallTimeout = Duration.ofSeconds(30);
 
     private Builder(String registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -280,6 +287,12 @@ public final class RegistryClient implements AutoCloseable {
     /** Limits the total read rate of all blob bodies opened by this client. */
     public Builder rateLimit(TokenBucket value) {
       this.rateLimit = Optional.of(value);
+      return this;
+    }
+
+    /** How long a blob body may deliver no data before it is aborted (default 30 s). */
+    public Builder stallTimeout(Duration value) {
+      this.stallTimeout = Objects.requireNonNull(value);
       return this;
     }
 

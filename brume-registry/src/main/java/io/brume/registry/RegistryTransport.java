@@ -78,11 +78,21 @@ final class RegistryTransport {
       throws IOException, InterruptedException {
     authenticator.ensureToken(scope, action);
     HttpResponse<T> response = sendFollowingRedirects(uri, scope, headers, bodyHandler);
-    if (response.statusCode() == 401 && authenticator.handleUnauthorized(response, scope, action)) {
-      Retrier.discard(response);
-      response = sendFollowingRedirects(uri, scope, headers, bodyHandler);
+    if (response.statusCode() != 401) {
+      return response;
     }
-    return response;
+    boolean retry;
+    try {
+      retry = authenticator.handleUnauthorized(response, scope, action);
+    } catch (IOException | RuntimeException e) {
+      Retrier.discard(response);
+      throw e;
+    }
+    if (!retry) {
+      return response;
+    }
+    Retrier.discard(response);
+    return sendFollowingRedirects(uri, scope, headers, bodyHandler);
   }
 
   private <T> HttpResponse<T> sendFollowingRedirects(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brume.oci.Digest;
 import io.brume.oci.MediaType;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -255,6 +256,39 @@ class RetryAndAuthTest {
           .extracting(ScriptedServer.Request::authorization)
           .containsOnlyNulls();
       assertThat(storage.requests().get(0).path()).isEqualTo("/data?sig=x");
+    }
+  }
+
+  @Test
+  void stalledBlobBodyIsAbortedWithATimeout() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Digest digest = Digest.sha256(new byte[1000]);
+    try (ScriptedServer server =
+            new ScriptedServer(
+                (exchange, n) -> {
+                  exchange.sendResponseHeaders(200, 1000);
+                  exchange.getResponseBody().write(new byte[10]);
+                  exchange.getResponseBody().flush();
+                  try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+        RegistryClient client = client(server).stallTimeout(Duration.ofMillis(300)).build();
+        BlobResponse blob = client.openBlob("app", digest, 0)) {
+      InputStream in = blob.body();
+      assertThat(in.readNBytes(10)).hasSize(10);
+      long start = System.nanoTime();
+      assertThatThrownBy(in::read)
+          .isInstanceOf(java.net.SocketTimeoutException.class)
+          .hasMessageContaining("app@" + digest)
+          .hasMessageContaining("no data received for 300 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      // Let the server finish before the client closes: HttpClient.close() awaits open exchanges.
+      release.countDown();
+    } finally {
+      release.countDown();
     }
   }
 }

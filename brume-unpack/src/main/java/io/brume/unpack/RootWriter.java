@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -154,10 +153,8 @@ final class RootWriter {
         lowerLinks.add(new LayerChanges.LowerLink(relative, entry.linkTarget()));
         return;
       }
-      throw new FileSystemException(
-          entry.rawName(),
-          null,
-          "hard link target \"" + entry.linkTarget() + "\" does not exist in the root");
+      throw entryFailure(
+          entry, "hard link target \"" + entry.linkTarget() + "\" does not exist in the root");
     }
     if (path.equals(hardLinkTarget)) {
       throw new UnsafeEntryException(entry.rawName(), "hard link to itself");
@@ -234,15 +231,17 @@ final class RootWriter {
         implicitDirs.add(relative);
         markUpper(relative);
       } else if (!attributes.isDirectory()) {
-        throw new FileSystemException(
-            entry.rawName(),
-            null,
-            "cannot create entry: parent \"" + root.relativize(next) + "\" is not a directory");
+        throw entryFailure(
+            entry, "cannot create it: parent \"" + root.relativize(next) + "\" is not a directory");
       }
       current = next;
     }
     touchDir(resolved);
     return resolved;
+  }
+
+  private static IOException entryFailure(Entry entry, String reason) {
+    return new IOException("layer entry \"" + entry.rawName() + "\": " + reason);
   }
 
   private void removeIfPresent(Path path, boolean keepDirectory) throws IOException {

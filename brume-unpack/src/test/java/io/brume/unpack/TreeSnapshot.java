@@ -68,6 +68,13 @@ final class TreeSnapshot {
       case 0020000, 0060000 -> description.append(" rdev=").append(unix.get("rdev"));
       default -> {}
     }
+    for (String name : new java.util.TreeSet<>(Posix.llistxattr(path))) {
+      description
+          .append(" xattr:")
+          .append(name)
+          .append('=')
+          .append(HexFormat.of().formatHex(Posix.lgetxattr(path, name)));
+    }
     if (withMtime) {
       description.append(" mtime=").append(((FileTime) unix.get("lastModifiedTime")).toInstant());
     }

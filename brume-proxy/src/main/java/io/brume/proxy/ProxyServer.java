@@ -24,6 +24,16 @@ public final class ProxyServer implements AutoCloseable {
   private final UpstreamSet upstreams;
   private final HealthChecker healthChecker;
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Virtual threads by default; {@code -Dbrume.proxy.threads=platform} runs each connection on a
+   * platform thread instead, to compare the two in bench/proxy (docs/bench/proxy.md).
+   */
+  private final Thread.Builder connectionThreads =
+      "platform".equals(System.getProperty("brume.proxy.threads"))
+          ? Thread.ofPlatform().daemon(true).name("brume-proxy-connection")
+          : Thread.ofVirtual().name("brume-proxy-connection");
+
   private ServerSocket serverSocket;
   private Thread acceptLoop;
   private volatile boolean closed;
@@ -101,15 +111,14 @@ public final class ProxyServer implements AutoCloseable {
           config.protocol() == ProxyConfig.Protocol.HTTP
               ? new HttpConnectionHandler(config, upstreams, client)
               : new TcpConnectionHandler(config, upstreams, client);
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                try {
-                  handler.run();
-                } finally {
-                  clients.remove(client);
-                }
-              });
+      connectionThreads.start(
+          () -> {
+            try {
+              handler.run();
+            } finally {
+              clients.remove(client);
+            }
+          });
     }
   }
 

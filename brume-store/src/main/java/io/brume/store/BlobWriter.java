@@ -97,6 +97,35 @@ public final class BlobWriter extends OutputStream {
     return offset;
   }
 
+  /**
+   * The {@link #offset()} bytes already present, for a pipeline that extracts while downloading and
+   * must replay them into its decompressor before continuing with the {@code Range} response.
+   */
+  public InputStream existingContent() throws IOException {
+    InputStream file = Files.newInputStream(ingestFile);
+    return new java.io.FilterInputStream(file) {
+      private long left = offset;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] bytes, int start, int length) throws IOException {
+        if (left <= 0) {
+          return -1;
+        }
+        int read = super.read(bytes, start, (int) Math.min(length, left));
+        if (read > 0) {
+          left -= read;
+        }
+        return read;
+      }
+    };
+  }
+
   @Override
   public void write(int b) throws IOException {
     write(new byte[] {(byte) b}, 0, 1);

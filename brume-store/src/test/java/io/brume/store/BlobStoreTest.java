@@ -80,6 +80,9 @@ class BlobStoreTest {
     assertThat(reopened.blobs().partialSize(DIGEST)).isEqualTo(10);
     try (BlobWriter resumed = reopened.blobs().ingest(DIGEST, CONTENT.length)) {
       assertThat(resumed.offset()).isEqualTo(10);
+      try (var existing = resumed.existingContent()) {
+        assertThat(existing.readAllBytes()).isEqualTo(Arrays.copyOf(CONTENT, 10));
+      }
       resumed.write(CONTENT, 10, CONTENT.length - 10);
       resumed.commit();
     }

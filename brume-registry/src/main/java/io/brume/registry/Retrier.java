@@ -75,8 +75,14 @@ final class Retrier {
 
   private RegistryException transportFailure(String action, int attempts, IOException e) {
     String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.toString();
+    String hint =
+        e instanceof SSLException
+            ? " (TLS failed: is the registry's certificate trusted? --insecure skips verification,"
+                + " --plain-http uses HTTP)"
+            : "";
     return new RegistryException(
-        action + ": " + what + (attempts > 1 ? " (after " + attempts + " attempts)" : ""), e);
+        action + ": " + what + hint + (attempts > 1 ? " (after " + attempts + " attempts)" : ""),
+        e);
   }
 
   private Duration capRetryAfter(Duration requested) {

@@ -19,28 +19,35 @@ public final class ImagePusher implements AutoCloseable {
 
   private final URI base;
   private final Function<String, Optional<String>> authorization;
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http;
 
   /**
    * @param base the registry's base URL, e.g. {@link LocalRegistry#url()}
    * @param authorization the Authorization header to send for a repository, if any
    */
   public ImagePusher(URI base, Function<String, Optional<String>> authorization) {
-    this.base = base;
-    this.authorization = authorization;
+    this(base, authorization, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1));
   }
 
-  /** A pusher for an anonymous registry. */
+  private ImagePusher(
+      URI base, Function<String, Optional<String>> authorization, HttpClient.Builder http) {
+    this.base = base;
+    this.authorization = authorization;
+    this.http = http.build();
+  }
+
+  /** A pusher for an anonymous registry (trusting its certificate if it serves TLS). */
   public static ImagePusher anonymous(LocalRegistry registry) {
-    return new ImagePusher(registry.url(), repository -> Optional.empty());
+    return new ImagePusher(
+        registry.url(), repository -> Optional.empty(), registry.fixtureClient());
   }
 
   /** A pusher that gets push tokens from {@code tokens}. */
   public static ImagePusher withTokens(LocalRegistry registry, TokenServer tokens) {
     return new ImagePusher(
         registry.url(),
-        repository -> Optional.of("Bearer " + tokens.issue(repository, "pull", "push")));
+        repository -> Optional.of("Bearer " + tokens.issue(repository, "pull", "push")),
+        registry.fixtureClient());
   }
 
   /** Pushes all blobs and the manifest of {@code image}, tagged {@code tag}. */

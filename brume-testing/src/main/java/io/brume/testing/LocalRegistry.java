@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -39,22 +40,49 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
   private static final int START_ATTEMPTS = 3;
 
   private final Optional<TokenServer> tokenAuth;
+  private final boolean tls;
   private Path directory;
   private Process process;
   private int port;
 
-  private LocalRegistry(Optional<TokenServer> tokenAuth) {
+  private LocalRegistry(Optional<TokenServer> tokenAuth, boolean tls) {
     this.tokenAuth = tokenAuth;
+    this.tls = tls;
   }
 
   /** An anonymous registry, not yet started (for {@code @RegisterExtension}). */
   public static LocalRegistry create() {
-    return new LocalRegistry(Optional.empty());
+    return new LocalRegistry(Optional.empty(), false);
   }
 
   /** A registry that requires bearer tokens from {@code tokens}, not yet started. */
   public static LocalRegistry withTokenAuth(TokenServer tokens) {
-    return new LocalRegistry(Optional.of(tokens));
+    return new LocalRegistry(Optional.of(tokens), false);
+  }
+
+  /**
+   * An anonymous registry serving HTTPS with the self-signed {@link TestCertificate}, which clients
+   * do not trust unless given {@link #trustingContext()}; not yet started.
+   */
+  public static LocalRegistry withTls() {
+    return new LocalRegistry(Optional.empty(), true);
+  }
+
+  /** Whether the registry serves HTTPS. */
+  public boolean tls() {
+    return tls;
+  }
+
+  /** A client TLS context trusting this registry's certificate (when it serves HTTPS). */
+  public Optional<SSLContext> trustingContext() {
+    return tls ? Optional.of(TestCertificate.get().trustingContext()) : Optional.empty();
+  }
+
+  /** An HTTP client for fixtures, trusting the registry's certificate when it serves HTTPS. */
+  HttpClient.Builder fixtureClient() {
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+    trustingContext().ifPresent(builder::sslContext);
+    return builder;
   }
 
   /** Starts an anonymous registry and waits until it answers. */
@@ -99,6 +127,10 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
   private void launchOnFreePort() throws IOException {
     port = freePort();
     Path config = directory.resolve("config.yml");
+    if (tls) {
+      TestCertificate.get().writeCertificatePem(directory.resolve("tls-cert.pem"));
+      TestCertificate.get().writeKeyPem(directory.resolve("tls-key.pem"));
+    }
     Files.writeString(config, config(directory.resolve("storage"), port));
     Path log = directory.resolve("registry.log");
     process =
@@ -106,7 +138,7 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpClient http = fixtureClient().connectTimeout(Duration.ofSeconds(1)).build();
     try (http) {
       Awaitility.await("docker-registry on port " + port)
           .atMost(STARTUP_TIMEOUT)
@@ -161,6 +193,15 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
                     """
                         .formatted(t.realm(), t.service(), t.issuer(), t.rootCertBundle()))
             .orElse("");
+    String tlsConfig =
+        tls
+            ? """
+                tls:
+                  certificate: %s
+                  key: %s
+              """
+                .formatted(directory.resolve("tls-cert.pem"), directory.resolve("tls-key.pem"))
+            : "";
     return """
         version: 0.1
         log:
@@ -178,8 +219,8 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
         http:
           addr: 127.0.0.1:%d
           secret: brume-test-secret
-        %s"""
-        .formatted(storage, listenPort, auth);
+        %s%s"""
+        .formatted(storage, listenPort, tlsConfig, auth);
   }
 
   private static int freePort() throws IOException {
@@ -197,9 +238,9 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
     }
   }
 
-  /** The base URL, {@code http://127.0.0.1:PORT}. */
+  /** The base URL, {@code http://127.0.0.1:PORT} (or {@code https://} with TLS). */
   public URI url() {
-    return URI.create("http://" + hostPort());
+    return URI.create((tls ? "https://" : "http://") + hostPort());
   }
 
   /** {@code 127.0.0.1:PORT}, the registry part of image references. */

@@ -15,12 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,11 +32,10 @@ import java.util.concurrent.Executors;
  * A Docker-style token endpoint (distribution's token auth spec) for a real {@link LocalRegistry}
  * configured with {@code auth: token}.
  *
- * <p>It holds an RSA key and a self-signed certificate made with {@code openssl}; the certificate
- * is the registry's {@code rootcertbundle}, and tokens are RS256 JWTs carrying it in their {@code
- * x5c} header. Anonymous clients get pull access (configurable); with {@link #requireCredentials}
- * only that user gets tokens. Every request's scope is recorded so tests can check that clients
- * cache tokens.
+ * <p>It signs with the shared {@link TestCertificate}; the certificate is the registry's {@code
+ * rootcertbundle}, and tokens are RS256 JWTs carrying it in their {@code x5c} header. Anonymous
+ * clients get pull access (configurable); with {@link #requireCredentials} only that user gets
+ * tokens. Every request's scope is recorded so tests can check that clients cache tokens.
  */
 public final class TokenServer implements AutoCloseable {
 
@@ -69,107 +65,19 @@ public final class TokenServer implements AutoCloseable {
     server.start();
   }
 
-  private record KeyMaterial(PrivateKey key, X509Certificate certificate) {}
-
-  private static KeyMaterial sharedKeyMaterial;
-
-  /**
-   * Starts serving tokens on a loopback port. The key and certificate are made once per JVM with
-   * {@code openssl} (a JVM-based keytool takes seconds) and shared by all token servers.
-   */
+  /** Starts serving tokens on a loopback port, signing with the shared {@link TestCertificate}. */
   public static TokenServer start() {
     Path directory = null;
     try {
-      KeyMaterial material = keyMaterial();
+      TestCertificate material = TestCertificate.get();
       directory = Files.createTempDirectory("brume-token-");
-      Files.writeString(
-          directory.resolve("rootcert.pem"),
-          "-----BEGIN CERTIFICATE-----\n"
-              + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                  .encodeToString(material.certificate().getEncoded())
-              + "\n-----END CERTIFICATE-----\n");
-      return new TokenServer(directory, material.key(), material.certificate());
+      material.writeCertificatePem(directory.resolve("rootcert.pem"));
+      return new TokenServer(directory, material.privateKey(), material.certificate());
     } catch (IOException e) {
-      cleanUp(directory);
-      throw new UncheckedIOException("cannot start token server", e);
-    } catch (GeneralSecurityException e) {
-      cleanUp(directory);
-      throw new IllegalStateException("cannot encode token certificate", e);
-    }
-  }
-
-  private static synchronized KeyMaterial keyMaterial() throws IOException {
-    if (sharedKeyMaterial == null) {
-      Path directory = Files.createTempDirectory("brume-token-key-");
-      try {
-        Path keyFile = directory.resolve("token.key");
-        Path certFile = directory.resolve("token.pem");
-        runOpenssl(keyFile, certFile);
-        PrivateKey key =
-            KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pem(keyFile)));
-        try (var in = Files.newInputStream(certFile)) {
-          sharedKeyMaterial =
-              new KeyMaterial(
-                  key,
-                  (X509Certificate)
-                      CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-      } catch (GeneralSecurityException e) {
-        throw new IOException("cannot load the key made by openssl", e);
-      } finally {
+      if (directory != null) {
         TempDirs.deleteRecursively(directory);
       }
-    }
-    return sharedKeyMaterial;
-  }
-
-  private static byte[] pem(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.US_ASCII);
-    if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
-      throw new IOException(file + " is not a PKCS#8 PEM private key");
-    }
-    String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    return Base64.getDecoder().decode(base64);
-  }
-
-  private static void cleanUp(Path directory) {
-    if (directory != null) {
-      TempDirs.deleteRecursively(directory);
-    }
-  }
-
-  private static void runOpenssl(Path keyFile, Path certFile) throws IOException {
-    Process process;
-    try {
-      process =
-          new ProcessBuilder(
-                  "openssl",
-                  "req",
-                  "-x509",
-                  "-newkey",
-                  "rsa:2048",
-                  "-nodes",
-                  "-keyout",
-                  keyFile.toString(),
-                  "-out",
-                  certFile.toString(),
-                  "-subj",
-                  "/CN=brume test token issuer",
-                  "-days",
-                  "2")
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      throw new IOException("cannot run openssl: install the Debian package openssl", e);
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (process.waitFor() != 0) {
-        throw new IOException("openssl failed: " + output);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while running openssl", e);
+      throw new UncheckedIOException("cannot start token server", e);
     }
   }
 

@@ -42,18 +42,6 @@ public final class BrumeAnnotations {
   /** On a Pod: filter out nodes whose demand-weighted estimated latency exceeds this many ms. */
   public static final String POD_MAX_LATENCY_MS = "brume.io/max-latency-ms";
 
-  /** On a Deployment: {@code enabled} lets the placement controller move its replicas. */
-  public static final String PLACEMENT = "brume.io/placement";
-
-  /** On a Deployment: the latency bound in ms the placement controller aims for. */
-  public static final String PLACEMENT_LATENCY_MS = "brume.io/placement-latency-ms";
-
-  /** On a Deployment: the percentile of requests (e.g. 90) that should stay under the bound. */
-  public static final String PLACEMENT_PERCENTILE = "brume.io/placement-percentile";
-
-  /** On a Deployment, written by the placement controller: the nodes its replicas are pinned to. */
-  public static final String PLACEMENT_NODES = "brume.io/placement-nodes";
-
   /** The EndpointSlice label naming its Service (set by Kubernetes' EndpointSlice controller). */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 }

@@ -33,10 +33,5 @@ public record KubernetesApiUse(String apiGroup, String resource, Set<String> ver
               Set.of("list", "watch"),
               "ProximityRoutingController (informer)"),
           new KubernetesApiUse(
-              "", "events", Set.of("create"), "ProblemReporter (invalid annotations)"),
-          new KubernetesApiUse(
-              "apps",
-              "deployments",
-              Set.of("list", "watch", "patch"),
-              "PlacementController (annotated Deployments; node affinity)"));
+              "", "events", Set.of("create"), "ProblemReporter (invalid annotations)"));
 }

@@ -291,4 +291,91 @@ class RetryAndAuthTest {
       release.countDown();
     }
   }
+
+  @Test
+  void registryIgnoringRangeIsReportedSoTheCallerRestarts() throws Exception {
+    byte[] blob = "0123456789".getBytes(StandardCharsets.UTF_8);
+    try (ScriptedServer server =
+            new ScriptedServer((exchange, n) -> respond(exchange, 200, Map.of(), blob));
+        RegistryClient client = client(server).build();
+        BlobResponse response = client.openBlob("app", Digest.sha256(blob), 4)) {
+      assertThat(response.rangeHonoured()).isFalse();
+      assertThat(response.startOffset()).isZero();
+      assertThat(response.totalSize()).hasValue(10);
+      assertThat(response.body().readAllBytes()).isEqualTo(blob);
+      assertThat(server.requests().get(0).range()).isEqualTo("bytes=4-");
+    }
+  }
+
+  @Test
+  void unsatisfiableRangeBeyondTheBlobFails() throws Exception {
+    try (ScriptedServer server =
+            new ScriptedServer(
+                (exchange, n) ->
+                    respond(exchange, 416, Map.of("Content-Range", "bytes */10"), ""));
+        RegistryClient client = client(server).build()) {
+      assertThatThrownBy(() -> client.openBlob("app", Digest.sha256(new byte[10]), 50))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("from byte 50")
+          .hasMessageContaining("blob size is 10");
+    }
+  }
+
+  @Test
+  void expiredTokensAreFetchedAgain() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    java.time.Clock clock =
+        new java.time.Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public java.time.Instant instant() {
+            return now.get();
+          }
+        };
+    try (ScriptedServer tokens =
+            new ScriptedServer(
+                (exchange, n) ->
+                    respond(
+                        exchange, 200, Map.of(), "{\"token\":\"t" + n + "\",\"expires_in\":60}"));
+        ScriptedServer registry =
+            new ScriptedServer(
+                (exchange, n) -> {
+                  String auth = exchange.getRequestHeaders().getFirst("Authorization");
+                  if (auth != null && auth.startsWith("Bearer t")) {
+                    respond(exchange, 200, MANIFEST_HEADERS, MANIFEST);
+                  } else {
+                    respond(
+                        exchange,
+                        401,
+                        Map.of(
+                            "WWW-Authenticate",
+                            "Bearer realm=\"http://"
+                                + tokens.hostPort()
+                                + "/token\",service=\"s\""),
+                        "");
+                  }
+                });
+        RegistryClient client = client(registry).clock(clock).build()) {
+      client.fetchManifest("app", "v1");
+      now.set(now.get().plusSeconds(30));
+      client.fetchManifest("app", "v1");
+      now.set(now.get().plusSeconds(60));
+      client.fetchManifest("app", "v1");
+      assertThat(tokens.requests()).hasSize(2);
+      assertThat(registry.requests())
+          .extracting(ScriptedServer.Request::authorization)
+          .containsExactly(null, "Bearer t1", "Bearer t1", "Bearer t2");
+    }
+  }
 }

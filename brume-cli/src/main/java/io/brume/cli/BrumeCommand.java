@@ -17,7 +17,13 @@ import picocli.CommandLine.HelpCommand;
     },
     subcommands = {
       HelpCommand.class,
+      PullCommand.class,
+      ImagesCommand.class,
+      RmCommand.class,
+      GcCommand.class,
+      ExportCommand.class,
       RouteCommand.class,
+      ProxyCommand.class,
       DoctorCommand.class,
       SchedulerExtenderCommand.class,
       UpCommand.class,

@@ -61,25 +61,19 @@ class UpCommandE2ETest {
     try (HttpClient http = HttpClient.newHttpClient()) {
       URI base = URI.create("http://127.0.0.1:" + port + "/");
       await()
-          .atMost(Duration.ofSeconds(15))
+          .atMost(Duration.ofSeconds(17))
           .pollInterval(Duration.ofMillis(500))
           .ignoreExceptions()
           .until(
               () ->
-                  stats(http, base).get("policies").get("adaptive").get("requests").asLong() > 100);
+                  stats(http, base).get("policies").get("adaptive").get("requests").asLong() > 150);
 
       JsonNode stats = stats(http, base);
       assertThat(stats.get("policies").has("random")).isTrue();
       assertThat(stats.get("policies").get("random").get("mean_latency_ms").asDouble())
           .isPositive();
 
-      String dom = chromium("--dump-dom", "--virtual-time-budget=5000", base.toString());
-      assertThat(count(dom, "class=\"node\"")).as("nodes on the map").isEqualTo(12);
-      assertThat(attribute(dom, "map", "data-node-count")).isEqualTo(12);
-      assertThat(attribute(dom, "latency", "data-points")).as("latency chart points").isPositive();
-      assertThat(attribute(dom, "load", "data-bars")).as("3 replicas × 2 policies").isEqualTo(6);
-      assertThat(count(dom, "class=\"route\"")).as("routing lines").isPositive();
-
+      // The screenshot first, while the run is well under way; then the DOM, checked below.
       Path png = tmp.resolve("dashboard.png");
       chromium(
           "--screenshot=" + png,
@@ -90,6 +84,13 @@ class UpCommandE2ETest {
       assertThat(Files.size(png)).isGreaterThan(10_000);
       Files.createDirectories(SCREENSHOT.getParent());
       Files.copy(png, SCREENSHOT, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+      String dom = chromium("--dump-dom", "--virtual-time-budget=5000", base.toString());
+      assertThat(count(dom, "class=\"node\"")).as("nodes on the map").isEqualTo(12);
+      assertThat(attribute(dom, "map", "data-node-count")).isEqualTo(12);
+      assertThat(attribute(dom, "latency", "data-points")).as("latency chart points").isPositive();
+      assertThat(attribute(dom, "load", "data-bars")).as("3 replicas × 2 policies").isEqualTo(6);
+      assertThat(count(dom, "class=\"route\"")).as("routing lines").isPositive();
     }
     up.join(Duration.ofSeconds(30));
     assertThat(up.isAlive()).as("--duration stops brume up by itself").isFalse();

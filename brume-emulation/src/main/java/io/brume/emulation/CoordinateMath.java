@@ -13,17 +13,23 @@ import java.util.random.RandomGenerator;
  * Duration}s, and the unit of a coordinate's vector is measured once ({@link #UNIT_MILLIS}).
  */
 final class CoordinateMath {
+  /**
+   * brume's tuned configuration: its latency filter takes a low percentile of recent samples, which
+   * also discards the scheduling delays a busy machine adds to the relays' emulated RTTs.
+   */
+  static final VivaldiConfig CONFIG = VivaldiConfig.robust();
+
   /** Milliseconds per unit of a coordinate's vector, height and adjustment. */
   static final double UNIT_MILLIS = measureUnitMillis();
 
   private CoordinateMath() {}
 
   static VivaldiClient newClient(RandomGenerator random) {
-    return new VivaldiClient(VivaldiConfig.defaults(), random, InstantSource.system());
+    return new VivaldiClient(CONFIG, random, InstantSource.system());
   }
 
   static Coordinate origin() {
-    return Coordinate.origin(VivaldiConfig.defaults());
+    return Coordinate.origin(CONFIG);
   }
 
   /** The RTT between two coordinates predicted by Vivaldi, ms. */

@@ -1,9 +1,16 @@
 package io.brume.emulation;
 
+import io.brume.proxy.HealthCheck;
+import io.brume.proxy.ProxyConfig;
+import io.brume.proxy.ProxyServer;
+import io.brume.proxy.RoutingPolicyChooser;
 import io.brume.router.Endpoint;
 import io.brume.router.LocalView;
 import io.brume.router.RoutingPolicy;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,14 +20,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
  * The demo service as routed by one policy: its own replicas (so two lanes never share a queue),
- * one delayed TCP path per (client node, replica), and one policy instance per node, fed with the
- * latency of every request and the replicas' load reports.
+ * one delayed TCP path per (client node, replica), and on every node a brume-proxy {@link
+ * ProxyServer} (L7) whose chooser is that node's instance of the policy. A client request goes to
+ * its node's proxy over loopback (no delay: the proxy is local), the proxy picks a replica with the
+ * policy on the node's Vivaldi estimates and forwards over the delayed path. The proxy feeds the
+ * policy each request's latency; the lane adds the replicas' load reports.
  */
 final class PolicyLane implements AutoCloseable {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
@@ -31,9 +40,10 @@ final class PolicyLane implements AutoCloseable {
   private final List<DemoReplica> replicas = new ArrayList<>();
   private final List<Endpoint> endpoints = new ArrayList<>();
   private final Map<String, Map<String, TcpDelayRelay>> paths = new LinkedHashMap<>();
+  private final Map<String, ProxyServer> proxies = new LinkedHashMap<>();
+  private final Map<String, String> hostOf = new LinkedHashMap<>();
   private final HttpClient http;
   private final LatencyRecorder recorder = new LatencyRecorder();
-  private final SplittableRandom random;
 
   /**
    * @param policyName the policy's name, as the dashboard shows it
@@ -52,12 +62,12 @@ final class PolicyLane implements AutoCloseable {
       ExecutorService threads) {
     this.policyName = policyName;
     this.nodes = nodes;
-    this.random = new SplittableRandom(config.seed() ^ policyName.hashCode());
     for (String host : hosts) {
       DemoReplica replica =
           new DemoReplica(
               "demo@" + host, host, config.serviceTime(), config.workersPerReplica(), threads);
       replicas.add(replica);
+      hostOf.put(replica.id(), host);
       endpoints.add(Endpoint.ready(replica.id(), replica.capacityRps()));
     }
     for (String node : nodes.keySet()) {
@@ -68,6 +78,7 @@ final class PolicyLane implements AutoCloseable {
         fromNode.put(replica.id(), new TcpDelayRelay(replica.address(), oneWay, threads));
       }
       paths.put(node, fromNode);
+      proxies.put(node, startProxy(node, fromNode));
     }
     this.http =
         HttpClient.newBuilder()
@@ -89,20 +100,17 @@ final class PolicyLane implements AutoCloseable {
     return recorder;
   }
 
-  /** One request of the demo service from {@code node}, routed by this lane's policy. Blocks. */
+  /** One request of the demo service from {@code node}, through the node's proxy. Blocks. */
   void send(String node) {
-    RoutingPolicy policy = policies.get(node);
-    Endpoint endpoint;
-    synchronized (random) {
-      endpoint = policy.choose(view(node), random);
-    }
-    TcpDelayRelay path = paths.get(node).get(endpoint.id());
     HttpRequest request =
         HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + path.address().getPort() + "/demo?from=" + node))
+                URI.create(
+                    "http://127.0.0.1:"
+                        + proxies.get(node).address().getPort()
+                        + "/demo?from="
+                        + node))
             .timeout(REQUEST_TIMEOUT)
             .build();
-    policy.requestStarted(endpoint.id());
     long start = System.nanoTime();
     boolean ok = false;
     try {
@@ -112,13 +120,37 @@ final class PolicyLane implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      double latency = (System.nanoTime() - start) / 1e6;
-      policy.requestFinished(endpoint.id(), latency);
       if (ok) {
-        recorder.record(latency);
+        recorder.record((System.nanoTime() - start) / 1e6);
       } else {
         recorder.recordFailure();
       }
+    }
+  }
+
+  private ProxyServer startProxy(String node, Map<String, TcpDelayRelay> fromNode) {
+    List<io.brume.proxy.Endpoint> upstreams = new ArrayList<>();
+    Map<String, Double> capacity = new LinkedHashMap<>();
+    for (DemoReplica replica : replicas) {
+      upstreams.add(
+          new io.brume.proxy.Endpoint(
+              replica.id(), "127.0.0.1", fromNode.get(replica.id()).address().getPort()));
+      capacity.put(replica.id(), replica.capacityRps());
+    }
+    RoutingPolicyChooser chooser =
+        new RoutingPolicyChooser(
+            policies.get(node),
+            endpoint -> estimateMillis(node, endpoint.name()),
+            endpoint -> capacity.get(endpoint.name()));
+    ProxyConfig proxyConfig =
+        ProxyConfig.http(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), upstreams)
+            .withChooser(chooser)
+            // The replicas never fail here; health checks would only add load through the relays.
+            .withHealthCheck(HealthCheck.none());
+    try {
+      return new ProxyServer(proxyConfig).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the proxy of node " + node, e);
     }
   }
 
@@ -149,23 +181,23 @@ final class PolicyLane implements AutoCloseable {
   }
 
   private LocalView view(String node) {
+    return LocalView.of(endpoints, endpoint -> estimateMillis(node, endpoint.id()));
+  }
+
+  /** {@code node}'s Vivaldi estimate of the RTT to the host of replica {@code replicaId}, ms. */
+  private double estimateMillis(String node, String replicaId) {
     EmulatedNode self = nodes.get(node);
-    Map<String, String> hostOf = new LinkedHashMap<>();
-    replicas.forEach(r -> hostOf.put(r.id(), r.node()));
-    return LocalView.of(
-        endpoints,
-        endpoint -> {
-          double estimate = self.estimateRttMillis(hostOf.get(endpoint.id()));
-          // A replica's host not heard of yet: assume it is as far as the centre of the space.
-          return Double.isNaN(estimate)
-              ? CoordinateMath.estimateRttMillis(self.coordinate(), CoordinateMath.origin())
-              : estimate;
-        });
+    double estimate = self.estimateRttMillis(hostOf.get(replicaId));
+    // A replica's host not heard of yet: assume it is as far as the centre of the space.
+    return Double.isNaN(estimate)
+        ? CoordinateMath.estimateRttMillis(self.coordinate(), CoordinateMath.origin())
+        : estimate;
   }
 
   @Override
   public void close() {
     http.shutdownNow();
+    proxies.values().forEach(ProxyServer::close);
     paths.values().forEach(m -> m.values().forEach(TcpDelayRelay::close));
     replicas.forEach(DemoReplica::close);
   }

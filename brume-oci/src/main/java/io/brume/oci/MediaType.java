@@ -67,7 +67,7 @@ public final class MediaType {
   public static final String OCI_NONDISTRIBUTABLE_LAYER_ZSTD =
       "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd";
 
-  /** The manifest types a puller can use, in the order a registry's Accept header lists them. */
+  /** The manifest and index types a puller understands (the Accept header of manifest requests). */
   public static final Set<String> MANIFEST_TYPES =
       Set.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);
 

@@ -104,7 +104,11 @@ public final class SystemView {
   /** The file's content, trimmed, or empty if it does not exist or cannot be read. */
   public Optional<String> read(String absolute) {
     try {
-      return Optional.of(Files.readString(path(absolute), StandardCharsets.UTF_8).trim());
+      // Not Files.readString: it trusts the reported size, and some kernels (and sandboxes) report
+      // a wrong non-zero size for /proc files, which truncated "60" to "6".
+      try (var in = Files.newInputStream(path(absolute))) {
+        return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+      }
     } catch (IOException e) {
       return Optional.empty();
     }

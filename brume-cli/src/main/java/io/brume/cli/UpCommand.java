@@ -200,7 +200,7 @@ final class UpCommand implements Callable<Integer> {
         100 * fog.medianRelativeError());
     out.printf(
         Locale.ROOT,
-        "%-12s %10s %10s %9s %14s%n",
+        "%-18s %10s %10s %9s %14s%n",
         "policy",
         "mean ms",
         "p95 ms",
@@ -209,7 +209,7 @@ final class UpCommand implements Callable<Integer> {
     for (PolicyStats p : fog.dashboard().stats().policies()) {
       out.printf(
           Locale.ROOT,
-          "%-12s %10.1f %10.1f %9d %14.2f%n",
+          "%-18s %10.1f %10.1f %9d %14.2f%n",
           p.name(),
           p.meanLatencyMillis(),
           p.p95LatencyMillis(),

@@ -61,8 +61,9 @@ public final class EmulatedFog implements AutoCloseable {
       fog.threads.execute(fog::tickLoop);
       fog.threads.execute(fog::loadLoop);
       return fog;
-    } catch (RuntimeException e) {
-      fog.close();
+    } catch (RuntimeException | Error e) {
+      fog.close(); // release the nodes and relays already started
+
       throw e;
     }
   }

@@ -27,5 +27,6 @@ import picocli.CommandLine.HelpCommand;
       DoctorCommand.class,
       SchedulerExtenderCommand.class,
       UpCommand.class,
+      VivaldiCommand.class,
     })
 public final class BrumeCommand {}

@@ -130,6 +130,41 @@ public final class VivaldiEvaluation {
    */
   public static double nearestOfK(
       RttMatrix matrix, Coordinate[] coords, int k, int trials, long seed) {
+    return nearestAccuracy(matrix, coords, nearestTrials(matrix, k, trials, seed));
+  }
+
+  /**
+   * Fraction of the given trials ({source, candidate…}) where the predicted nearest candidate truly
+   * is nearest.
+   */
+  public static double nearestAccuracy(RttMatrix matrix, Coordinate[] coords, int[][] trials) {
+    if (trials.length == 0) {
+      return Double.NaN;
+    }
+    int hits = 0;
+    for (int[] t : trials) {
+      int s = t[0];
+      int predicted = t[1];
+      double bestTrue = matrix.rttMillis(s, t[1]);
+      for (int c = 2; c < t.length; c++) {
+        if (coords[s].estimateRttMillis(coords[t[c]])
+            < coords[s].estimateRttMillis(coords[predicted])) {
+          predicted = t[c];
+        }
+        bestTrue = Math.min(bestTrue, matrix.rttMillis(s, t[c]));
+      }
+      if (matrix.rttMillis(s, predicted) <= bestTrue) {
+        hits++;
+      }
+    }
+    return (double) hits / trials.length;
+  }
+
+  /**
+   * The nearest-of-k trials: each is {source, k distinct candidates with known RTTs to the source};
+   * empty when no node has k known peers. Deterministic for a seed.
+   */
+  public static int[][] nearestTrials(RttMatrix matrix, int k, int trials, long seed) {
     int n = matrix.size();
     List<int[]> known = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -150,39 +185,27 @@ public final class VivaldiEvaluation {
       }
     }
     if (sourceCount == 0) {
-      return Double.NaN;
+      return new int[0][];
     }
     SplittableRandom random = new SplittableRandom(seed * 31 + 7);
-    int hits = 0;
-    int[] pick = new int[k];
+    int[][] out = new int[trials][k + 1];
     for (int t = 0; t < trials; t++) {
       int s = sources[random.nextInt(sourceCount)];
       int[] peers = known.get(s).clone();
+      out[t][0] = s;
       for (int c = 0; c < k; c++) { // partial Fisher-Yates
         int r = c + random.nextInt(peers.length - c);
         int tmp = peers[c];
         peers[c] = peers[r];
         peers[r] = tmp;
-        pick[c] = peers[c];
-      }
-      int predicted = pick[0];
-      double bestTrue = matrix.rttMillis(s, pick[0]);
-      for (int c = 1; c < k; c++) {
-        if (coords[s].estimateRttMillis(coords[pick[c]])
-            < coords[s].estimateRttMillis(coords[predicted])) {
-          predicted = pick[c];
-        }
-        bestTrue = Math.min(bestTrue, matrix.rttMillis(s, pick[c]));
-      }
-      if (matrix.rttMillis(s, predicted) <= bestTrue) {
-        hits++;
+        out[t][c + 1] = peers[c];
       }
     }
-    return (double) hits / trials;
+    return out;
   }
 
   /** {rows, columns} of the tracked pairs: every ⌈P/10000⌉-th known pair i &lt; j in row order. */
-  static int[][] trackedPairs(RttMatrix matrix) {
+  public static int[][] trackedPairs(RttMatrix matrix) {
     long total = matrix.knownPairs();
     long stride = Math.max(1, (total + TRACKED_PAIRS - 1) / TRACKED_PAIRS);
     int count = (int) ((total + stride - 1) / stride);

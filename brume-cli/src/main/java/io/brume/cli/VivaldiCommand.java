@@ -1,0 +1,166 @@
+package io.brume.cli;
+
+import io.brume.coordinate.EvaluationResult;
+import io.brume.coordinate.ProbeSchedule;
+import io.brume.coordinate.ReplayFile;
+import io.brume.coordinate.RttMatrix;
+import io.brume.coordinate.VivaldiConfig;
+import io.brume.coordinate.VivaldiEvaluation;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code brume vivaldi …}: Vivaldi network coordinates. */
+@Command(
+    name = "vivaldi",
+    mixinStandardHelpOptions = true,
+    description = "Vivaldi network coordinates.",
+    subcommands = {VivaldiCommand.Eval.class})
+final class VivaldiCommand {
+
+  /** Which configuration {@code eval} simulates. */
+  enum Algorithm {
+    /** brume's tuned configuration, {@link VivaldiConfig#robust()}. */
+    robust,
+    /** Serf's defaults and schedule, {@link VivaldiConfig#defaults()}: the baseline. */
+    serf
+  }
+
+  /** {@code brume vivaldi eval}: accuracy of Vivaldi on a real RTT matrix. */
+  @Command(
+      name = "eval",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Simulate every node probing peers for R rounds on an RTT matrix (RTTs from the matrix, optional"
+            + " jitter), then compare predicted and measured RTTs over all known pairs.",
+        "Datasets: a whitespace-separated square matrix in ms (entries <= 0 or non-numeric are missing),"
+            + " or the AWS JSON format {\"data\": {src: {dst: ms}}}; the format is detected."
+      })
+  static final class Eval implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--dataset",
+        required = true,
+        paramLabel = "FILE",
+        description = "RTT data set.")
+    Path dataset;
+
+    @Option(
+        names = "--dimensions",
+        paramLabel = "N",
+        description =
+            "Euclidean dimensions (default: the configuration's, 8 for serf, 16 for robust).")
+    Integer dimensions;
+
+    @Option(
+        names = "--rounds",
+        paramLabel = "R",
+        description = "Rounds; in each, every node probes one peer (default ${DEFAULT-VALUE}).")
+    int rounds = 1000;
+
+    @Option(
+        names = "--seed",
+        paramLabel = "S",
+        description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(
+        names = "--config",
+        paramLabel = "NAME",
+        description =
+            "robust (brume) or serf (Serf's defaults, the baseline) (default ${DEFAULT-VALUE}).")
+    Algorithm algorithm = Algorithm.robust;
+
+    @Option(
+        names = "--jitter",
+        paramLabel = "J",
+        description =
+            "Queueing jitter: each probe measures rtt*(1 + J*X), X exponential of mean 1 (default"
+                + " ${DEFAULT-VALUE}).")
+    double jitter = 0;
+
+    @Option(
+        names = "--replay-out",
+        paramLabel = "FILE",
+        description =
+            "Also write the matrix, probe schedule and trials for bench/vivaldi's Serf harness.")
+    Path replayOut;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+      if (rounds < 1) {
+        throw new ParameterException(spec.commandLine(), "--rounds must be >= 1, got " + rounds);
+      }
+      if (!(jitter >= 0) || Double.isInfinite(jitter)) {
+        throw new ParameterException(
+            spec.commandLine(), "--jitter must be finite and >= 0, got " + jitter);
+      }
+      VivaldiConfig config =
+          algorithm == Algorithm.serf ? VivaldiConfig.defaults() : VivaldiConfig.robust();
+      if (dimensions != null) {
+        if (dimensions < 1 || dimensions > 64) {
+          throw new ParameterException(
+              spec.commandLine(), "--dimensions must be in [1, 64], got " + dimensions);
+        }
+        config = config.withDimensions(dimensions);
+      }
+      RttMatrix matrix;
+      try {
+        matrix = RttMatrix.load(dataset);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--dataset: " + e.getMessage());
+      }
+      if (matrix.knownPairs() == 0) {
+        throw new ParameterException(
+            spec.commandLine(), "--dataset " + dataset + " has no known pair");
+      }
+      ProbeSchedule schedule = ProbeSchedule.generate(matrix, config, rounds, seed, jitter);
+      if (replayOut != null) {
+        ReplayFile.write(replayOut, matrix, schedule, seed);
+      }
+      EvaluationResult r = VivaldiEvaluation.evaluate(matrix, config, schedule, seed);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(r.toJson());
+      } else {
+        out.printf(
+            Locale.ROOT,
+            "dataset                %s%n"
+                + "config                 %s, %d dimensions + height%n"
+                + "nodes                  %d (%d known pairs)%n"
+                + "rounds                 %d (seed %d, jitter %s)%n"
+                + "median relative error  %.4f%n"
+                + "p90 relative error     %.4f%n"
+                + "nearest of 5           %.4f%n"
+                + "rounds to 1.2x final   %d%n"
+                + "stability              %.3f ms/round (median movement, last tenth)%n",
+            dataset,
+            algorithm,
+            config.dimensions(),
+            r.nodes(),
+            r.pairs(),
+            r.rounds(),
+            seed,
+            jitter,
+            r.medianRelativeError(),
+            r.p90RelativeError(),
+            r.nearestOf5Accuracy(),
+            r.roundsTo1_2xFinalMedian(),
+            r.stabilityMillisPerRound());
+      }
+      out.flush();
+      return r.isFinite() ? 0 : 1;
+    }
+  }
+}

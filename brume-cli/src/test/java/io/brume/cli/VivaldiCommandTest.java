@@ -1,0 +1,109 @@
+package io.brume.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class VivaldiCommandTest {
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setOut(new PrintWriter(out));
+    commandLine.setErr(new PrintWriter(err));
+    return commandLine.execute(args);
+  }
+
+  /** A 4×4 grid, 10 ms spacing, as a TSV matrix. */
+  private Path dataset() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 16; i++) {
+      for (int j = 0; j < 16; j++) {
+        double rtt = Math.hypot(i % 4 - j % 4, i / 4 - j / 4) * 10;
+        text.append(String.format(Locale.ROOT, "%.3f", rtt)).append(j == 15 ? "\n" : "\t");
+      }
+    }
+    return Files.writeString(dir.resolve("grid.tsv"), text);
+  }
+
+  @Test
+  void evalJson_hasExactlyTheIssueFields() throws IOException {
+    int exit =
+        run(
+            "vivaldi",
+            "eval",
+            "--dataset",
+            dataset().toString(),
+            "--rounds",
+            "300",
+            "--seed",
+            "2",
+            "--json");
+    assertThat(exit).as(err.toString()).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    List<String> fields = new ArrayList<>();
+    json.fieldNames().forEachRemaining(fields::add);
+    assertThat(fields)
+        .containsExactlyInAnyOrder(
+            "nodes",
+            "median_relative_error",
+            "p90_relative_error",
+            "nearest_of_5_accuracy",
+            "rounds_to_1_2x_final_median",
+            "stability_ms_per_round");
+    assertThat(json.get("nodes").asInt()).isEqualTo(16);
+    assertThat(json.get("median_relative_error").asDouble()).isLessThan(0.05);
+  }
+
+  @Test
+  void evalText_serfBaselineAndOptions() throws IOException {
+    Path replay = dir.resolve("replay.txt");
+    int exit =
+        run(
+            "vivaldi",
+            "eval",
+            "--dataset",
+            dataset().toString(),
+            "--config",
+            "serf",
+            "--dimensions",
+            "2",
+            "--rounds",
+            "50",
+            "--jitter",
+            "0.1",
+            "--replay-out",
+            replay.toString());
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("median relative error").contains("serf, 2 dimensions");
+    assertThat(Files.readAllLines(replay).get(0)).isEqualTo("brume-vivaldi-replay 1");
+  }
+
+  @Test
+  void badInputs_failNamingTheProblem() throws IOException {
+    assertThat(run("vivaldi", "eval", "--dataset", dataset().toString(), "--rounds", "0"))
+        .isNotZero();
+    assertThat(err.toString()).contains("--rounds must be >= 1");
+    Path bad = Files.writeString(dir.resolve("bad.tsv"), "0 1\n1\n");
+    assertThat(run("vivaldi", "eval", "--dataset", bad.toString())).isNotZero();
+    assertThat(err.toString()).contains("bad.tsv").contains("not a square matrix");
+    assertThat(run("vivaldi", "eval", "--dataset", dataset().toString(), "--dimensions", "0"))
+        .isNotZero();
+    assertThat(run("vivaldi", "eval")).isEqualTo(2);
+  }
+}

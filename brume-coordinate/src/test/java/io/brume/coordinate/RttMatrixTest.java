@@ -89,7 +89,9 @@ class RttMatrixTest {
     assertThat(s.rttMillis(0, 1)).isEqualTo(2.0);
     assertThatThrownBy(() -> m.subset(new int[] {0, 0})).hasMessageContaining("repeated");
     assertThatThrownBy(() -> m.subset(new int[] {3})).hasMessageContaining("out of range");
+    assertThatThrownBy(() -> RttMatrix.of(List.of("a", "b"), new double[][] {{0, 1}}))
+        .hasMessageContaining("1 rows but 2 names");
     assertThatThrownBy(() -> RttMatrix.of(List.of("a"), new double[][] {{0, 1}}))
-        .hasMessageContaining("names");
+        .hasMessageContaining("not square");
   }
 }

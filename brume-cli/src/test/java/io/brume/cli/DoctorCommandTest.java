@@ -22,7 +22,9 @@ class DoctorCommandTest {
 
   @Test
   void warnsWithTheChangeAndTheReasonAndFixesSwappiness() throws IOException {
-    file("proc/meminfo", "MemTotal: 1000000 kB\nMemAvailable: 500000 kB\nSwapTotal: 500000 kB\nSwapFree: 500000 kB\n");
+    file(
+        "proc/meminfo",
+        "MemTotal: 1000000 kB\nMemAvailable: 500000 kB\nSwapTotal: 500000 kB\nSwapFree: 500000 kB\n");
     file("proc/sys/vm/swappiness", "60\n");
     CommandLine commandLine = Main.commandLine();
     StringWriter out = new StringWriter();

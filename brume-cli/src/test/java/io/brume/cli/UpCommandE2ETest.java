@@ -77,7 +77,7 @@ class UpCommandE2ETest {
       Path png = tmp.resolve("dashboard.png");
       chromium(
           "--screenshot=" + png,
-          "--window-size=1280,900",
+          "--window-size=1280,780",
           "--hide-scrollbars",
           "--virtual-time-budget=5000",
           base.toString());

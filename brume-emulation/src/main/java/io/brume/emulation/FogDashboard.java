@@ -21,7 +21,7 @@ public final class FogDashboard implements DashboardSource {
 
   @Override
   public String title() {
-    return "brume up: "
+    return "up: "
         + fog.dataset().size()
         + " emulated nodes, "
         + fog.replicaHosts().size()

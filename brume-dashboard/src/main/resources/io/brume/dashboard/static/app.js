@@ -48,10 +48,11 @@ function drawMap(nodes, routing, brume) {
   const xs = nodes.map(n => n.position[0]), ys = nodes.map(n => n.position[1]);
   const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
   const span = Math.max(maxX - minX, maxY - minY, 1e-9);
-  const scale = Math.min((W - 2 * pad) / Math.max(maxX - minX, span * 0.3),
+  const labelRoom = 80; // node names are written to the right of their node
+  const scale = Math.min((W - 2 * pad - labelRoom) / Math.max(maxX - minX, span * 0.3),
                          (H - 2 * pad) / Math.max(maxY - minY, span * 0.3));
   const cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
-  const at = p => [W / 2 + (p[0] - cx) * scale, H / 2 - (p[1] - cy) * scale];
+  const at = p => [(W - labelRoom) / 2 + (p[0] - cx) * scale, H / 2 - (p[1] - cy) * scale];
   const host = {};
   const pos = {};
   for (const n of nodes) {
@@ -80,6 +81,7 @@ function drawMap(nodes, routing, brume) {
   }
   lines.setAttribute("data-route-count", routeCount);
   const group = el("g", { id: "nodes" }, svg);
+  const labels = placeLabels(nodes, pos);
   for (const n of nodes) {
     const [x, y] = pos[n.name];
     const g = el("g", { class: "node", "data-name": n.name, "data-error": fmt(n.error, 3) }, group);
@@ -90,9 +92,30 @@ function drawMap(nodes, routing, brume) {
     } else {
       el("circle", { cx: x, cy: y, r: 6, fill: "#e6edf3" }, g);
     }
-    el("text", { x: x + 11, y: y + 4, class: "label" }, g, n.name);
+    const [lx, ly] = labels[n.name];
+    el("text", { x: lx, y: ly, class: "label" }, g, n.name);
   }
   svg.setAttribute("data-node-count", nodes.length);
+}
+
+// Greedy label placement: right of the node, nudged down past labels already placed nearby.
+function placeLabels(nodes, pos) {
+  const placed = [];
+  const result = {};
+  const order = [...nodes].sort((a, b) => pos[a.name][1] - pos[b.name][1]);
+  for (const n of order) {
+    const [x, y] = pos[n.name];
+    const width = 6.5 * n.name.length;
+    let ly = y + 4;
+    for (let tries = 0; tries < 6; tries++) {
+      const clash = placed.some(p => Math.abs(p.y - ly) < 12 && p.x < x + 11 + width && x + 11 < p.x + p.w);
+      if (!clash) break;
+      ly += 12;
+    }
+    placed.push({ x: x + 11, y: ly, w: width });
+    result[n.name] = [x + 11, ly];
+  }
+  return result;
 }
 
 function drawLatency(stats) {

@@ -44,8 +44,14 @@ final class Durable {
     }
   }
 
-  /** Syncs every regular file and directory below {@code root}, so a marker can vouch for them. */
+  /**
+   * Makes every regular file and directory below {@code root} durable, so a marker can vouch for
+   * them: one {@code syncfs} of the file system where available, else an fsync per entry.
+   */
   static void syncTree(Path root) throws IOException {
+    if (FileSystemSync.syncFileSystemOf(root)) {
+      return;
+    }
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {

@@ -4,8 +4,8 @@
 #
 #   debian  2 layers: a Debian bookworm minbase rootfs made by debootstrap (~50 MB gzip, like debian:bookworm)
 #           + an application layer, Python 3.11's standard library from this machine (~15 MB gzip)
-#   multi   6 layers, ~25 MB gzip: a base of core binaries and libraries from the same rootfs, then Perl, Perl modules,
-#           Node modules, tzdata and a small top layer with a whiteout and an opaque directory
+#   multi   6 layers, ~17 MB gzip: a base of core binaries and /etc from the same rootfs, then perl-base, Perl
+#           modules, Node modules, tzdata and a small top layer with a whiteout and an opaque directory
 #   large   1 layer, ~125 MB gzip: a JDK 17 tree (without jmods) and /usr/share/locale (many small files)
 #
 # The Debian mirror is the one apt uses on this machine (read from /etc/apt/sources.list*), or $BENCH_DEBIAN_MIRROR.
@@ -141,14 +141,12 @@ make_layer debian-app / "${app_paths[@]}"
 
 # multi: core of the rootfs, then several smaller application layers, then a small top layer.
 multi_base=()
-for p in etc var usr/bin usr/sbin bin sbin lib lib64 usr/lib/x86_64-linux-gnu/libc.so.6 usr/lib64; do
-  [ -e "$rootfs/$p" ] || [ -L "$rootfs/$p" ] && multi_base+=("$p")
+for p in etc var usr/bin bin sbin lib lib64; do
+  if [ -e "$rootfs/$p" ] || [ -L "$rootfs/$p" ]; then multi_base+=("$p"); fi
 done
 make_layer multi-1-base "$rootfs" "${multi_base[@]}"
-perl_arch="$(cd / && ls -d usr/lib/x86_64-linux-gnu/perl usr/lib/x86_64-linux-gnu/perl-base 2>/dev/null || true)"
-[ -n "$perl_arch" ] || die "no /usr/lib/x86_64-linux-gnu/perl* on this machine"
-# shellcheck disable=SC2086
-make_layer multi-2-perl / $perl_arch
+[ -d /usr/lib/x86_64-linux-gnu/perl-base ] || die "no /usr/lib/x86_64-linux-gnu/perl-base on this machine"
+make_layer multi-2-perl / usr/lib/x86_64-linux-gnu/perl-base
 [ -d /usr/share/perl ] || die "no /usr/share/perl on this machine"
 make_layer multi-3-perl-modules / usr/share/perl
 node_dir=""

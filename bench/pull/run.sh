@@ -4,11 +4,12 @@
 # work on the machine (compilations) shows up in the numbers. Writes docs/bench/pull.md and prints a summary table.
 #
 #   run.sh [--images "debian multi large"] [--bandwidths "10 50 200 unshaped"] [--runs 3] [--full]
-#          [--contenders "containerd skopeo-umoci brume-docker ..."] [--timeout SECONDS] [--doc FILE]
+#          [--contenders "containerd skopeo-umoci brume-docker ..."] [--brume-rev COMMIT] [--timeout SECONDS]
+#          [--doc FILE]
 #   run.sh --render RESULTS.tsv [--doc FILE]    re-render the doc from an earlier run's results
 #
 # Without --images/--bandwidths/--full, the default matrix keeps a run near 20 minutes:
-#   debian: unshaped 200 50     multi: unshaped 10     large: unshaped 200
+#   debian: unshaped 200 50     multi: unshaped 10     large: unshaped
 # --full runs every image at every bandwidth (10 50 200 unshaped; about an hour). --images or --bandwidths alone
 # replace that part of the full matrix.
 #
@@ -17,7 +18,8 @@
 #                   timed: ctr images pull --plain-http REF (unpigz on PATH)
 #   skopeo-umoci    timed: skopeo copy docker://REF oci:DIR  +  umoci unpack
 #   brume-STRATEGY  timed: brume pull --quiet --plain-http --store FRESH --strategy STRATEGY REF, for STRATEGY in
-#                   docker sequential pipelined auto, when `brume pull --help` works (a frozen copy of the jar)
+#                   docker sequential pipelined auto, when `brume pull --help` works: a frozen copy of the working
+#                   tree's build, or with --brume-rev COMMIT a clean build of that commit (cached per commit)
 #   download-only   timed: curl of every blob (config, layers) to /dev/null through the shaped link
 #   unpack-only     timed: igzip -dc LAYER | tar -x, layer after layer, from warm local files on the same disk
 # bound = max(median download-only, median unpack-only).
@@ -26,7 +28,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$BENCH_DIR/testbed.sh"
 
 BRUME_STRATEGIES=(docker sequential pipelined auto)
-DEFAULT_MATRIX=("debian:unshaped 200 50" "multi:unshaped 10" "large:unshaped 200")
+DEFAULT_MATRIX=("debian:unshaped 200 50" "multi:unshaped 10" "large:unshaped")
 FULL_BANDWIDTHS="10 50 200 unshaped"
 
 images=""
@@ -34,6 +36,7 @@ bandwidths=""
 runs=3
 full=0
 contenders=""
+brume_rev=""
 timeout_s=600
 doc="$REPO_DIR/docs/bench/pull.md"
 render_only=""
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
     --full) full=1 ;;
     --contenders) contenders="$2"; shift ;;
     --timeout) timeout_s="$2"; shift ;;
+    --brume-rev) brume_rev="$2"; shift ;;
     --doc) doc="$2"; shift ;;
     --render) render_only="$2"; shift ;;
     -h | --help)
@@ -107,6 +111,8 @@ finish_containerd() {
     sleep 0.1
   done
   kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true # reaped: its CPU time joins this shell's children's
+  rm -f "$dir/containerd.pid"
   cat "$dir/containerd.log" >>"$LOG"
 }
 
@@ -153,6 +159,26 @@ run_unpack-only() {
 }
 finish_unpack-only() { :; }
 
+# Noise: CPU time the rest of the machine used during a run, as a share of all cores. Busy jiffies of the whole
+# machine, minus those of this script, its reaped children (every contender, a stopped containerd daemon included),
+# live daemons it started (containerd while running, the registry).
+busy_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+own_jiffies() {
+  local pid total=0 j
+  for pid in $$ "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    # Fields after "pid (comm) ": utime stime cutime cstime are the 12th to 15th.
+    j="$(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 + $14 + $15 }')"
+    total=$((total + j))
+  done
+  echo "$total"
+}
+live_pids() { # the registry and, during a containerd run, its daemon
+  cat "$TESTBED_STATE/registry.pid" 2>/dev/null || true
+  [ -f "$WORK/containerd/containerd.pid" ] && cat "$WORK/containerd/containerd.pid"
+  return 0
+}
+
 # run_contender NAME IMAGE RUN : one timed run, appended to $RESULTS
 run_contender() {
   local name="$1" image="$2" run="$3" dir kind strategy="" t0 t1 status rss=0 seconds
@@ -165,6 +191,10 @@ run_contender() {
   case "$name" in brume-*) kind=brume strategy="${name#brume-}" ;; esac
   "prepare_$kind" "$dir" "$(image_ref "$image")" "$image"
   sync
+  local b0 b1 o0 o1 others
+  # shellcheck disable=SC2046
+  o0="$(own_jiffies $(live_pids))"
+  b0="$(busy_jiffies)"
   t0=$EPOCHREALTIME
   set +e
   if [ "$kind" = brume ]; then
@@ -177,7 +207,10 @@ run_contender() {
   status=$?
   set -e
   t1=$EPOCHREALTIME
+  b1="$(busy_jiffies)"
   "finish_$kind" "$dir"
+  # shellcheck disable=SC2046
+  o1="$(own_jiffies $(live_pids))"
   [ -s "$RSS" ] && rss="$(tail -n 1 "$RSS" | tr -dc 0-9)"
   # A first-run sanity check: what a contender left on disk must hold the image's files.
   if [ "$status" = 0 ] && [ "$run" = 1 ] && [ "$kind" != download-only ]; then
@@ -190,9 +223,11 @@ run_contender() {
   fi
   remove_tree "$dir"
   seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$image" "$BW" "$name" "$run" "$seconds" "$rss" "$status" >>"$RESULTS"
+  others="$(awk -v b="$((b1 - b0))" -v o="$((o1 - o0))" -v s="$seconds" -v n="$(nproc)" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { x = (b - o) / hz / (s * n) * 100; if (x < 0) x = 0; printf "%.0f", x }')"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$image" "$BW" "$name" "$run" "$seconds" "$rss" "$status" "$others" >>"$RESULTS"
   if [ "$status" = 0 ]; then
-    log "  $name: ${seconds}s$([ "$rss" -gt 0 ] && echo ", peak RSS $((rss / 1024)) MB")"
+    log "  $name: ${seconds}s$([ "$rss" -gt 0 ] && echo ", peak RSS $((rss / 1024)) MB"), others' CPU ${others}%"
   else
     log "  $name: FAILED (exit $status) after ${seconds}s, see $LOG"
   fi
@@ -201,7 +236,7 @@ run_contender() {
 # --- Report -------------------------------------------------------------------------------------------------------
 
 # Medians per image × bandwidth × contender, cells in the order they ran, contenders in a fixed order:
-# "image bw contender median_s ok_runs runs median_rss_kb"
+# "image bw contender median_s ok_runs runs median_rss_kb median_others_cpu_percent"
 medians() {
   awk -F'\t' '
     function median(a, k,    i, j, x) { # sorts a[1..k] (insertion sort: a handful of runs), returns the median
@@ -216,6 +251,7 @@ medians() {
       if (!(k in total)) { known[$3] = 1; total[k] = 0; ok[k] = 0; nrss[k] = 0 }
       total[k]++
       if ($7 == 0) { t[k, ++ok[k]] = $5 + 0; if ($6 > 0) r[k, ++nrss[k]] = $6 + 0 }
+      if ($8 != "") o[k, ++no_[k]] = $8 + 0
     }
     END {
       for (c in known) { found = 0; for (i = 1; i <= no; i++) if (order[i] == c) found = 1; if (!found) order[++no] = c }
@@ -226,7 +262,9 @@ medians() {
         m = ok[k] > 0 ? median(a, ok[k]) : "-"
         split("", a); for (i = 1; i <= nrss[k]; i++) a[i] = r[k, i]
         rm = nrss[k] > 0 ? median(a, nrss[k]) : 0
-        print k "\t" m "\t" ok[k] "\t" total[k] "\t" rm
+        split("", a); for (i = 1; i <= no_[k]; i++) a[i] = o[k, i]
+        om = no_[k] > 0 ? median(a, no_[k]) : ""
+        print k "\t" m "\t" ok[k] "\t" total[k] "\t" rm "\t" om
       }
     }' "$1"
 }
@@ -254,26 +292,36 @@ render() {
 # Pull benchmark
 
 Time to pull an image from an empty store and unpack it, through a shaped link, per contender. Produced by
-\`bench/pull/run.sh\` (see [the testbed](#the-testbed) below); do not edit by hand.
+\`bench/pull/run.sh\` (see [the testbed](#the-testbed) below); regenerated by each run, do not edit by hand.
 
-- Date: $(meta_get date); brume commit $(meta_get commit)
+- Date: $(meta_get date); repository at $(meta_get commit)
 - Command: \`$(meta_get command)\`
 $(meta_get machine)
 - Load average at the start / end of the run: $(meta_get load_start) / $(meta_get load_end)
 
 $(meta_get noise)
 
+$(awk -F'\t' '$8 != "" { n++; v[n] = $8 + 0 }
+  END {
+    if (n == 0) exit
+    for (i = 2; i <= n; i++) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
+    m = v[int((n + 1) / 2)]
+    if (m > 10) printf "**This run is noisy:** in the median run, other work used %d %% of the CPU (see the others'\'' CPU column); its ratios say little.\n", m
+    else printf "In the median run, other work used %d %% of the CPU.\n", m
+  }' "$results")
+
 ## Summary
 
 $(summary_table "$med")
 
 Seconds, median of the runs. × = speed-up over containerd (containerd's time / this time); bound =
-max(download-only, unpack-only).
+max(download-only, unpack-only). "others' CPU" (below): the median share of all cores that processes foreign to
+the benchmark used during a run; above ~10 % the run competed with other work.
 
 ## All results
 
-| image | link | contender | median s | ok runs | speed-up vs containerd | time / bound | peak RSS MB |
-|---|---|---|---:|---:|---:|---:|---:|
+| image | link | contender | median s | ok runs | speed-up vs containerd | time / bound | peak RSS MB | others' CPU |
+|---|---|---|---:|---:|---:|---:|---:|---:|
 EOF
   awk -F'\t' '
     FNR == NR { m[$1 "\t" $2 "\t" $3] = $4; next }
@@ -281,12 +329,13 @@ EOF
       k = $1 "\t" $2
       c = m[k "\tcontainerd"]; d = m[k "\tdownload-only"]; u = m[k "\tunpack-only"]
       b = (d != "" && d != "-" && u != "" && u != "-") ? (d > u ? d : u) : ""
-      sp = ($4 != "-" && c != "" && c != "-") ? sprintf("%.2f×", c / $4) : ""
+      sp = ($4 != "-" && c != "" && c != "-" && $3 != "download-only" && $3 != "unpack-only") ? sprintf("%.2f×", c / $4) : ""
       tb = ($4 != "-" && b != "") ? sprintf("%.2f", $4 / b) : ""
       rss = ($7 > 0) ? sprintf("%.0f", $7 / 1024) : ""
       t = ($4 == "-") ? "fail" : sprintf("%.2f", $4)
       link = ($2 == "unshaped") ? "unshaped" : $2 " Mbit/s"
-      print "| " $1 " | " link " | " $3 " | " t " | " $5 "/" $6 " | " sp " | " tb " | " rss " |"
+      oc = ($8 != "") ? $8 "%" : ""
+      print "| " $1 " | " link " | " $3 " | " t " | " $5 "/" $6 " | " sp " | " tb " | " rss " | " oc " |"
     }' "$med" "$med"
   cat <<EOF
 
@@ -303,6 +352,24 @@ $(meta_get warnings)
 ## Images
 
 $(meta_get images)
+
+## Running it
+
+As root, at a quiet moment (the numbers above carry the load they were taken under):
+
+\`\`\`
+bench/pull/images.sh            # once: builds the images into bench/out/ (debootstrap from apt's mirror, ~1 min)
+bench/pull/testbed.sh check     # optional: the shaping reaches its settings
+bench/pull/run.sh               # default matrix, 3 runs, ~20-25 min quiet; rewrites this file
+bench/pull/run.sh --full        # every image at 10, 50, 200 Mbit/s and unshaped (about an hour)
+bench/pull/run.sh --images debian --bandwidths "200" --runs 1 --contenders "containerd brume-auto" --doc /tmp/x.md
+bench/pull/run.sh --brume-rev HEAD   # brume from a clean build of a commit instead of the working tree
+bench/pull/selftest.sh          # the scripts work and leave nothing behind (~3 min)
+\`\`\`
+
+Raw results (one line per run: image, link, contender, run, seconds, peak RSS KB, exit status, others' CPU %) are in
+\`bench/out/results/\`, logs of every run in \`bench/out/work/logs/\`; \`run.sh --render RESULTS.tsv\` rewrites
+the doc from them.
 
 ## The testbed
 
@@ -388,25 +455,57 @@ for entry in "${matrix[@]}"; do
   done
 done
 
-# brume: available when `brume pull --help` works; a frozen copy is run, so that a rebuild can't land in a timing.
+# brume: the launcher beside a copy of the jar and its lib/ (with no sources next to it, it never rebuilds, so no
+# build lands in a timing, and it starts the JVM exactly as ./brume does). From the working tree by default (built by
+# ./brume if stale), or from a clean build of a commit (--brume-rev, cached in $BENCH_OUT/brume-build/COMMIT).
+freeze_brume() { # freeze_brume SRC_DIR DEST_DIR
+  rm -rf "$2"
+  mkdir -p "$2/brume-cli/target"
+  cp "$1/brume" "$2/brume"
+  cp "$1/brume-cli/target/brume.jar" "$2/brume-cli/target/"
+  if [ -d "$1/brume-cli/target/lib" ]; then cp -r "$1/brume-cli/target/lib" "$2/brume-cli/target/"; fi
+}
+brume_from_rev() { # prints the frozen directory of a clean build of commit $1
+  local commit dir src
+  commit="$(git -C "$REPO_DIR" rev-parse --verify "$1^{commit}")" || die "--brume-rev $1 is not a commit"
+  dir="$BENCH_OUT/brume-build/${commit:0:12}"
+  if [ ! -f "$dir/brume-cli/target/brume.jar" ]; then
+    git -C "$REPO_DIR" grep -q -e '--strategy' "$commit" -- brume-cli/src/main/java ||
+      die "commit ${commit:0:12} has no brume pull --strategy"
+    src="$BENCH_OUT/brume-build/src-${commit:0:12}"
+    rm -rf "$src"
+    mkdir -p "$src"
+    git -C "$REPO_DIR" archive "$commit" | tar -x -C "$src"
+    log "building brume at ${commit:0:12} (clean copy; a few minutes)"
+    (cd "$src" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Dspotless.check.skip=true \
+      -Denforcer.skip=true -pl brume-cli -am package) >"$BENCH_OUT/brume-build/build-${commit:0:12}.log" 2>&1 ||
+      die "building brume at ${commit:0:12} failed (see $BENCH_OUT/brume-build/build-${commit:0:12}.log)"
+    freeze_brume "$src" "$dir"
+    rm -rf "$src"
+  fi
+  echo "$dir"
+}
 brume_note=""
+brume_source=""
 if [ -z "$contenders" ] || [[ " $contenders " == *" brume-"* ]]; then
-  # (No pull command in the sources: skip without letting the launcher build the CLI.)
-  if grep -rqs -- '--strategy' "$REPO_DIR"/brume-cli/src/main/java &&
+  frozen="$WORK/brume-frozen"
+  if [ -n "$brume_rev" ]; then
+    frozen="$(brume_from_rev "$brume_rev")"
+    brume_source="clean build of commit $(basename "$frozen")"
+  # (No --strategy in the working tree's CLI sources: skip without letting the launcher build the CLI.)
+  elif grep -rqs -e '--strategy' "$REPO_DIR"/brume-cli/src/main/java &&
     (cd "$REPO_DIR" && ./brume pull --help 2>/dev/null | grep -q -- --strategy); then
-    # The launcher itself, beside a copy of the jar and its lib/: with no sources next to it, it never rebuilds, and
-    # it starts the JVM exactly as ./brume does.
-    frozen="$WORK/brume-frozen"
-    rm -rf "$frozen"
-    mkdir -p "$frozen/brume-cli/target"
-    cp "$REPO_DIR/brume" "$frozen/brume"
-    cp "$REPO_DIR/brume-cli/target/brume.jar" "$frozen/brume-cli/target/"
-    [ -d "$REPO_DIR/brume-cli/target/lib" ] && cp -r "$REPO_DIR/brume-cli/target/lib" "$frozen/brume-cli/target/"
-    BRUME=("$frozen/brume")
-    "${BRUME[@]}" pull --help >/dev/null 2>&1 || die "the frozen copy of brume ($frozen) does not run"
+    freeze_brume "$REPO_DIR" "$frozen"
+    brume_source="working tree at $(git -C "$REPO_DIR" rev-parse --short HEAD)$([ -n "$(git -C "$REPO_DIR" status --porcelain -- 'brume-*' pom.xml)" ] && echo ' with uncommitted changes')"
   else
+    frozen=""
     brume_note="brume: \`./brume pull --help\` did not work at commit $(git -C "$REPO_DIR" rev-parse --short HEAD), so no brume contender ran."
     log "$brume_note"
+  fi
+  if [ -n "$frozen" ]; then
+    BRUME=("$frozen/brume")
+    "${BRUME[@]}" pull --help >/dev/null 2>&1 || die "the frozen copy of brume ($frozen) does not run"
+    log "brume: $brume_source"
   fi
 fi
 if [ -z "$contenders" ]; then
@@ -482,7 +581,7 @@ load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 {
   printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
-  printf 'commit\t%s\n' "$commit"
+  printf 'commit\t%s\n' "$commit${brume_source:+; brume: $brume_source}"
   printf 'cell_loads\t%s\n' "$cell_loads"
   printf 'command\t%s\n' "$command_line"
   printf 'machine\t%s\n' "$(machine_description | tr '\n' '\036')"

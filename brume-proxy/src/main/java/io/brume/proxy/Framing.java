@@ -65,24 +65,49 @@ record Framing(Kind kind, long length) {
         && transferEncodings.get(0).strip().equalsIgnoreCase("chunked");
   }
 
+  /** The value of {@code Content-Length} fields, -1 without any; every element must agree. */
   private static long contentLength(List<String> values, HttpInput in) throws IOException {
     long length = -1;
     for (String value : values) {
-      for (String element : value.split(",", -1)) {
-        String digits = element.strip();
-        if (digits.isEmpty()
-            || digits.length() > 18
-            || !digits.chars().allMatch(Framing::isDigit)) {
+      // A comma-separated list of equal values is allowed (RFC 9110 §8.6), parsed without split.
+      int start = 0;
+      while (start <= value.length()) {
+        int comma = value.indexOf(',', start);
+        int end = comma < 0 ? value.length() : comma;
+        long parsed = digits(value, start, end);
+        if (parsed < 0) {
           throw in.malformed(400, "invalid Content-Length '" + value + "'");
         }
-        long parsed = Long.parseLong(digits);
         if (length >= 0 && parsed != length) {
           throw in.malformed(400, "conflicting Content-Length values " + values);
         }
         length = parsed;
+        start = end + 1;
       }
     }
     return length;
+  }
+
+  /** The number written in {@code text[start, end)} around optional spaces, or -1. */
+  private static long digits(String text, int start, int end) {
+    while (start < end && Character.isWhitespace(text.charAt(start))) {
+      start++;
+    }
+    while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+      end--;
+    }
+    if (start == end || end - start > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (!isDigit(c)) {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static boolean isDigit(int c) {

@@ -2,8 +2,8 @@ package io.brume.proxy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Forwards requests of one client connection: chooses an endpoint per request, sends the request on
@@ -46,7 +46,7 @@ final class HttpForwarder {
     request.headers().removeHopByHop();
     boolean replayable = bufferedBody != null && request.isIdempotent();
     int maxAttempts = replayable ? config.maxAttempts() : 1;
-    Set<Upstream> tried = new HashSet<>(4);
+    List<Upstream> tried = new ArrayList<>(maxAttempts);
     int failureStatus = 503;
     String failure = "no ready endpoint";
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -173,7 +173,7 @@ final class HttpForwarder {
     /** Sends the request and reads the response head, skipping interim 1xx responses. */
     private ResponseHead exchangeHead(UpstreamConnection connection) throws IOException {
       HttpOutput out = connection.out();
-      out.writeAscii(head());
+      writeHead(out);
       if (bufferedBody != null) {
         out.write(bufferedBody);
       } else if (framing.kind() == Framing.Kind.LENGTH) {
@@ -195,19 +195,24 @@ final class HttpForwarder {
       }
     }
 
-    private String head() {
-      StringBuilder head = new StringBuilder(256);
-      head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
+    private void writeHead(HttpOutput out) throws IOException {
+      out.writeAscii(request.method());
+      out.write(' ');
+      out.writeAscii(request.target());
+      out.writeAscii(" HTTP/1.1\r\n");
       HttpHeaders headers = request.headers();
-      headers.appendTo(head);
+      headers.writeTo(out);
       if (!headers.contains("Host")) {
-        head.append("Host: ").append(upstream.endpoint().authority()).append("\r\n");
+        out.writeAscii("Host: ");
+        out.writeAscii(upstream.endpoint().authority());
+        out.writeAscii("\r\n");
       }
       if (bufferedBody != null && framing.kind() == Framing.Kind.NONE && needsZeroLength()) {
-        head.append("Content-Length: 0\r\n");
+        out.writeAscii("Content-Length: 0\r\n");
       }
-      head.append("X-Forwarded-For: ").append(clientAddress).append("\r\n\r\n");
-      return head.toString();
+      out.writeAscii("X-Forwarded-For: ");
+      out.writeAscii(clientAddress);
+      out.writeAscii("\r\n\r\n");
     }
 
     private boolean needsZeroLength() {
@@ -229,18 +234,19 @@ final class HttpForwarder {
         headers.remove("Transfer-Encoding");
       }
       boolean keepAlive = clientKeepAlive && framing.kind() != Framing.Kind.UNTIL_CLOSE && !dechunk;
-      StringBuilder head = new StringBuilder(256);
-      head.append("HTTP/1.1 ").append(response.status()).append(' ').append(response.reason());
-      head.append("\r\n");
-      headers.appendTo(head);
-      if (!keepAlive) {
-        head.append("Connection: close\r\n");
-      } else if (request.isHttp10()) {
-        head.append("Connection: keep-alive\r\n");
-      }
-      head.append("\r\n");
       responseStarted = true;
-      client.writeAscii(head.toString());
+      client.writeAscii("HTTP/1.1 ");
+      client.writeDecimal(response.status());
+      client.write(' ');
+      client.writeAscii(response.reason());
+      client.writeAscii("\r\n");
+      headers.writeTo(client);
+      if (!keepAlive) {
+        client.writeAscii("Connection: close\r\n");
+      } else if (request.isHttp10()) {
+        client.writeAscii("Connection: keep-alive\r\n");
+      }
+      client.writeAscii("\r\n");
       HttpInput in = connection.in();
       switch (framing.kind()) {
         case NONE -> {}

@@ -1,8 +1,8 @@
 package io.brume.proxy;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** Header fields in arrival order; names compared case-insensitively, as HTTP requires. */
 final class HttpHeaders {
@@ -36,15 +36,29 @@ final class HttpHeaders {
     return null;
   }
 
-  /** All values of {@code name}, in order. */
+  /** All values of {@code name}, in order (a shared empty list when there is none). */
   List<String> all(String name) {
-    List<String> all = new ArrayList<>(1);
+    List<String> all = List.of();
     for (int i = 0; i < names.size(); i++) {
       if (names.get(i).equalsIgnoreCase(name)) {
+        if (all.isEmpty()) {
+          all = new ArrayList<>(1);
+        }
         all.add(values.get(i));
       }
     }
     return all;
+  }
+
+  /** How many fields are named {@code name}. */
+  int count(String name) {
+    int count = 0;
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).equalsIgnoreCase(name)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   boolean contains(String name) {
@@ -54,15 +68,39 @@ final class HttpHeaders {
   /** True when a comma-separated list header (e.g. {@code Connection}) contains {@code token}. */
   boolean hasToken(String name, String token) {
     for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        for (String element : values.get(i).split(",")) {
-          if (element.strip().equalsIgnoreCase(token)) {
-            return true;
-          }
-        }
+      if (names.get(i).equalsIgnoreCase(name) && listContains(values.get(i), token)) {
+        return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the comma-separated {@code list} has an element equal to {@code token}, ignoring case.
+   */
+  private static boolean listContains(String list, String token) {
+    int start = 0;
+    while (start <= list.length()) {
+      int comma = list.indexOf(',', start);
+      int end = comma < 0 ? list.length() : comma;
+      int from = start;
+      int to = end;
+      while (from < to && isSpace(list.charAt(from))) {
+        from++;
+      }
+      while (to > from && isSpace(list.charAt(to - 1))) {
+        to--;
+      }
+      if (to - from == token.length() && list.regionMatches(true, from, token, 0, to - from)) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t';
   }
 
   void remove(String name) {
@@ -79,31 +117,46 @@ final class HttpHeaders {
    * Connection}. {@code Transfer-Encoding} is kept: the proxy forwards chunked bodies chunked.
    */
   void removeHopByHop() {
+    // all() allocates nothing for the common request without a Connection header.
     for (String connection : all("Connection")) {
       for (String element : connection.split(",")) {
-        String named = element.strip().toLowerCase(Locale.ROOT);
-        if (!named.isEmpty() && !named.equals("transfer-encoding")) {
+        String named = element.strip();
+        if (!named.isEmpty() && !named.equalsIgnoreCase("transfer-encoding")) {
           remove(named);
         }
       }
     }
-    for (String name :
-        List.of(
-            "Connection",
-            "Keep-Alive",
-            "Proxy-Connection",
-            "TE",
-            "Trailer",
-            "Upgrade",
-            "Proxy-Authorization",
-            "Proxy-Authenticate")) {
-      remove(name);
+    int kept = 0;
+    for (int i = 0; i < names.size(); i++) {
+      if (!isFixedHopByHop(names.get(i))) {
+        names.set(kept, names.get(i));
+        values.set(kept, values.get(i));
+        kept++;
+      }
     }
+    names.subList(kept, names.size()).clear();
+    values.subList(kept, values.size()).clear();
   }
 
-  void appendTo(StringBuilder out) {
+  private static boolean isFixedHopByHop(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("TE");
+      case 7 -> name.equalsIgnoreCase("Trailer") || name.equalsIgnoreCase("Upgrade");
+      case 10 -> name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Keep-Alive");
+      case 16 -> name.equalsIgnoreCase("Proxy-Connection");
+      case 18 -> name.equalsIgnoreCase("Proxy-Authenticate");
+      case 19 -> name.equalsIgnoreCase("Proxy-Authorization");
+      default -> false;
+    };
+  }
+
+  /** Writes every field as {@code name: value CRLF}. */
+  void writeTo(HttpOutput out) throws IOException {
     for (int i = 0; i < names.size(); i++) {
-      out.append(names.get(i)).append(": ").append(values.get(i)).append("\r\n");
+      out.writeAscii(names.get(i));
+      out.writeAscii(": ");
+      out.writeAscii(values.get(i));
+      out.writeAscii("\r\n");
     }
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Buffered reader of HTTP/1.1 bytes from one socket: lines with length limits for heads and chunk
@@ -41,47 +42,72 @@ final class HttpInput {
    * @return the line, or null at end of stream before any byte of it
    */
   String readLine(int maxLength, int tooLongStatus) throws IOException {
-    StringBuilder line = null;
+    if (position == limit && !fill()) {
+      return null;
+    }
+    // Fast path, taken by nearly every line: the whole line is already buffered, so it becomes
+    // one String straight from the buffer (this runs ~10 times per proxied request).
+    int newline = indexOfNewline(position, limit);
+    if (newline >= 0) {
+      int start = position;
+      position = newline + 1;
+      return finishLine(buffer, start, newline, maxLength, tooLongStatus);
+    }
+    return readSplitLine(maxLength, tooLongStatus);
+  }
+
+  /** The slow path: a line spread over several reads, accumulated up to its length limit. */
+  private String readSplitLine(int maxLength, int tooLongStatus) throws IOException {
+    byte[] line = new byte[Math.min(maxLength + 2, Math.max(64, 2 * (limit - position)))];
+    int length = 0;
     while (true) {
       if (position == limit && !fill()) {
-        if (line == null) {
-          return null;
-        }
         throw malformed(400, "connection closed in the middle of a line");
       }
-      int start = position;
-      int newline = -1;
-      for (int i = position; i < limit; i++) {
-        if (buffer[i] == '\n') {
-          newline = i;
-          break;
-        }
-      }
+      int newline = indexOfNewline(position, limit);
       int end = newline >= 0 ? newline : limit;
-      int length = (line == null ? 0 : line.length()) + (end - start);
-      if (length > maxLength + 1) {
+      int added = end - position;
+      if (length + added > maxLength + 1) {
         throw malformed(tooLongStatus, "line longer than " + maxLength + " bytes");
       }
-      if (line == null) {
-        line = new StringBuilder(Math.max(16, end - start));
+      if (length + added > line.length) {
+        line =
+            Arrays.copyOf(line, Math.min(maxLength + 2, Math.max(2 * line.length, length + added)));
       }
-      line.append(new String(buffer, start, end - start, StandardCharsets.ISO_8859_1));
+      System.arraycopy(buffer, position, line, length, added);
+      length += added;
+      position = end;
       if (newline >= 0) {
         position = newline + 1;
-        int last = line.length() - 1;
-        if (last >= 0 && line.charAt(last) == '\r') {
-          line.setLength(last);
-        }
-        if (line.length() > maxLength) {
-          throw malformed(tooLongStatus, "line longer than " + maxLength + " bytes");
-        }
-        if (line.indexOf("\r") >= 0 || line.indexOf("\0") >= 0) {
-          throw malformed(400, "bare CR or NUL in a line");
-        }
-        return line.toString();
+        return finishLine(line, 0, length, maxLength, tooLongStatus);
       }
-      position = limit;
     }
+  }
+
+  private int indexOfNewline(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (buffer[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Validates {@code bytes[start, end)} (a line up to its LF) and returns it without CR. */
+  private String finishLine(byte[] bytes, int start, int end, int maxLength, int tooLongStatus)
+      throws MalformedHttpException {
+    if (end > start && bytes[end - 1] == '\r') {
+      end--;
+    }
+    if (end - start > maxLength) {
+      throw malformed(tooLongStatus, "line longer than " + maxLength + " bytes");
+    }
+    for (int i = start; i < end; i++) {
+      if (bytes[i] == '\r' || bytes[i] == 0) {
+        throw malformed(400, "bare CR or NUL in a line");
+      }
+    }
+    return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
   }
 
   /** Copies exactly {@code count} bytes to {@code out}. */

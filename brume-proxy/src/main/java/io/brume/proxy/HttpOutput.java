@@ -21,8 +21,28 @@ final class HttpOutput extends OutputStream {
     this.toClient = toClient;
   }
 
+  /**
+   * Writes ISO-8859-1 text (heads are built straight into the buffer: no intermediate String or
+   * byte[] per request).
+   */
   void writeAscii(String text) throws IOException {
-    write(text.getBytes(StandardCharsets.ISO_8859_1));
+    int length = text.length();
+    if (length > buffer.length - count) {
+      write(text.getBytes(StandardCharsets.ISO_8859_1));
+      return;
+    }
+    for (int i = 0; i < length; i++) {
+      buffer[count + i] = (byte) text.charAt(i);
+    }
+    count += length;
+  }
+
+  /** Writes a non-negative number in decimal, e.g. a status code. */
+  void writeDecimal(int value) throws IOException {
+    if (value >= 10) {
+      writeDecimal(value / 10);
+    }
+    write('0' + value % 10);
   }
 
   @Override

@@ -51,7 +51,7 @@ final class HttpParser {
     }
     HttpHeaders headers = readHeaders(in, 431);
     RequestHead request = new RequestHead(method, target, version, headers);
-    if (!request.isHttp10() && headers.all("Host").size() != 1) {
+    if (!request.isHttp10() && headers.count("Host") != 1) {
       throw in.malformed(400, "HTTP/1.1 request needs exactly one Host header");
     }
     return request;

@@ -24,6 +24,7 @@ public final class RoutingPolicyChooser implements EndpointChooser {
   private final RoutingPolicy policy;
   private final ToDoubleFunction<Endpoint> rttEstimateMillis;
   private final ToDoubleFunction<Endpoint> capacityRps;
+  private volatile CachedView cached;
 
   /**
    * @param policy one node's policy instance (it keeps per-node state)
@@ -45,19 +46,58 @@ public final class RoutingPolicyChooser implements EndpointChooser {
 
   @Override
   public Endpoint choose(List<Endpoint> candidates) {
-    List<io.brume.router.Endpoint> routerEndpoints = new ArrayList<>(candidates.size());
-    for (Endpoint candidate : candidates) {
-      routerEndpoints.add(
-          io.brume.router.Endpoint.ready(candidate.name(), capacityRps.applyAsDouble(candidate)));
+    // ThreadLocalRandom.current() is one shared instance whose state lives in each thread, so it is
+    // safe to hand to a policy called from many virtual threads at once.
+    String chosen = policy.choose(view(candidates), ThreadLocalRandom.current()).id();
+    return byName(candidates, chosen);
+  }
+
+  /**
+   * The policy's view of {@code candidates}. Building one sorts and copies, so the last one is
+   * reused while the candidates and every estimate are unchanged, which is the common case: the
+   * proxy offers the same list while every endpoint is ready, and estimates move slowly.
+   */
+  private LocalView view(List<Endpoint> candidates) {
+    CachedView last = cached;
+    if (last != null && last.matches(candidates, rttEstimateMillis, capacityRps)) {
+      return last.view();
+    }
+    int size = candidates.size();
+    double[] rtts = new double[size];
+    double[] capacities = new double[size];
+    List<io.brume.router.Endpoint> routerEndpoints = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      Endpoint candidate = candidates.get(i);
+      rtts[i] = rttEstimateMillis.applyAsDouble(candidate);
+      capacities[i] = capacityRps.applyAsDouble(candidate);
+      routerEndpoints.add(io.brume.router.Endpoint.ready(candidate.name(), capacities[i]));
     }
     LocalView view =
         LocalView.of(
-            routerEndpoints,
-            routerEndpoint -> rttEstimateMillis.applyAsDouble(byName(candidates, routerEndpoint)));
-    // ThreadLocalRandom.current() is one shared instance whose state lives in each thread, so it is
-    // safe to hand to a policy called from many virtual threads at once.
-    String chosen = policy.choose(view, ThreadLocalRandom.current()).id();
-    return byName(candidates, chosen);
+            routerEndpoints, routerEndpoint -> rtts[indexByName(candidates, routerEndpoint.id())]);
+    cached = new CachedView(candidates, rtts, capacities, view);
+    return view;
+  }
+
+  /** A view with the inputs it was built from (arrays never modified after construction). */
+  private record CachedView(
+      List<Endpoint> candidates, double[] rtts, double[] capacities, LocalView view) {
+    boolean matches(
+        List<Endpoint> offered,
+        ToDoubleFunction<Endpoint> rttEstimateMillis,
+        ToDoubleFunction<Endpoint> capacityRps) {
+      if (offered != candidates && !offered.equals(candidates)) {
+        return false;
+      }
+      for (int i = 0; i < rtts.length; i++) {
+        Endpoint endpoint = candidates.get(i);
+        if (Double.compare(rttEstimateMillis.applyAsDouble(endpoint), rtts[i]) != 0
+            || Double.compare(capacityRps.applyAsDouble(endpoint), capacities[i]) != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   @Override
@@ -72,14 +112,14 @@ public final class RoutingPolicyChooser implements EndpointChooser {
     policy.requestFinished(endpoint.name(), reported.toNanos() / 1e6);
   }
 
-  private static Endpoint byName(List<Endpoint> candidates, io.brume.router.Endpoint endpoint) {
-    return byName(candidates, endpoint.id());
+  private static Endpoint byName(List<Endpoint> candidates, String name) {
+    return candidates.get(indexByName(candidates, name));
   }
 
-  private static Endpoint byName(List<Endpoint> candidates, String name) {
-    for (Endpoint candidate : candidates) {
-      if (candidate.name().equals(name)) {
-        return candidate;
+  private static int indexByName(List<Endpoint> candidates, String name) {
+    for (int i = 0; i < candidates.size(); i++) {
+      if (candidates.get(i).name().equals(name)) {
+        return i;
       }
     }
     throw new IllegalStateException("policy chose unknown endpoint " + name);

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Serves one client connection of the L4 proxy: chooses an endpoint once, connects (trying other
@@ -27,7 +27,7 @@ final class TcpConnectionHandler implements Runnable {
   public void run() {
     try (Socket downstream = client) {
       downstream.setTcpNoDelay(true);
-      Set<Upstream> tried = new HashSet<>(4);
+      List<Upstream> tried = new ArrayList<>(4);
       for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
         Upstream upstream = upstreams.choose(tried);
         if (upstream == null) {

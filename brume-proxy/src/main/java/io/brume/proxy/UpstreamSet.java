@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The endpoints of one service with their status, and the only place that changes it: outlier
@@ -15,16 +14,37 @@ import java.util.Set;
 final class UpstreamSet {
   private final EndpointChooser chooser;
   private final int ejectAfterFailures;
-  private volatile List<Upstream> upstreams;
+  private volatile Snapshot snapshot;
+
+  /**
+   * The upstreams with their endpoint list, built once per change of the set so that the common
+   * request (every endpoint ready, none tried yet) offers the chooser the same list without
+   * allocating.
+   */
+  private record Snapshot(List<Upstream> upstreams, List<Endpoint> endpoints) {
+    static Snapshot of(List<Upstream> upstreams) {
+      List<Upstream> copy = List.copyOf(upstreams);
+      return new Snapshot(copy, copy.stream().map(Upstream::endpoint).toList());
+    }
+
+    boolean allReady() {
+      for (Upstream upstream : upstreams) {
+        if (upstream.status != EndpointStatus.READY) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   UpstreamSet(List<Endpoint> endpoints, EndpointChooser chooser, int ejectAfterFailures) {
     this.chooser = chooser;
     this.ejectAfterFailures = ejectAfterFailures;
-    this.upstreams = endpoints.stream().distinct().map(Upstream::new).toList();
+    this.snapshot = Snapshot.of(endpoints.stream().distinct().map(Upstream::new).toList());
   }
 
   List<Upstream> all() {
-    return upstreams;
+    return snapshot.upstreams();
   }
 
   /**
@@ -34,11 +54,28 @@ final class UpstreamSet {
    *
    * @return null when there is no candidate
    */
-  Upstream choose(Set<Upstream> tried) {
-    List<Upstream> current = upstreams;
-    List<Endpoint> candidates = new ArrayList<>(current.size());
+  Upstream choose(List<Upstream> tried) {
+    Snapshot current = snapshot;
+    List<Endpoint> candidates =
+        tried.isEmpty() && current.allReady() ? current.endpoints() : candidates(current, tried);
+    if (candidates.isEmpty()) {
+      return null;
+    }
+    Endpoint chosen = chooser.choose(candidates);
+    for (Upstream upstream : current.upstreams()) {
+      if (upstream.endpoint().equals(chosen)) {
+        return upstream;
+      }
+    }
+    throw new IllegalStateException(
+        "endpoint chooser returned " + chosen + ", which is not one of " + candidates);
+  }
+
+  /** The general case: some endpoint is not ready or was already tried for this request. */
+  private static List<Endpoint> candidates(Snapshot current, List<Upstream> tried) {
+    List<Endpoint> candidates = new ArrayList<>(current.upstreams().size());
     boolean anyReady = false;
-    for (Upstream upstream : current) {
+    for (Upstream upstream : current.upstreams()) {
       if (upstream.status == EndpointStatus.READY) {
         anyReady = true;
         if (!tried.contains(upstream)) {
@@ -47,23 +84,13 @@ final class UpstreamSet {
       }
     }
     if (!anyReady) {
-      for (Upstream upstream : current) {
+      for (Upstream upstream : current.upstreams()) {
         if (upstream.status == EndpointStatus.EJECTED && !tried.contains(upstream)) {
           candidates.add(upstream.endpoint());
         }
       }
     }
-    if (candidates.isEmpty()) {
-      return null;
-    }
-    Endpoint chosen = chooser.choose(List.copyOf(candidates));
-    for (Upstream upstream : current) {
-      if (upstream.endpoint().equals(chosen)) {
-        return upstream;
-      }
-    }
-    throw new IllegalStateException(
-        "endpoint chooser returned " + chosen + ", which is not one of " + candidates);
+    return List.copyOf(candidates);
   }
 
   void started(Upstream upstream) {
@@ -110,7 +137,7 @@ final class UpstreamSet {
    */
   synchronized void update(List<Endpoint> endpoints) {
     List<Upstream> next = new ArrayList<>();
-    for (Upstream upstream : upstreams) {
+    for (Upstream upstream : snapshot.upstreams()) {
       if (endpoints.contains(upstream.endpoint())) {
         next.add(upstream);
       } else if (upstream.outstanding.get() > 0) {
@@ -131,26 +158,27 @@ final class UpstreamSet {
             .forEach(u -> u.status = EndpointStatus.READY); // re-added while draining
       }
     }
-    upstreams = List.copyOf(next);
+    snapshot = Snapshot.of(next);
   }
 
   private synchronized void removeDrained() {
-    upstreams =
-        upstreams.stream()
-            .filter(u -> u.status != EndpointStatus.DRAINING || u.outstanding.get() > 0)
-            .toList();
+    snapshot =
+        Snapshot.of(
+            snapshot.upstreams().stream()
+                .filter(u -> u.status != EndpointStatus.DRAINING || u.outstanding.get() > 0)
+                .toList());
   }
 
   Map<Endpoint, EndpointStatus> statuses() {
     Map<Endpoint, EndpointStatus> statuses = new LinkedHashMap<>();
-    for (Upstream upstream : upstreams) {
+    for (Upstream upstream : snapshot.upstreams()) {
       statuses.put(upstream.endpoint(), upstream.status);
     }
     return statuses;
   }
 
   void closeAll() {
-    for (Upstream upstream : upstreams) {
+    for (Upstream upstream : snapshot.upstreams()) {
       upstream.closeIdle();
     }
   }

@@ -180,9 +180,10 @@ final class UpCommand implements Callable<Integer> {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "t=%3.0fs  coordinate error %4.1f%%",
+                "t=%3.0fs  coordinate error %4.1f%%  relay lag %4.1f ms",
                 fog.uptimeSeconds(),
-                100 * fog.medianRelativeError()));
+                100 * fog.medianRelativeError(),
+                fog.relayLagMillis()));
     for (PolicyStats p : fog.dashboard().stats().policies()) {
       line.append(
           String.format(

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code brume up --duration 20s} for real, in this JVM, with the page opened in headless Debian
+ * {@code brume up --duration 30s} for real, in this JVM, with the page opened in headless Debian
  * Chromium: the map must show every node and the charts must have data. Saves the screenshot the
  * README shows as {@code docs/dashboard.png}.
  */
@@ -56,12 +56,12 @@ class UpCommandE2ETest {
                   commandLine.setErr(new PrintWriter(out, true));
                   exitCode.set(
                       commandLine.execute(
-                          "up", "--duration", "20s", "--no-open", "--port", String.valueOf(port)));
+                          "up", "--duration", "30s", "--no-open", "--port", String.valueOf(port)));
                 });
     try (HttpClient http = HttpClient.newHttpClient()) {
       URI base = URI.create("http://127.0.0.1:" + port + "/");
       await()
-          .atMost(Duration.ofSeconds(17))
+          .atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(500))
           .ignoreExceptions()
           .until(
@@ -73,7 +73,14 @@ class UpCommandE2ETest {
       assertThat(stats.get("policies").get("random").get("mean_latency_ms").asDouble())
           .isPositive();
 
-      // The screenshot first, while the run is well under way; then the DOM, checked below.
+      String dom = chromium("--dump-dom", "--virtual-time-budget=5000", base.toString());
+      assertThat(count(dom, "class=\"node\"")).as("nodes on the map").isEqualTo(12);
+      assertThat(attribute(dom, "map", "data-node-count")).isEqualTo(12);
+      assertThat(attribute(dom, "latency", "data-points")).as("latency chart points").isPositive();
+      assertThat(attribute(dom, "load", "data-bars")).as("3 replicas × 2 policies").isEqualTo(6);
+      assertThat(count(dom, "class=\"route\"")).as("routing lines").isPositive();
+
+      // Then the screenshot the README shows.
       Path png = tmp.resolve("dashboard.png");
       chromium(
           "--screenshot=" + png,
@@ -84,13 +91,6 @@ class UpCommandE2ETest {
       assertThat(Files.size(png)).isGreaterThan(10_000);
       Files.createDirectories(SCREENSHOT.getParent());
       Files.copy(png, SCREENSHOT, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-
-      String dom = chromium("--dump-dom", "--virtual-time-budget=5000", base.toString());
-      assertThat(count(dom, "class=\"node\"")).as("nodes on the map").isEqualTo(12);
-      assertThat(attribute(dom, "map", "data-node-count")).isEqualTo(12);
-      assertThat(attribute(dom, "latency", "data-points")).as("latency chart points").isPositive();
-      assertThat(attribute(dom, "load", "data-bars")).as("3 replicas × 2 policies").isEqualTo(6);
-      assertThat(count(dom, "class=\"route\"")).as("routing lines").isPositive();
     }
     up.join(Duration.ofSeconds(30));
     assertThat(up.isAlive()).as("--duration stops brume up by itself").isFalse();

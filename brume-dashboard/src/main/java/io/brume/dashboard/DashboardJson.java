@@ -12,7 +12,7 @@ import java.util.Map;
  * estimated_rtt_ms, measured_rtt_ms, replicas, position}}, {@code /api/routing} an array of {@code
  * {name, weights: {policy: {replica: weight}}}}, and {@code /api/stats} is {@code {policies: {NAME:
  * {mean_latency_ms, p95_latency_ms, requests, max_mean_load, replica_load, series}}, brume_policy,
- * uptime_s}}. Numbers that are not known yet (NaN) are written as {@code null}.
+ * uptime_s, emulation_lag_ms}}. Numbers that are not known yet (NaN) are written as {@code null}.
  */
 public final class DashboardJson {
   private final ObjectMapper mapper = new ObjectMapper();
@@ -75,6 +75,7 @@ public final class DashboardJson {
     }
     root.put("brume_policy", stats.brumePolicy());
     number(root, "uptime_s", stats.uptimeSeconds());
+    number(root, "emulation_lag_ms", stats.emulationLagMillis());
     return root;
   }
 

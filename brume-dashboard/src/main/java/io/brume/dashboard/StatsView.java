@@ -9,8 +9,15 @@ import java.util.Objects;
  * @param brumePolicy the name of brume's own policy among {@code policies}, highlighted on the page
  * @param uptimeSeconds seconds since the traffic started
  * @param policies one entry per compared policy, in display order
+ * @param emulationLagMillis for an emulated network, how late its delay relays deliver (ms, mean
+ *     over the last second): the part of every latency due to a busy machine; NaN for a real
+ *     network
  */
-public record StatsView(String brumePolicy, double uptimeSeconds, List<PolicyStats> policies) {
+public record StatsView(
+    String brumePolicy,
+    double uptimeSeconds,
+    List<PolicyStats> policies,
+    double emulationLagMillis) {
 
   /** Copies the list. */
   public StatsView {

@@ -60,7 +60,9 @@ class DashboardJsonTest {
   void statsHasOneEntryPerPolicyWithTheAgreedNamesAndNullForUnknownNumbers() throws Exception {
     JsonNode stats = reparse(json.bytes(json.stats(source.stats())));
 
-    assertThat(fields(stats)).containsExactly("policies", "brume_policy", "uptime_s");
+    assertThat(fields(stats))
+        .containsExactly("policies", "brume_policy", "uptime_s", "emulation_lag_ms");
+    assertThat(stats.get("emulation_lag_ms").asDouble()).isEqualTo(0.4);
     assertThat(fields(stats.get("policies"))).containsExactly("random", "adaptive");
     JsonNode random = stats.get("policies").get("random");
     assertThat(fields(random))

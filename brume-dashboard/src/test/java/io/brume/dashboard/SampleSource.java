@@ -49,6 +49,7 @@ final class SampleSource implements DashboardSource {
                 Map.of("demo@a", 0.7),
                 List.of(new PolicyStats.LatencySample(1.0, 80.0, 42))),
             new PolicyStats(
-                "adaptive", Double.NaN, Double.NaN, 0, 0.0, Map.of("demo@a", 0.0), List.of())));
+                "adaptive", Double.NaN, Double.NaN, 0, 0.0, Map.of("demo@a", 0.0), List.of())),
+        0.4);
   }
 }

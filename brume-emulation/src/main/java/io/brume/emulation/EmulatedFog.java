@@ -36,6 +36,7 @@ public final class EmulatedFog implements AutoCloseable {
   private final List<UdpDelayRelay> udpRelays = new ArrayList<>();
   private final List<PolicyLane> lanes = new ArrayList<>();
   private final List<String> hosts = new ArrayList<>();
+  private final LagMeter lag = new LagMeter();
   private final long startNanos = System.nanoTime();
   private volatile long loadStartNanos;
   private volatile boolean running = true;
@@ -82,7 +83,7 @@ public final class EmulatedFog implements AutoCloseable {
           delayBySender.put(list.get(i).address(), Delays.oneWay(dataset.rttMillis(i, j)));
         }
       }
-      UdpDelayRelay relay = new UdpDelayRelay(list.get(j).address(), delayBySender, threads);
+      UdpDelayRelay relay = new UdpDelayRelay(list.get(j).address(), delayBySender, threads, lag);
       udpRelays.add(relay);
       relayOf.put(list.get(j).name(), relay.address());
     }
@@ -108,7 +109,8 @@ public final class EmulatedFog implements AutoCloseable {
               hosts,
               (a, b) -> dataset.rttMillis(dataset.names().indexOf(a), dataset.names().indexOf(b)),
               config,
-              threads));
+              threads,
+              lag));
     }
   }
 
@@ -118,6 +120,9 @@ public final class EmulatedFog implements AutoCloseable {
       while (running) {
         Thread.sleep(TICK);
         tick++;
+        if (tick % 2 == 0) {
+          lag.endWindow();
+        }
         if (loadStartNanos == 0) {
           continue;
         }
@@ -187,6 +192,14 @@ public final class EmulatedFog implements AutoCloseable {
   public double loadSeconds() {
     long start = loadStartNanos;
     return start == 0 ? 0 : secondsSince(start);
+  }
+
+  /**
+   * Mean time the relays delivered after their deadlines over the last second, ms: what a busy
+   * machine adds to every emulated delay (NaN before the first second).
+   */
+  public double relayLagMillis() {
+    return lag.meanMillis();
   }
 
   /** Seconds since the fog started. */

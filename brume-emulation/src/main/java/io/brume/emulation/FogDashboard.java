@@ -88,6 +88,6 @@ public final class FogDashboard implements DashboardSource {
               loads,
               r.series()));
     }
-    return new StatsView(fog.config().brumePolicy(), seconds, policies);
+    return new StatsView(fog.config().brumePolicy(), seconds, policies, fog.relayLagMillis());
   }
 }

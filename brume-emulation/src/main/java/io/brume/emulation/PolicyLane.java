@@ -51,6 +51,7 @@ final class PolicyLane implements AutoCloseable {
    * @param nodes the fog's nodes by name
    * @param hosts the nodes that host a replica
    * @param rttMillis the true RTT between two node names
+   * @param lag where the lane's relays record how late they deliver
    */
   PolicyLane(
       String policyName,
@@ -59,7 +60,8 @@ final class PolicyLane implements AutoCloseable {
       List<String> hosts,
       java.util.function.ToDoubleBiFunction<String, String> rttMillis,
       FogConfig config,
-      ExecutorService threads) {
+      ExecutorService threads,
+      LagMeter lag) {
     this.policyName = policyName;
     this.nodes = nodes;
     for (String host : hosts) {
@@ -75,7 +77,7 @@ final class PolicyLane implements AutoCloseable {
       Map<String, TcpDelayRelay> fromNode = new LinkedHashMap<>();
       for (DemoReplica replica : replicas) {
         Duration oneWay = Delays.oneWay(rttMillis.applyAsDouble(node, replica.node()));
-        fromNode.put(replica.id(), new TcpDelayRelay(replica.address(), oneWay, threads));
+        fromNode.put(replica.id(), new TcpDelayRelay(replica.address(), oneWay, threads, lag));
       }
       paths.put(node, fromNode);
       proxies.put(node, startProxy(node, fromNode));

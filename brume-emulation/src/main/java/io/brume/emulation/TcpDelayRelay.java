@@ -26,7 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * sends each chunk at its deadline; a fixed delay keeps the deadlines in order. End of stream is
  * delayed like data and forwarded as a half-close.
  */
-public final class TcpDelayRelay implements AutoCloseable {
+final class TcpDelayRelay implements AutoCloseable {
   private static final int CHUNK = 16 * 1024;
   private static final byte[] END = new byte[0];
 
@@ -35,6 +35,7 @@ public final class TcpDelayRelay implements AutoCloseable {
   private final Duration oneWayDelay;
   private final ExecutorService threads;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final LagMeter lag;
 
   /**
    * Binds a loopback port and starts accepting on a thread of {@code threads}.
@@ -42,9 +43,12 @@ public final class TcpDelayRelay implements AutoCloseable {
    * @param target where connections go
    * @param oneWayDelay the delay added in each direction
    * @param threads where the accept loop and the copy loops run; they end when the relay closes
+   * @param lag where the relay records how late it delivers
    */
-  public TcpDelayRelay(InetSocketAddress target, Duration oneWayDelay, ExecutorService threads) {
+  TcpDelayRelay(
+      InetSocketAddress target, Duration oneWayDelay, ExecutorService threads, LagMeter lag) {
     this.target = target;
+    this.lag = lag;
     this.oneWayDelay = oneWayDelay;
     this.threads = threads;
     try {
@@ -56,12 +60,12 @@ public final class TcpDelayRelay implements AutoCloseable {
   }
 
   /** The address clients connect to. */
-  public InetSocketAddress address() {
+  InetSocketAddress address() {
     return (InetSocketAddress) server.getLocalSocketAddress();
   }
 
   /** The delay added in each direction. */
-  public Duration oneWayDelay() {
+  Duration oneWayDelay() {
     return oneWayDelay;
   }
 
@@ -122,6 +126,7 @@ public final class TcpDelayRelay implements AutoCloseable {
       while (true) {
         Chunk chunk = queue.take();
         Delays.sleepUntil(chunk.deadlineNanos);
+        lag.record(System.nanoTime() - chunk.deadlineNanos);
         if (chunk.bytes == END) {
           to.shutdownOutput();
           if (from.isOutputShutdown()) {

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * from its own socket, the receiver cannot answer the source address: protocols name the sender in
  * the payload (the probes do).
  */
-public final class UdpDelayRelay implements AutoCloseable {
+final class UdpDelayRelay implements AutoCloseable {
   private static final int MAX_DATAGRAM = 65_507;
 
   private final DatagramSocket socket;
@@ -34,6 +34,7 @@ public final class UdpDelayRelay implements AutoCloseable {
   private final DelayQueue<Held> held = new DelayQueue<>();
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  private final LagMeter lag;
 
   /**
    * Binds a loopback port and starts relaying on two threads of {@code threads}.
@@ -41,10 +42,15 @@ public final class UdpDelayRelay implements AutoCloseable {
    * @param target the receiving node's real socket
    * @param delayBySender one-way delay per sender socket address
    * @param threads where the relay's receive and send loops run; they end when the relay closes
+   * @param lag where the relay records how late it delivers
    */
-  public UdpDelayRelay(
-      SocketAddress target, Map<SocketAddress, Duration> delayBySender, ExecutorService threads) {
+  UdpDelayRelay(
+      SocketAddress target,
+      Map<SocketAddress, Duration> delayBySender,
+      ExecutorService threads,
+      LagMeter lag) {
     this.target = target;
+    this.lag = lag;
     this.delayBySender = Map.copyOf(delayBySender);
     try {
       this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -56,17 +62,17 @@ public final class UdpDelayRelay implements AutoCloseable {
   }
 
   /** The address senders send to. */
-  public InetSocketAddress address() {
+  InetSocketAddress address() {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
   /** Datagrams delivered to the target so far. */
-  public long forwarded() {
+  long forwarded() {
     return forwarded.get();
   }
 
   /** Datagrams dropped because their sender was not registered. */
-  public long dropped() {
+  long dropped() {
     return dropped.get();
   }
 
@@ -93,6 +99,7 @@ public final class UdpDelayRelay implements AutoCloseable {
     try {
       while (!socket.isClosed()) {
         Held next = held.take();
+        lag.record(System.nanoTime() - next.deadlineNanos);
         socket.send(new DatagramPacket(next.payload, next.payload.length, target));
         forwarded.incrementAndGet();
       }

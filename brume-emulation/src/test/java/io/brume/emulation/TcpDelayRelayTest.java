@@ -30,7 +30,8 @@ class TcpDelayRelayTest {
             new TcpDelayRelay(
                 (java.net.InetSocketAddress) echo.getLocalSocketAddress(),
                 Duration.ofMillis(100),
-                threads)) {
+                threads,
+                new LagMeter())) {
       threads.execute(() -> echoOnce(echo));
       try (Socket client = new Socket(relay.address().getAddress(), relay.address().getPort())) {
         client.setTcpNoDelay(true);
@@ -64,7 +65,8 @@ class TcpDelayRelayTest {
           new TcpDelayRelay(
               (java.net.InetSocketAddress) echo.getLocalSocketAddress(),
               Duration.ofMillis(1),
-              threads);
+              threads,
+              new LagMeter());
       threads.execute(() -> echoOnce(echo));
       try (Socket client = new Socket(relay.address().getAddress(), relay.address().getPort())) {
         client.setSoTimeout(5_000);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class UdpDelayRelayTest {
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final LagMeter lag = new LagMeter();
 
   @AfterEach
   void stop() {
@@ -39,7 +40,7 @@ class UdpDelayRelayTest {
               near.getLocalSocketAddress(), Duration.ofMillis(10),
               far.getLocalSocketAddress(), Duration.ofMillis(200));
       try (UdpDelayRelay relay =
-          new UdpDelayRelay(receiver.getLocalSocketAddress(), delays, threads)) {
+          new UdpDelayRelay(receiver.getLocalSocketAddress(), delays, threads, lag)) {
         double[] nearMillis = new double[3];
         double[] farMillis = new double[3];
         for (int round = 0; round < 3; round++) {
@@ -69,6 +70,8 @@ class UdpDelayRelayTest {
         assertThat(median(farMillis)).isLessThan(200 + 150);
         await().atMost(Duration.ofSeconds(5)).until(() -> relay.dropped() == 3);
         assertThat(relay.forwarded()).isEqualTo(6);
+        lag.endWindow();
+        assertThat(lag.meanMillis()).as("lag of the 6 deliveries").isGreaterThanOrEqualTo(0);
       }
     }
   }

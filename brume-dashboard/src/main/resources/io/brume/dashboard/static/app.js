@@ -211,7 +211,10 @@ function drawSummary(info, nodes, stats) {
   }
   document.getElementById("summary").innerHTML =
     `${nodes.length} nodes · coordinate error (median relative) <b>${err === null ? "–" : (100 * err).toFixed(1) + "%"}</b>` +
-    ` · policies ${names.join(" vs ")}${gain} · up ${fmt(stats.uptime_s, 0)} s`;
+    ` · policies ${names.join(" vs ")}${gain} · up ${fmt(stats.uptime_s, 0)} s` +
+    (stats.emulation_lag_ms === null || stats.emulation_lag_ms === undefined ? "" :
+      ` · relay lag <b>${fmt(stats.emulation_lag_ms, 1)} ms</b>` +
+      (stats.emulation_lag_ms > 5 ? " (busy machine: latencies inflated)" : ""));
   document.getElementById("map-note").textContent =
     `Lines: where each node sends the demo service's requests under ${stats.brume_policy} (thicker = larger share).`;
 }

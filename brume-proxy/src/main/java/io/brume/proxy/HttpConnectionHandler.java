@@ -18,18 +18,22 @@ final class HttpConnectionHandler implements Runnable {
 
   private final ProxyConfig config;
   private final UpstreamSet upstreams;
+  private final ReadDeadlines deadlines;
   private final Socket client;
 
-  HttpConnectionHandler(ProxyConfig config, UpstreamSet upstreams, Socket client) {
+  HttpConnectionHandler(
+      ProxyConfig config, UpstreamSet upstreams, ReadDeadlines deadlines, Socket client) {
     this.config = config;
     this.upstreams = upstreams;
+    this.deadlines = deadlines;
     this.client = client;
   }
 
   @Override
   public void run() {
-    try (Socket socket = client) {
-      serve(socket);
+    try (Socket socket = client;
+        ReadDeadlines.Deadline idle = deadlines.watch(socket, config.clientIdleTimeout())) {
+      serve(socket, idle);
     } catch (IOException e) {
       // Closing the client socket failed: nothing left to do.
     }
@@ -37,15 +41,14 @@ final class HttpConnectionHandler implements Runnable {
 
   // The socket must still be open when an error response is written, so the catch clauses live
   // here and not on the try-with-resources in run().
-  private void serve(Socket socket) {
+  private void serve(Socket socket, ReadDeadlines.Deadline idle) {
     HttpOutput out = null;
     try {
       socket.setTcpNoDelay(true);
-      socket.setSoTimeout((int) config.clientIdleTimeout().toMillis());
-      HttpInput in = new HttpInput(socket.getInputStream(), true);
+      HttpInput in = new HttpInput(socket.getInputStream(), true, idle);
       out = new HttpOutput(socket.getOutputStream(), true);
       String clientAddress = socket.getInetAddress().getHostAddress();
-      HttpForwarder forwarder = new HttpForwarder(config, upstreams, out, clientAddress);
+      HttpForwarder forwarder = new HttpForwarder(config, upstreams, deadlines, out, clientAddress);
       while (serveOne(in, out, forwarder)) {
         // next request on the same connection
       }

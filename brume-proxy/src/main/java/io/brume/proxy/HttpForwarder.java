@@ -15,11 +15,17 @@ final class HttpForwarder {
   private final UpstreamSet upstreams;
   private final HttpOutput client;
   private final String clientAddress;
+  private final ReadDeadlines deadlines;
 
   HttpForwarder(
-      ProxyConfig config, UpstreamSet upstreams, HttpOutput client, String clientAddress) {
+      ProxyConfig config,
+      UpstreamSet upstreams,
+      ReadDeadlines deadlines,
+      HttpOutput client,
+      String clientAddress) {
     this.config = config;
     this.upstreams = upstreams;
+    this.deadlines = deadlines;
     this.client = client;
     this.clientAddress = clientAddress;
   }
@@ -130,7 +136,7 @@ final class HttpForwarder {
     }
 
     Outcome run(boolean mayRetry) throws IOException {
-      UpstreamConnection connection = upstream.acquire(config);
+      UpstreamConnection connection = upstream.acquire(config, deadlines);
       boolean reusable = false;
       try {
         ResponseHead response;
@@ -147,7 +153,7 @@ final class HttpForwarder {
             throw e;
           }
           connection.close();
-          connection = upstream.fresh(config);
+          connection = upstream.fresh(config, deadlines);
           response = exchangeHead(connection);
         }
         headNanos = System.nanoTime();

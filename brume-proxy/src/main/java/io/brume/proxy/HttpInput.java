@@ -3,6 +3,7 @@ package io.brume.proxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -16,13 +17,18 @@ final class HttpInput {
 
   private final InputStream in;
   private final boolean fromClient;
+  private final ReadDeadlines.Deadline deadline;
   private final byte[] buffer = new byte[BUFFER_SIZE];
   private int position;
   private int limit;
 
-  HttpInput(InputStream in, boolean fromClient) {
+  /**
+   * @param deadline the timeout of each read from the socket behind {@code in}, or null for none
+   */
+  HttpInput(InputStream in, boolean fromClient, ReadDeadlines.Deadline deadline) {
     this.in = in;
     this.fromClient = fromClient;
+    this.deadline = deadline;
   }
 
   boolean fromClient() {
@@ -150,10 +156,17 @@ final class HttpInput {
 
   private boolean fill() throws IOException {
     int n;
+    if (deadline != null) {
+      deadline.start();
+    }
     try {
       n = in.read(buffer, 0, buffer.length);
     } catch (IOException e) {
-      throw fromClient ? new ClientGoneException(e) : e;
+      IOException failure = deadline != null && !deadline.finish() ? timedOut() : e;
+      throw fromClient ? new ClientGoneException(failure) : failure;
+    }
+    if (deadline != null && !deadline.finish()) {
+      throw fromClient ? new ClientGoneException(timedOut()) : timedOut();
     }
     if (n <= 0) {
       return false;
@@ -161,6 +174,14 @@ final class HttpInput {
     position = 0;
     limit = n;
     return true;
+  }
+
+  private SocketTimeoutException timedOut() {
+    return new SocketTimeoutException(
+        (fromClient ? "client" : "upstream")
+            + " sent nothing for "
+            + deadline.timeoutMillis()
+            + " ms");
   }
 
   MalformedHttpException malformed(int status, String message) {

@@ -169,4 +169,19 @@ public record ProxyConfig(
         value,
         clientIdleTimeout);
   }
+
+  public ProxyConfig withClientIdleTimeout(Duration value) {
+    return new ProxyConfig(
+        protocol,
+        listen,
+        endpoints,
+        chooser,
+        healthCheck,
+        ejectAfterFailures,
+        maxAttempts,
+        maxBufferedBody,
+        connectTimeout,
+        responseTimeout,
+        value);
+  }
 }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,7 @@ public final class ProxyServer implements AutoCloseable {
           ? Thread.ofPlatform().daemon(true).name("brume-proxy-connection")
           : Thread.ofVirtual().name("brume-proxy-connection");
 
+  private ReadDeadlines deadlines;
   private ServerSocket serverSocket;
   private Thread acceptLoop;
   private volatile boolean closed;
@@ -63,6 +65,7 @@ public final class ProxyServer implements AutoCloseable {
       throw new IOException("cannot listen on " + config.listen() + ": " + e.getMessage(), e);
     }
     serverSocket = socket;
+    deadlines = new ReadDeadlines(shortestTimeout(config));
     healthChecker.start();
     acceptLoop = Thread.ofVirtual().name("brume-proxy-accept").start(this::acceptConnections);
     return this;
@@ -109,7 +112,7 @@ public final class ProxyServer implements AutoCloseable {
       clients.add(client);
       Runnable handler =
           config.protocol() == ProxyConfig.Protocol.HTTP
-              ? new HttpConnectionHandler(config, upstreams, client)
+              ? new HttpConnectionHandler(config, upstreams, deadlines, client)
               : new TcpConnectionHandler(config, upstreams, client);
       connectionThreads.start(
           () -> {
@@ -151,5 +154,16 @@ public final class ProxyServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    synchronized (this) {
+      if (deadlines != null) {
+        deadlines.close();
+      }
+    }
+  }
+
+  private static Duration shortestTimeout(ProxyConfig config) {
+    Duration response = config.responseTimeout();
+    Duration idle = config.clientIdleTimeout();
+    return response.compareTo(idle) < 0 ? response : idle;
   }
 }

@@ -35,7 +35,7 @@ final class Upstream {
   }
 
   /** A pooled connection (most recently used first), or a new one when none is usable. */
-  UpstreamConnection acquire(ProxyConfig config) throws IOException {
+  UpstreamConnection acquire(ProxyConfig config, ReadDeadlines deadlines) throws IOException {
     long now = System.nanoTime();
     UpstreamConnection connection;
     while ((connection = idle.pollFirst()) != null) {
@@ -45,12 +45,12 @@ final class Upstream {
       }
       connection.close();
     }
-    return fresh(config);
+    return fresh(config, deadlines);
   }
 
-  UpstreamConnection fresh(ProxyConfig config) throws IOException {
+  UpstreamConnection fresh(ProxyConfig config, ReadDeadlines deadlines) throws IOException {
     return UpstreamConnection.open(
-        endpoint.socketAddress(), config.connectTimeout(), config.responseTimeout());
+        endpoint.socketAddress(), config.connectTimeout(), deadlines, config.responseTimeout());
   }
 
   /** Returns a connection whose last exchange completed cleanly to the pool. */

@@ -8,26 +8,43 @@ import java.time.Duration;
 /** One pooled keep-alive connection to an endpoint. */
 final class UpstreamConnection implements AutoCloseable {
   private final Socket socket;
+  private final ReadDeadlines.Deadline deadline;
   private final HttpInput in;
   private final HttpOutput out;
   private boolean reused;
   private long idleSinceNanos;
 
-  private UpstreamConnection(Socket socket) throws IOException {
+  private UpstreamConnection(Socket socket, ReadDeadlines.Deadline deadline) throws IOException {
     this.socket = socket;
-    this.in = new HttpInput(socket.getInputStream(), false);
+    this.deadline = deadline;
+    this.in = new HttpInput(socket.getInputStream(), false, deadline);
     this.out = new HttpOutput(socket.getOutputStream(), false);
   }
 
+  /**
+   * Connects to {@code address}.
+   *
+   * @param readTimeout longest wait of one read, enforced by {@code deadlines}
+   */
   static UpstreamConnection open(
-      InetSocketAddress address, Duration connectTimeout, Duration readTimeout) throws IOException {
+      InetSocketAddress address,
+      Duration connectTimeout,
+      ReadDeadlines deadlines,
+      Duration readTimeout)
+      throws IOException {
     Socket socket = new Socket();
     try {
       socket.setTcpNoDelay(true);
       socket.connect(address, (int) connectTimeout.toMillis());
-      socket.setSoTimeout((int) readTimeout.toMillis());
-      return new UpstreamConnection(socket);
     } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+    ReadDeadlines.Deadline deadline = deadlines.watch(socket, readTimeout);
+    try {
+      return new UpstreamConnection(socket, deadline);
+    } catch (IOException e) {
+      deadline.close();
       socket.close();
       throw e;
     }
@@ -64,6 +81,7 @@ final class UpstreamConnection implements AutoCloseable {
 
   @Override
   public void close() {
+    deadline.close();
     try {
       socket.close();
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.brume.oci.Descriptor;
 import io.brume.oci.Digest;
 import io.brume.oci.MediaType;
 import io.brume.store.ContentStore;
+import io.brume.store.InsufficientSpaceException;
 import io.brume.store.SnapshotStaging;
 import io.brume.unpack.LayerChanges;
 import java.io.IOException;
@@ -69,7 +70,6 @@ final class LayerPipeline {
   /** Pulls every layer whose snapshot the store does not have yet. */
   void run(List<Layer> layers) throws IOException, InterruptedException {
     List<LayerRun> runs = new ArrayList<>();
-    long needed = 0;
     for (Layer layer : layers) {
       Descriptor blob = layer.blob();
       if (store.snapshots().contains(layer.diffId())) {
@@ -77,13 +77,9 @@ final class LayerPipeline {
       } else {
         listener.onEvent(new PullEvent.Waiting(blob.digest(), blob.size()));
         runs.add(new LayerRun(layer));
-        needed += blob.size() * (1 + EXPANSION_ESTIMATE);
       }
     }
-    if (runs.isEmpty()) {
-      return;
-    }
-    store.requireSpace("the " + runs.size() + " missing layers of the image", needed);
+    checkSpace(runs);
     ThreadFactory virtual = Thread.ofVirtual().name("brume-pull-", 0).factory();
     try (ExecutorService downloads = Executors.newFixedThreadPool(strategy.downloads(), virtual);
         ExecutorService extractors =
@@ -108,6 +104,19 @@ final class LayerPipeline {
         }
         throw (InterruptedException) e;
       }
+    }
+  }
+
+  /**
+   * Fails before any byte is written when the layers cannot fit: each layer needs its blob plus its
+   * extraction (estimated), and the error names the first layer that does not fit.
+   */
+  private void checkSpace(List<LayerRun> runs) throws IOException {
+    long needed = 0;
+    for (LayerRun run : runs) {
+      needed += run.layer.blob().size() * (1 + EXPANSION_ESTIMATE);
+      store.requireSpace(
+          "layer " + run.layer.blob().digest() + " and the layers before it", needed);
     }
   }
 
@@ -155,7 +164,7 @@ final class LayerPipeline {
         unpacked =
             unpacker.unpack(layer.diffId(), counted, decompressor, staging.diff(), counted::count);
       } catch (IOException e) {
-        throw LayerPullException.of(digest, e);
+        throw diskFull(e) ? outOfSpace(layer, e) : LayerPullException.of(digest, e);
       }
       run.downloaded.get(); // never commit a snapshot of an unverified blob
       LayerChanges changes = unpacked.report().changes();
@@ -165,6 +174,29 @@ final class LayerPipeline {
           new PullEvent.Done(digest, layer.blob().size(), unpacked.uncompressedSize()));
     }
     return null;
+  }
+
+  private static boolean diskFull(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InsufficientSpaceException
+          || String.valueOf(t.getMessage()).contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The disk filled up while extracting: name the layer and what it needs at least. */
+  private IOException outOfSpace(Layer layer, IOException cause) throws IOException {
+    long needed = layer.blob().size() * EXPANSION_ESTIMATE;
+    long usable = store.root().toFile().getUsableSpace();
+    return new InsufficientSpaceException(
+        "extracting layer "
+            + layer.blob().digest()
+            + " (the disk filled up; it needs at least the estimate)",
+        needed,
+        usable,
+        cause);
   }
 
   private static IOException unwrap(ExecutionException e) {

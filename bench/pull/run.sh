@@ -19,7 +19,8 @@
 #   skopeo-umoci    timed: skopeo copy docker://REF oci:DIR  +  umoci unpack
 #   brume-STRATEGY  timed: brume pull --quiet --plain-http --store FRESH --strategy STRATEGY REF, for STRATEGY in
 #                   docker sequential pipelined auto, when `brume pull --help` works: a frozen copy of the working
-#                   tree's build, or with --brume-rev COMMIT a clean build of that commit (cached per commit)
+#                   tree's build (if it does not build: of a clean build of HEAD), or with --brume-rev COMMIT a clean
+#                   build of that commit (cached per commit)
 #   download-only   timed: curl of every blob (config, layers) to /dev/null through the shaped link
 #   unpack-only     timed: igzip -dc LAYER | tar -x, layer after layer, from warm local files on the same disk
 # bound = max(median download-only, median unpack-only).
@@ -457,7 +458,8 @@ done
 
 # brume: the launcher beside a copy of the jar and its lib/ (with no sources next to it, it never rebuilds, so no
 # build lands in a timing, and it starts the JVM exactly as ./brume does). From the working tree by default (built by
-# ./brume if stale), or from a clean build of a commit (--brume-rev, cached in $BENCH_OUT/brume-build/COMMIT).
+# ./brume if stale; when that fails, a clean build of HEAD), or from a clean build of a commit (--brume-rev), cached
+# in $BENCH_OUT/brume-build/COMMIT.
 freeze_brume() { # freeze_brume SRC_DIR DEST_DIR
   rm -rf "$2"
   mkdir -p "$2/brume-cli/target"
@@ -497,6 +499,10 @@ if [ -z "$contenders" ] || [[ " $contenders " == *" brume-"* ]]; then
     (cd "$REPO_DIR" && ./brume pull --help 2>/dev/null | grep -q -- --strategy); then
     freeze_brume "$REPO_DIR" "$frozen"
     brume_source="working tree at $(git -C "$REPO_DIR" rev-parse --short HEAD)$([ -n "$(git -C "$REPO_DIR" status --porcelain -- 'brume-*' pom.xml)" ] && echo ' with uncommitted changes')"
+  elif git -C "$REPO_DIR" grep -q -e '--strategy' HEAD -- brume-cli/src/main/java; then
+    log "brume: the working tree does not build a brume pull, taking a clean build of HEAD"
+    frozen="$(brume_from_rev HEAD)"
+    brume_source="clean build of commit $(basename "$frozen") (the working tree did not build)"
   else
     frozen=""
     brume_note="brume: \`./brume pull --help\` did not work at commit $(git -C "$REPO_DIR" rev-parse --short HEAD), so no brume contender ran."

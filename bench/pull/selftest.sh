@@ -37,6 +37,18 @@ check "testbed shaping at 50 Mbit/s and unshaped" "$BENCH_DIR/testbed.sh" check 
 check "testbed: no namespace left" no_netns
 check "testbed: no veth left" no_veth
 
+# Hold mode, ended by TERM: torn down at once.
+"$BENCH_DIR/testbed.sh" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do
+  ip netns list | grep -qw "$NETNS" && curl -sf -o /dev/null "http://$REG/v2/" && break
+  sleep 0.1
+done
+kill -TERM "$pid"
+wait "$pid" 2>/dev/null || true
+check "testbed.sh (hold) ended by TERM: no namespace left" no_netns
+check "testbed.sh (hold) ended by TERM: no veth left" no_veth
+
 doc="$(mktemp --suffix=.md)"
 check "run.sh completes (multi, unshaped, 1 run)" \
   "$BENCH_DIR/run.sh" --images multi --bandwidths unshaped --runs 1 --doc "$doc"

@@ -43,8 +43,9 @@ testbed_down() {
     done
     ip netns del "$NETNS"
   fi
+  # (Deleting the namespace deletes the pair, asynchronously: the host end may vanish between these two commands.)
   if ip link show "$VETH_HOST" >/dev/null 2>&1; then
-    ip link del "$VETH_HOST"
+    ip link del "$VETH_HOST" 2>/dev/null || true
   fi
 }
 
@@ -152,13 +153,18 @@ testbed_main() {
       testbed_shape "$1"
       ;;
     hold | run | check)
-      trap testbed_down EXIT
+      HOLD_SLEEP=""
+      trap '[ -z "$HOLD_SLEEP" ] || kill "$HOLD_SLEEP" 2>/dev/null; testbed_down' EXIT
       trap 'exit 130' INT TERM
       testbed_up
       case "$cmd" in
         hold)
           log "Ctrl-C to tear down; shape with: $0 shape 50"
-          while true; do sleep 3600; done
+          while true; do # (wait, unlike a foreground sleep, returns at once when a signal comes)
+            sleep 3600 &
+            HOLD_SLEEP=$!
+            wait "$HOLD_SLEEP" || true
+          done
           ;;
         run)
           [ $# -gt 0 ] || die "usage: testbed.sh run CMD [ARG...]"

@@ -3,6 +3,7 @@ package io.brume.coordinate;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -29,6 +30,7 @@ public final class VivaldiClient {
   private final InstantSource clock;
   private final Coordinate origin;
   private final Map<String, LatencyFilter> filters = new HashMap<>();
+  private final LinkedHashMap<String, Neighbour> neighbours = new LinkedHashMap<>();
   private final double[] adjustmentSamples;
   private final double[] unit;
 
@@ -106,6 +108,7 @@ public final class VivaldiClient {
   /** Drops the latency filter of a peer that left. */
   public synchronized void forgetNode(String node) {
     filters.remove(node);
+    neighbours.remove(node);
   }
 
   /**
@@ -114,6 +117,7 @@ public final class VivaldiClient {
   public synchronized void reset() {
     resetState();
     filters.clear();
+    neighbours.clear();
   }
 
   /** Predicted RTT from this node to {@code other}, ms. */
@@ -176,7 +180,7 @@ public final class VivaldiClient {
       throw e;
     }
     double filtered = latencyFilter(node, rttMillis);
-    updateVivaldi(other, filtered);
+    updateVivaldi(node, other, filtered);
     updateAdjustment(other, filtered);
     updateGravity();
     if (!isStateValid()) {
@@ -212,11 +216,11 @@ public final class VivaldiClient {
     LatencyFilter f =
         filters.computeIfAbsent(node, k -> new LatencyFilter(config.latencyFilterSize()));
     long maxAge = config.latencyFilterMaxAge().toNanos();
-    long now = maxAge > 0 ? nanos(clock) : 0L;
+    long now = maxAge > 0 ? clockNanos() : 0L;
     return f.add(rtt, now, maxAge, config.latencyFilterPercentile());
   }
 
-  private static long nanos(InstantSource clock) {
+  private long clockNanos() {
     var i = clock.instant();
     return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
@@ -236,25 +240,82 @@ public final class VivaldiClient {
     return adjusted > 0.0 ? adjusted : raw;
   }
 
-  private void updateVivaldi(Coordinate other, double rttMillis) {
+  private void updateVivaldi(String node, Coordinate other, double rttMillis) {
     double dist = distance(other);
     double rtt = Math.max(rttMillis, VivaldiConfig.ZERO_MILLIS);
     double wrongness = Math.min(Math.abs(dist - rtt) / rtt, config.wrongnessCap());
-    double totalError = Math.max(error + other.error(), VivaldiConfig.ZERO_ERROR);
-    double weight = error / totalError;
+    double errorBefore = error;
+    double weight = weight(errorBefore, other);
     error = config.ce() * weight * wrongness + error * (1.0 - config.ce() * weight);
     if (error > config.errorMax()) {
       error = config.errorMax();
     }
+    if (config.neighbourMemory() > 0) {
+      remember(node, other, rtt);
+      applyMemoryForces(errorBefore);
+    } else {
+      applyForce(force(weight, rtt, dist), other);
+    }
+  }
+
+  /** w = e_i / (e_i + e_j) ([1] Fig. 3), floored as Serf does. */
+  private static double weight(double localError, Coordinate other) {
+    return localError / Math.max(localError + other.error(), VivaldiConfig.ZERO_ERROR);
+  }
+
+  /** c_c·w·(rtt − dist), bounded by the robust-update limit. */
+  private double force(double weight, double rtt, double dist) {
     double force = config.cc() * weight * (rtt - dist);
     double limit = config.maxRelativeDisplacement() * Math.max(rtt, dist);
-    if (force > limit) {
-      force = limit;
-    } else if (force < -limit) {
-      force = -limit;
-    }
-    applyForce(force, other);
+    return Math.max(-limit, Math.min(limit, force));
   }
+
+  private void remember(String node, Coordinate other, double rtt) {
+    long maxAge = config.latencyFilterMaxAge().toNanos();
+    long now = maxAge > 0 ? clockNanos() : 0L;
+    neighbours.remove(node);
+    neighbours.put(node, new Neighbour(other, rtt, now));
+    while (neighbours.size() > config.neighbourMemory()) {
+      neighbours.remove(neighbours.keySet().iterator().next());
+    }
+    if (maxAge > 0) {
+      neighbours.values().removeIf(n -> now - n.nanos > maxAge);
+    }
+  }
+
+  /**
+   * Moves by {@code memoryGain} times the average of the spring forces of every remembered
+   * neighbour (its last coordinate and filtered RTT), each computed as a single-sample update
+   * would. Averaging over a neighbour set removes most of the sample-to-sample noise of
+   * single-sample Vivaldi, so its fixed point is closer to the least-squares embedding (see
+   * docs/bench/vivaldi.md).
+   */
+  private void applyMemoryForces(double errorBefore) {
+    double[] delta = new double[vector.length];
+    double heightDelta = 0.0;
+    for (Neighbour n : neighbours.values()) {
+      double force = force(weight(errorBefore, n.coordinate), n.rtt, distance(n.coordinate));
+      double mag = Vectors.unitVectorAt(vector, n.coordinate.vector(), unit, random);
+      for (int i = 0; i < vector.length; i++) {
+        delta[i] += unit[i] * force;
+      }
+      // The heights' share of the predicted distance moves with the force. Serf's (h_i + h_j)/‖x_i
+      // − x_j‖
+      // is unbounded for nearly co-located vectors and zero for exactly co-located ones, which,
+      // once
+      // averaging has removed the single-sample noise, leaves LAN clusters stuck with too much
+      // height.
+      double heights = height + n.coordinate.height();
+      heightDelta += force * heights / Math.max(mag + heights, VivaldiConfig.ZERO_MILLIS);
+    }
+    double scale = config.memoryGain() / neighbours.size();
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] += delta[i] * scale;
+    }
+    height = Math.max(height + heightDelta * scale, config.heightMin());
+  }
+
+  private record Neighbour(Coordinate coordinate, double rtt, long nanos) {}
 
   /**
    * Moves the vector by {@code force} along the unit vector from {@code other}, and the height with

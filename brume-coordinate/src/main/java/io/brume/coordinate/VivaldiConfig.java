@@ -52,6 +52,13 @@ import java.util.Objects;
  *     mix of near and far neighbours); 0 = uniformly random peers (Serf/memberlist).
  * @param nearProbeFraction probe schedule (brume): probability that a probe goes to a near peer; 0
  *     = Serf.
+ * @param neighbourMemory robust update (brume): how many recently probed peers a node remembers
+ *     (their last coordinate and filtered RTT); each update then moves the node by the average of
+ *     the spring forces of all of them instead of the last sample's alone (the neighbour set of [2]
+ *     and Pyxida; [1] §3's force sum over neighbours). 0 = single-sample updates (Serf).
+ * @param memoryGain robust update (brume): step of the averaged force, as a multiple of {@code cc};
+ *     the average of many springs partly cancels, so a gain above 1 keeps convergence as fast as
+ *     single-sample Vivaldi. Ignored when {@code neighbourMemory} is 0.
  */
 public record VivaldiConfig(
     int dimensions,
@@ -67,7 +74,9 @@ public record VivaldiConfig(
     double maxRelativeDisplacement,
     double wrongnessCap,
     int nearPeers,
-    double nearProbeFraction) {
+    double nearProbeFraction,
+    int neighbourMemory,
+    double memoryGain) {
 
   /**
    * Largest RTT accepted from a probe, ms (10 s); larger values are measurement errors ([S]
@@ -125,6 +134,12 @@ public record VivaldiConfig(
         "> 0 (may be +Infinity)");
     check(nearPeers >= 0 && nearPeers <= 10_000, "nearPeers", nearPeers, "in [0, 10000]");
     check(
+        neighbourMemory >= 0 && neighbourMemory <= 10_000,
+        "neighbourMemory",
+        neighbourMemory,
+        "in [0, 10000]");
+    check(memoryGain > 0 && memoryGain <= 10, "memoryGain", memoryGain, "in (0, 10]");
+    check(
         nearProbeFraction >= 0 && nearProbeFraction <= 1,
         "nearProbeFraction",
         nearProbeFraction,
@@ -157,7 +172,9 @@ public record VivaldiConfig(
         Double.POSITIVE_INFINITY,
         Double.POSITIVE_INFINITY,
         0,
-        0.0);
+        0.0,
+        0,
+        1.0);
   }
 
   /**
@@ -167,9 +184,14 @@ public record VivaldiConfig(
    */
   public static VivaldiConfig robust() {
     return defaults().toBuilder()
+        .dimensions(16)
         .latencyFilterSize(4)
         .latencyFilterPercentile(0.25)
         .latencyFilterMaxAge(Duration.ofMinutes(10))
+        .nearPeers(16)
+        .nearProbeFraction(0.3)
+        .neighbourMemory(32)
+        .memoryGain(3.0)
         .build();
   }
 
@@ -204,6 +226,8 @@ public record VivaldiConfig(
     private double wrongnessCap;
     private int nearPeers;
     private double nearProbeFraction;
+    private int neighbourMemory;
+    private double memoryGain;
 
     private Builder(VivaldiConfig c) {
       dimensions = c.dimensions;
@@ -220,6 +244,8 @@ public record VivaldiConfig(
       wrongnessCap = c.wrongnessCap;
       nearPeers = c.nearPeers;
       nearProbeFraction = c.nearProbeFraction;
+      neighbourMemory = c.neighbourMemory;
+      memoryGain = c.memoryGain;
     }
 
     public Builder dimensions(int v) {
@@ -292,6 +318,16 @@ public record VivaldiConfig(
       return this;
     }
 
+    public Builder neighbourMemory(int v) {
+      neighbourMemory = v;
+      return this;
+    }
+
+    public Builder memoryGain(double v) {
+      memoryGain = v;
+      return this;
+    }
+
     public VivaldiConfig build() {
       return new VivaldiConfig(
           dimensions,
@@ -307,7 +343,9 @@ public record VivaldiConfig(
           maxRelativeDisplacement,
           wrongnessCap,
           nearPeers,
-          nearProbeFraction);
+          nearProbeFraction,
+          neighbourMemory,
+          memoryGain);
     }
   }
 }

@@ -183,6 +183,28 @@ class VivaldiClientTest {
   }
 
   @Test
+  void neighbourMemory_averagesTheRememberedSpringsAndForgetsPeersThatLeft() {
+    VivaldiConfig cfg =
+        SERF_3D.toBuilder().neighbourMemory(2).memoryGain(1.0).adjustmentWindowSize(0).build();
+    VivaldiClient c = client(cfg);
+    c.setCoordinate(new Coordinate(new double[] {0, 0, 0}, 1.0, 0, 1e-5));
+    Coordinate p1 = new Coordinate(new double[] {10, 0, 0}, 1.0, 0, 1e-5);
+    Coordinate p2 = new Coordinate(new double[] {-10, 0, 0}, 1.0, 0, 1e-5);
+    c.update("p1", p1, 10.0);
+    double afterOne = c.coordinate().component(0);
+    // p2 pulls toward -x as strongly as p1 pushes toward -x; with both remembered, the springs
+    // balance
+    // at an RTT equal to the distance.
+    Coordinate after = c.update("p2", p2, 10.0 + Math.abs(afterOne));
+    assertThat(after.isValid()).isTrue();
+    c.forgetNode("p1");
+    c.forgetNode("p2");
+    Coordinate again = c.update("p1", p1, 5.0);
+    // Only p1 is remembered now: the node moves toward it.
+    assertThat(again.component(0)).isGreaterThan(after.component(0));
+  }
+
+  @Test
   void isDeterministicWithSeed() {
     double[][] m = Topologies.random(20, 100.0, 20.0, 9);
     VivaldiClient[] x = Topologies.simulate(m, VivaldiConfig.robust(), 50, 42);

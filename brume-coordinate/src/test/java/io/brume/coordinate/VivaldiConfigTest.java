@@ -24,6 +24,24 @@ class VivaldiConfigTest {
   }
 
   @Test
+  void robust_isSerfPlusTheRobustnessKnobs() {
+    VivaldiConfig r = VivaldiConfig.robust();
+    assertThat(r.dimensions()).isEqualTo(16);
+    assertThat(r.ce()).isEqualTo(0.25);
+    assertThat(r.cc()).isEqualTo(0.25);
+    assertThat(r.adjustmentWindowSize()).isEqualTo(20);
+    assertThat(r.gravityRho()).isEqualTo(150_000.0);
+    assertThat(r.latencyFilterSize()).isEqualTo(4);
+    assertThat(r.latencyFilterPercentile()).isEqualTo(0.25);
+    assertThat(r.nearPeers()).isEqualTo(16);
+    assertThat(r.nearProbeFraction()).isEqualTo(0.3);
+    assertThat(r.neighbourMemory()).isEqualTo(32);
+    assertThat(r.memoryGain()).isEqualTo(3.0);
+    assertThat(VivaldiConfig.defaults().neighbourMemory()).isZero();
+    assertThat(VivaldiConfig.defaults().withDimensions(3).dimensions()).isEqualTo(3);
+  }
+
+  @Test
   void builder_roundTrips() {
     VivaldiConfig c = VivaldiConfig.builder().dimensions(3).cc(0.1).build();
     assertThat(c.dimensions()).isEqualTo(3);
@@ -55,6 +73,12 @@ class VivaldiConfigTest {
         .hasMessageContaining("adjustmentWindowSize");
     assertThatThrownBy(() -> VivaldiConfig.builder().maxRelativeDisplacement(0).build())
         .hasMessageContaining("maxRelativeDisplacement");
+    assertThatThrownBy(() -> VivaldiConfig.builder().neighbourMemory(-1).build())
+        .hasMessageContaining("neighbourMemory");
+    assertThatThrownBy(() -> VivaldiConfig.builder().memoryGain(0).build())
+        .hasMessageContaining("memoryGain");
+    assertThatThrownBy(() -> VivaldiConfig.builder().nearProbeFraction(2).build())
+        .hasMessageContaining("nearProbeFraction");
     assertThatThrownBy(() -> VivaldiConfig.builder().wrongnessCap(Double.NaN).build())
         .hasMessageContaining("wrongnessCap");
   }

@@ -8,10 +8,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Seeded simulations with error budgets, the scenarios of Serf's {@code performance_test.go}, run
- * with both Serf's configuration and brume's.
+ * with both Serf's configuration and brume's. Serf's budgets were set for Go's random stream; ours
+ * is another, so Serf's configuration gets Serf's budget times {@link #SLACK}. brume's robust
+ * configuration has its own budgets (measured, with about 40% slack): its neighbour-memory
+ * averaging converges a little less exactly on perfectly embeddable synthetic topologies (0.2%
+ * instead of 0.005% average error on Split) and is three times more accurate where no exact
+ * embedding exists (Random: 2.5% instead of 7%), which is what real data looks like.
  */
 class VivaldiConvergenceTest {
   private static final double SLACK = 1.25;
+
+  /** Serf's budget (with {@link #SLACK}) for Serf's configuration, {@code robust} for brume's. */
+  private static double budget(VivaldiConfig config, double serf, double robust) {
+    return config.neighbourMemory() == 0 ? serf * SLACK : robust;
+  }
 
   static VivaldiConfig[] configs() {
     return new VivaldiConfig[] {VivaldiConfig.defaults(), VivaldiConfig.robust()};
@@ -22,8 +32,8 @@ class VivaldiConvergenceTest {
   void line(VivaldiConfig config) {
     double[][] m = Topologies.line(10, 10.0);
     double[] e = Topologies.errors(m, Topologies.simulate(m, config, 1000, 1));
-    assertThat(e[0]).isLessThanOrEqualTo(0.0031 * SLACK);
-    assertThat(e[1]).isLessThanOrEqualTo(0.0130 * SLACK);
+    assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.0031, 0.0031));
+    assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.0130, 0.0140));
   }
 
   @ParameterizedTest
@@ -31,8 +41,8 @@ class VivaldiConvergenceTest {
   void grid(VivaldiConfig config) {
     double[][] m = Topologies.grid(5, 10.0);
     double[] e = Topologies.errors(m, Topologies.simulate(m, config, 1000, 1));
-    assertThat(e[0]).isLessThanOrEqualTo(0.0016 * SLACK);
-    assertThat(e[1]).isLessThanOrEqualTo(0.0230 * SLACK);
+    assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.0016, 0.0037));
+    assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.0230, 0.034));
   }
 
   @ParameterizedTest
@@ -40,8 +50,8 @@ class VivaldiConvergenceTest {
   void split(VivaldiConfig config) {
     double[][] m = Topologies.split(25, 1.0, 10.0);
     double[] e = Topologies.errors(m, Topologies.simulate(m, config, 1000, 1));
-    assertThat(e[0]).isLessThanOrEqualTo(0.000060 * SLACK);
-    assertThat(e[1]).isLessThanOrEqualTo(0.00048 * SLACK);
+    assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.000060, 0.0033));
+    assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.00048, 0.033));
   }
 
   @ParameterizedTest
@@ -69,11 +79,12 @@ class VivaldiConvergenceTest {
     VivaldiClient[] clients = Topologies.simulate(m, c2, 1000, 1);
     assertThat(clients[0].coordinate().height()).isGreaterThanOrEqualTo(0.97 * r);
     for (int i = 1; i < n; i++) {
-      assertThat(clients[i].coordinate().height()).isLessThanOrEqualTo(0.03 * r);
+      assertThat(clients[i].coordinate().height())
+          .isLessThanOrEqualTo(budget(config, 0.03 / SLACK, 0.05) * r);
     }
     double[] e = Topologies.errors(m, clients);
-    assertThat(e[0]).isLessThanOrEqualTo(0.0028 * SLACK);
-    assertThat(e[1]).isLessThanOrEqualTo(0.064 * SLACK);
+    assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.0028, 0.006));
+    assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.064, 0.09));
   }
 
   @ParameterizedTest
@@ -81,7 +92,7 @@ class VivaldiConvergenceTest {
   void drift_gravityPullsAnOffCentreSquareTowardTheOrigin(VivaldiConfig config) {
     // Serf TestPerformance_Drift: four nodes placed on a 500 ms square in the first quadrant; Serf
     // asks for 0.8 of
-    // the baseline, our random stream reaches 0.805.
+    // the baseline, our random stream reaches 0.805 (0.855 with the robust configuration).
     VivaldiConfig c2 = config.toBuilder().dimensions(2).build();
     double side = 500.0;
     double[][] p = {{0, 0}, {0, side}, {side, side}, {side, 0}};
@@ -100,7 +111,8 @@ class VivaldiConvergenceTest {
     Topologies.simulate(m, clients, 1000, r);
     double baseline = centroidDistance(clients);
     Topologies.simulate(m, clients, 10_000, r);
-    assertThat(centroidDistance(clients)).isLessThanOrEqualTo(0.85 * baseline);
+    assertThat(centroidDistance(clients))
+        .isLessThanOrEqualTo((config.neighbourMemory() == 0 ? 0.82 : 0.87) * baseline);
   }
 
   private static double centroidDistance(VivaldiClient[] clients) {
@@ -118,7 +130,7 @@ class VivaldiConvergenceTest {
   void random_notEmbeddable(VivaldiConfig config) {
     double[][] m = Topologies.random(25, 100.0, 10.0, 1);
     double[] e = Topologies.errors(m, Topologies.simulate(m, config, 1000, 1));
-    assertThat(e[0]).isLessThanOrEqualTo(0.075 * SLACK);
-    assertThat(e[1]).isLessThanOrEqualTo(0.33 * SLACK);
+    assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.075, 0.035));
+    assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.33, 0.15));
   }
 }

@@ -131,5 +131,23 @@ class VivaldiEvaluationTest {
     assertThat(robust.medianRelativeError()).isLessThanOrEqualTo(AWS32_MEDIAN_BUDGET);
   }
 
-  static final double AWS32_MEDIAN_BUDGET = 0.075;
+  /**
+   * The issue's target for AWS32 (robust reaches 0.047 with seed 1; Serf's configuration 0.062).
+   */
+  static final double AWS32_MEDIAN_BUDGET = 0.05;
+
+  @Test
+  void planetLab490_robustMeetsTheP90AndNearestTargetsAndBeatsSerf() throws IOException {
+    Path f = sharedData("planetlab490_PlanetLabData_1.tsv");
+    assumeThat(f).as("shared/data/rtt/planetlab490_PlanetLabData_1.tsv").isNotNull();
+    RttMatrix m = RttMatrix.load(f);
+    assertThat(m.size()).isEqualTo(490);
+    EvaluationResult robust = VivaldiEvaluation.evaluate(m, VivaldiConfig.robust(), 1000, 1, 0.0);
+    // Measured: median 0.0712, p90 0.306, nearest-of-5 0.836 (Serf's configuration: 0.081 / 0.39 /
+    // 0.81).
+    assertThat(robust.medianRelativeError()).isLessThanOrEqualTo(0.075);
+    assertThat(robust.p90RelativeError()).isLessThanOrEqualTo(0.35);
+    assertThat(robust.nearestOf5Accuracy()).isGreaterThanOrEqualTo(0.80);
+    assertThat(robust.isFinite()).isTrue();
+  }
 }

@@ -21,15 +21,36 @@ import java.util.function.LongSupplier;
  */
 public final class LayerExtractor {
   private final ExtractionLimits limits;
+  private final int writerThreads;
 
-  /** An extractor with the given bounds. */
+  /** An extractor with the given bounds and {@link #defaultWriterThreads()}. */
   public LayerExtractor(ExtractionLimits limits) {
+    this(limits, defaultWriterThreads());
+  }
+
+  /**
+   * An extractor with the given bounds that writes small files on {@code writerThreads} threads
+   * besides the one reading the stream (0: everything on the calling thread).
+   */
+  public LayerExtractor(ExtractionLimits limits, int writerThreads) {
+    if (writerThreads < 0) {
+      throw new IllegalArgumentException("negative writer thread count: " + writerThreads);
+    }
     this.limits = limits;
+    this.writerThreads = writerThreads;
   }
 
   /** An extractor with {@link ExtractionLimits#defaults()}. */
   public LayerExtractor() {
     this(ExtractionLimits.defaults());
+  }
+
+  /**
+   * One writer per processor, at most 4: file creation is system-call latency (inode allocation,
+   * journal) that overlaps well, and more threads than that only contend on directory locks.
+   */
+  public static int defaultWriterThreads() {
+    return Math.min(4, Runtime.getRuntime().availableProcessors());
   }
 
   /** Extracts without a compression-ratio check (the compressed size is unknown). */
@@ -51,7 +72,9 @@ public final class LayerExtractor {
       }
     }
     ExpansionBudget budget = new ExpansionBudget(limits, compressedBytesRead);
-    RootWriter writer = new RootWriter(diffDir, RootWriter.Whiteouts.RECORD, budget);
+    RootWriter writer =
+        new RootWriter(
+            diffDir, RootWriter.Whiteouts.RECORD, budget, Posix.isRoot(), true, writerThreads);
     return TarLayerReader.read(tar, writer, budget);
   }
 }

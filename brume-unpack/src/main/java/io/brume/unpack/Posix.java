@@ -45,6 +45,7 @@ final class Posix {
       CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
   private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(JAVA_INT));
+  private static final MethodHandle GETEGID = bind("getegid", FunctionDescriptor.of(JAVA_INT));
   private static final MethodHandle MKNOD =
       bind("mknod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
   private static final MethodHandle LCHOWN =
@@ -76,10 +77,24 @@ final class Posix {
 
   /** Whether this process has an effective uid of 0 (ownership and device nodes need it). */
   static boolean isRoot() {
+    return geteuid() == 0;
+  }
+
+  /** The effective user id: the owner of the files this process creates. */
+  static int geteuid() {
     try (Arena arena = Arena.ofConfined()) {
-      return (int) GETEUID.invokeExact(arena.allocate(CALL_STATE)) == 0;
+      return (int) GETEUID.invokeExact(arena.allocate(CALL_STATE));
     } catch (Throwable e) {
       throw new IllegalStateException("geteuid failed", e);
+    }
+  }
+
+  /** The effective group id: the group of the files this process creates (no setgid parent). */
+  static int getegid() {
+    try (Arena arena = Arena.ofConfined()) {
+      return (int) GETEGID.invokeExact(arena.allocate(CALL_STATE));
+    } catch (Throwable e) {
+      throw new IllegalStateException("getegid failed", e);
     }
   }
 
@@ -265,7 +280,11 @@ final class Posix {
     private final int errno;
 
     PosixException(Path path, String call, int errno) {
-      super(path.toString(), null, call + " failed: errno " + errno + " (" + describe(errno) + ")");
+      this(path.toString(), call, errno);
+    }
+
+    PosixException(String path, String call, int errno) {
+      super(path, null, call + " failed: errno " + errno + " (" + describe(errno) + ")");
       this.errno = errno;
     }
 
@@ -273,16 +292,20 @@ final class Posix {
       return errno;
     }
 
+    /** The C library's wording (strerror), which is also what the JDK's own exceptions say. */
     private static String describe(int errno) {
       return switch (errno) {
-        case EPERM -> "operation not permitted";
-        case ENOENT -> "no such file or directory";
-        case 17 -> "file exists";
-        case 13 -> "permission denied";
-        case ENODATA -> "no such attribute";
-        case ENOTSUP -> "not supported by the file system";
-        case ERANGE -> "value too large";
-        case 28 -> "no space left on device";
+        case EPERM -> "Operation not permitted";
+        case ENOENT -> "No such file or directory";
+        case 13 -> "Permission denied";
+        case 17 -> "File exists";
+        case 20 -> "Not a directory";
+        case 28 -> "No space left on device";
+        case ERANGE -> "Numerical result out of range";
+        case 36 -> "File name too long";
+        case ENODATA -> "No data available";
+        case ENOTSUP -> "Operation not supported";
+        case 122 -> "Disk quota exceeded";
         default -> "see errno(3)";
       };
     }

@@ -1,17 +1,15 @@
 package io.brume.unpack;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -37,6 +35,14 @@ import java.util.Set;
  * <p>Whiteouts are either recorded (extracting a layer into its own diff) or applied to the lower
  * layers already in the root (assembling a rootfs); opaque whiteouts then spare what this layer
  * itself wrote ("only apply to lower layers").
+ *
+ * <p>Speed, without giving up any of the above: directories already resolved (or created) inside
+ * this root are remembered by entry name, so an entry costs one lookup instead of an {@code lstat}
+ * per path component; the cache is dropped whenever anything is removed, the only way an existing
+ * component can change. When the root was empty at the start ({@code freshRoot}), a path this
+ * writer never created cannot exist, so new objects are created without looking first. Regular
+ * files are created with {@link NativeFiles} (metadata on the open descriptor) and, with writer
+ * threads, small ones are handed to a {@link FileWriterPool}.
  */
 final class RootWriter {
   /** What to do with whiteout entries. */
@@ -46,6 +52,10 @@ final class RootWriter {
   }
 
   private static final String SELINUX_XATTR = "security.selinux";
+  private static final int INLINE_BUFFER = 256 * 1024;
+
+  /** A directory resolved inside the root: no symlink in it, all of it exists. */
+  private record Dir(Path path, String file, String relative) {}
 
   private final ScopedRoot root;
   private final Whiteouts whiteoutMode;
@@ -64,6 +74,18 @@ final class RootWriter {
   private final Map<String, FileTime[]> savedTimes = new HashMap<>();
   private boolean ownershipSkipReported;
 
+  private final boolean freshRoot;
+  // Owner and group that a new file gets anyway, or -1 when that is not certain.
+  private final long defaultUid;
+  private final long defaultGid;
+  private final Dir rootDir;
+  private final Map<String, Dir> resolvedDirs = new HashMap<>();
+  private final NativeFiles io = new NativeFiles();
+  private final FileWriterPool writers;
+  private boolean rootTouched;
+  private byte[] inlineBuffer;
+  private MemorySegment inlineSegment;
+
   RootWriter(Path root, Whiteouts whiteoutMode, ExpansionBudget budget) throws IOException {
     this(root, whiteoutMode, budget, Posix.isRoot());
   }
@@ -74,10 +96,41 @@ final class RootWriter {
    */
   RootWriter(Path root, Whiteouts whiteoutMode, ExpansionBudget budget, boolean privileged)
       throws IOException {
+    this(root, whiteoutMode, budget, privileged, false, 0);
+  }
+
+  /**
+   * @param freshRoot the root is empty and nothing else writes into it while this writer works:
+   *     what this writer did not create does not exist
+   * @param writerThreads threads writing small files concurrently (needs {@code freshRoot}); 0
+   *     writes everything on the calling thread
+   */
+  RootWriter(
+      Path root,
+      Whiteouts whiteoutMode,
+      ExpansionBudget budget,
+      boolean privileged,
+      boolean freshRoot,
+      int writerThreads)
+      throws IOException {
+    if (writerThreads > 0 && !freshRoot) {
+      throw new IllegalArgumentException("parallel writes need an empty root");
+    }
     this.root = new ScopedRoot(root);
     this.whiteoutMode = whiteoutMode;
     this.budget = budget;
     this.privileged = privileged;
+    this.freshRoot = freshRoot;
+    // In an empty root without the setgid bit, no directory of this extraction has it before
+    // finish() (their modes come last), so a new file belongs to our effective uid and gid.
+    boolean plainGroups =
+        freshRoot
+            && ((int) Files.getAttribute(this.root.root(), "unix:mode", NOFOLLOW_LINKS) & 02000)
+                == 0;
+    this.defaultUid = plainGroups ? Posix.geteuid() : -1;
+    this.defaultGid = plainGroups ? Posix.getegid() : -1;
+    this.rootDir = new Dir(this.root.root(), this.root.root().toString(), "");
+    this.writers = writerThreads > 0 ? new FileWriterPool(writerThreads) : null;
   }
 
   void neutralised(String description) {
@@ -90,7 +143,7 @@ final class RootWriter {
 
   /** A {@code .wh.NAME} entry in directory {@code parent}: NAME is hidden from lower layers. */
   void whiteout(String parent, String name, String rawName) throws IOException {
-    Path dir = root.resolve(parent);
+    Path dir = lookupDir(parent);
     Path target = dir.resolve(name);
     if (whiteoutMode == Whiteouts.RECORD) {
       whiteouts.add(root.relativize(target));
@@ -104,7 +157,7 @@ final class RootWriter {
 
   /** A {@code .wh..wh..opq} entry: the directory's lower-layer contents are hidden. */
   void opaque(String directory, String rawName) throws IOException {
-    Path dir = root.resolve(directory);
+    Path dir = lookupDir(directory);
     if (whiteoutMode == Whiteouts.RECORD) {
       opaqueDirs.add(root.relativize(dir));
       return;
@@ -132,6 +185,9 @@ final class RootWriter {
 
   /** Creates one entry; {@code content} supplies a file's bytes. */
   void write(Entry entry, InputStream content) throws IOException {
+    if (writers != null) {
+      writers.rethrowFailure();
+    }
     if (entry.name().isEmpty()) {
       if (entry.kind() != EntryKind.DIRECTORY) {
         throw new UnsafeEntryException(
@@ -144,12 +200,25 @@ final class RootWriter {
     if (entry.kind() == EntryKind.HARDLINK) {
       hardLinkTarget = hardLinkTarget(entry);
     }
-    Path parent = ensureParent(EntryName.parent(entry.name()), entry);
-    Path path = parent.resolve(EntryName.base(entry.name()));
-    String relative = root.relativize(path);
+    Dir parent = ensureDir(EntryName.parent(entry.name()), entry);
+    String base = EntryName.base(entry.name());
+    String relative = EntryName.join(parent.relative(), base);
+    String file = parent.file() + "/" + base;
+    boolean mayExist = mayExist(relative);
+    if (mayExist && writers != null) {
+      writers.awaitPath(relative);
+    }
+    if (entry.kind() == EntryKind.FILE) {
+      writeFile(entry, content, parent, base, relative, file, mayExist);
+      markUpper(relative);
+      return;
+    }
+    Path path = parent.path().resolve(base);
     if (hardLinkTarget == null && entry.kind() == EntryKind.HARDLINK) {
       if (whiteoutMode == Whiteouts.RECORD) {
-        removeIfPresent(path, false);
+        if (mayExist) {
+          removeIfPresent(path, false);
+        }
         lowerLinks.add(new LayerChanges.LowerLink(relative, entry.linkTarget()));
         return;
       }
@@ -159,18 +228,15 @@ final class RootWriter {
     if (path.equals(hardLinkTarget)) {
       throw new UnsafeEntryException(entry.rawName(), "hard link to itself");
     }
-    removeIfPresent(path, entry.kind() == EntryKind.DIRECTORY);
+    if (entry.kind() == EntryKind.DIRECTORY) {
+      createDirectory(entry, path, file, relative, mayExist);
+      markUpper(relative);
+      return;
+    }
+    if (mayExist) {
+      removeIfPresent(path, false);
+    }
     switch (entry.kind()) {
-      case DIRECTORY -> {
-        if (!Files.isDirectory(path, NOFOLLOW_LINKS)) {
-          Files.createDirectory(path, PosixFilePermissions.asFileAttribute(Modes.OWNER_ONLY_DIR));
-        }
-        explicitDirs.put(relative, entry);
-      }
-      case FILE -> {
-        writeFile(path, entry, content);
-        applyMetadata(path, entry, false);
-      }
       case SYMLINK -> {
         createSymlink(path, entry);
         applyMetadata(path, entry, true);
@@ -189,8 +255,31 @@ final class RootWriter {
         Posix.mkfifo(path, entry.mode());
         applyMetadata(path, entry, false);
       }
+      default -> throw new IllegalStateException("unhandled entry kind " + entry.kind());
     }
     markUpper(relative);
+  }
+
+  /** Whether something may exist at a resolved root-relative path. */
+  private boolean mayExist(String relative) {
+    return !freshRoot || upperPaths.contains(relative);
+  }
+
+  private void createDirectory(
+      Entry entry, Path path, String file, String relative, boolean mayExist) throws IOException {
+    if (!mayExist) {
+      if (!io.mkdir(file, 0700)) {
+        throw new IOException("layer entry \"" + entry.rawName() + "\": appeared while extracting");
+      }
+    } else {
+      removeIfPresent(path, true);
+      if (!Files.isDirectory(path, NOFOLLOW_LINKS)) {
+        Files.createDirectory(path, PosixFilePermissions.asFileAttribute(Modes.OWNER_ONLY_DIR));
+      }
+    }
+    explicitDirs.put(relative, entry);
+    // Its saved times do not matter (the entry's own are applied at the end), so no touchDir.
+    resolvedDirs.put(entry.name(), new Dir(path, file, relative));
   }
 
   /**
@@ -202,7 +291,10 @@ final class RootWriter {
     if (target.isEmpty()) {
       throw new UnsafeEntryException(entry.rawName(), "hard link to the root directory");
     }
-    Path path = root.resolve(EntryName.parent(target)).resolve(EntryName.base(target));
+    Path path = lookupDir(EntryName.parent(target)).resolve(EntryName.base(target));
+    if (writers != null) {
+      writers.awaitPath(root.relativize(path));
+    }
     BasicFileAttributes attributes = ScopedRoot.lstat(path);
     if (attributes == null) {
       return null;
@@ -214,30 +306,96 @@ final class RootWriter {
     return path;
   }
 
-  /** Resolves the parent directory inside the root and creates missing components. */
-  private Path ensureParent(String parent, Entry entry) throws IOException {
-    Path resolved = root.resolve(parent);
+  /**
+   * Resolves a directory named by the layer inside the root, creating missing components (recorded
+   * as implicit), from the cache when this writer resolved it before.
+   */
+  private Dir ensureDir(String name, Entry entry) throws IOException {
+    if (name.isEmpty()) {
+      if (!rootTouched) {
+        touchDir(rootDir.path());
+        rootTouched = true;
+      }
+      return rootDir;
+    }
+    Dir cached = resolvedDirs.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    Dir parent = ensureDir(EntryName.parent(name), entry);
+    String base = EntryName.base(name);
+    String relative = EntryName.join(parent.relative(), base);
+    Path path = parent.path().resolve(base);
+    Dir dir = new Dir(path, parent.file() + "/" + base, relative);
+    if (!mayExist(relative)) {
+      if (!io.mkdir(dir.file(), 0777)) {
+        throw entryFailure(entry, "\"" + relative + "\" appeared while extracting");
+      }
+      implicitDirs.add(relative);
+      markUpper(relative);
+      touchDir(path);
+    } else {
+      if (writers != null) {
+        writers.awaitPath(relative);
+      }
+      BasicFileAttributes attributes = ScopedRoot.lstat(path);
+      if (attributes == null) {
+        Files.createDirectory(path);
+        implicitDirs.add(relative);
+        markUpper(relative);
+        touchDir(path);
+      } else if (attributes.isSymbolicLink()) {
+        dir = resolveThroughSymlinks(name, entry);
+      } else if (attributes.isDirectory()) {
+        touchDir(path);
+      } else {
+        throw entryFailure(
+            entry, "cannot create it: parent \"" + relative + "\" is not a directory");
+      }
+    }
+    resolvedDirs.put(name, dir);
+    return dir;
+  }
+
+  /**
+   * The general case, met when a component is a symlink: resolves the whole name inside the root
+   * (securejoin) and creates whatever is missing along the result.
+   */
+  private Dir resolveThroughSymlinks(String name, Entry entry) throws IOException {
+    Path resolved = root.resolve(name);
     Path current = root.root();
     for (Path component : root.root().relativize(resolved)) {
       if (component.toString().isEmpty()) {
         continue;
       }
       Path next = current.resolve(component);
+      String relative = root.relativize(next);
+      if (writers != null) {
+        writers.awaitPath(relative);
+      }
       BasicFileAttributes attributes = ScopedRoot.lstat(next);
       if (attributes == null) {
         touchDir(current);
         Files.createDirectory(next);
-        String relative = root.relativize(next);
         implicitDirs.add(relative);
         markUpper(relative);
       } else if (!attributes.isDirectory()) {
         throw entryFailure(
-            entry, "cannot create it: parent \"" + root.relativize(next) + "\" is not a directory");
+            entry, "cannot create it: parent \"" + relative + "\" is not a directory");
       }
       current = next;
     }
     touchDir(resolved);
-    return resolved;
+    return new Dir(resolved, resolved.toString(), root.relativize(resolved));
+  }
+
+  /** Resolves a directory name inside the root without creating anything. */
+  private Path lookupDir(String name) throws IOException {
+    if (name.isEmpty()) {
+      return root.root();
+    }
+    Dir cached = resolvedDirs.get(name);
+    return cached != null ? cached.path() : root.resolve(name);
   }
 
   private static IOException entryFailure(Entry entry, String reason) {
@@ -251,22 +409,62 @@ final class RootWriter {
     }
   }
 
-  private void writeFile(Path path, Entry entry, InputStream content) throws IOException {
+  private void writeFile(
+      Entry entry,
+      InputStream content,
+      Dir parent,
+      String base,
+      String relative,
+      String file,
+      boolean mayExist)
+      throws IOException {
     budget.reserve(entry.size(), entry.rawName());
-    try (SeekableByteChannel channel =
-        Files.newByteChannel(
-            path,
-            Set.<OpenOption>of(CREATE_NEW, WRITE, NOFOLLOW_LINKS),
-            PosixFilePermissions.asFileAttribute(Modes.OWNER_ONLY_FILE))) {
-      byte[] buffer = new byte[64 * 1024];
-      int read;
-      while ((read = content.read(buffer)) > 0) {
-        budget.onWritten(read, entry.rawName());
-        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, read);
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
+    if (!privileged) {
+      applyOwnership(null, entry);
+    }
+    if (writers != null
+        && !mayExist
+        && entry.size() <= FileWriterPool.MAX_HANDOFF_SIZE
+        && entry.xattrs().isEmpty()) {
+      writers.submit(file, relative, entry, content, budget, needsChown(entry));
+      return;
+    }
+    int fd = io.createExclusive(file);
+    if (fd < 0) {
+      removeIfPresent(parent.path().resolve(base), false);
+      fd = io.createExclusive(file);
+      if (fd < 0) {
+        throw entryFailure(entry, "\"" + relative + "\" appeared while extracting");
       }
+    }
+    try {
+      copyContent(fd, entry, content, file);
+      io.finishFile(fd, entry, needsChown(entry), file);
+      applyXattrs(parent.path().resolve(base), entry);
+      io.setTimes(fd, entry.accessed(), entry.modified(), file);
+    } catch (IOException | RuntimeException e) {
+      io.closeQuietly(fd);
+      throw e;
+    }
+    io.close(fd, file);
+  }
+
+  /** Whether a new regular file needs fchown: not when it already has the entry's owner. */
+  private boolean needsChown(Entry entry) {
+    return privileged && (entry.uid() != defaultUid || entry.gid() != defaultGid);
+  }
+
+  private void copyContent(int fd, Entry entry, InputStream content, String file)
+      throws IOException {
+    if (inlineBuffer == null) {
+      inlineBuffer = new byte[INLINE_BUFFER];
+      inlineSegment = Arena.ofAuto().allocate(INLINE_BUFFER, 4096);
+    }
+    int read;
+    while ((read = content.read(inlineBuffer)) > 0) {
+      budget.onWritten(read, entry.rawName());
+      MemorySegment.copy(inlineBuffer, 0, inlineSegment, ValueLayout.JAVA_BYTE, 0, read);
+      io.writeFully(fd, inlineSegment.asSlice(0, read), file);
     }
   }
 
@@ -366,6 +564,12 @@ final class RootWriter {
 
   /** Deletes a path and everything below it without following any symlink. */
   private void removeAll(Path path) throws IOException {
+    if (writers != null) {
+      // A handed-over file below the path could otherwise be created after the removal.
+      writers.drain();
+    }
+    // Whatever was resolved through this path is no longer there.
+    resolvedDirs.clear();
     String relative = root.relativize(path);
     String prefix = relative + "/";
     explicitDirs.keySet().removeIf(key -> key.equals(relative) || key.startsWith(prefix));
@@ -398,6 +602,10 @@ final class RootWriter {
 
   /** Applies deferred directory metadata, deepest first, and returns the layer's report. */
   ExtractionReport finish() throws IOException {
+    if (writers != null) {
+      writers.drain();
+      writers.close();
+    }
     Set<String> directories = new HashSet<>(savedTimes.keySet());
     directories.addAll(explicitDirs.keySet());
     List<String> deepestFirst = new ArrayList<>(directories);
@@ -437,6 +645,17 @@ final class RootWriter {
         changes,
         skipped,
         neutralised);
+  }
+
+  /**
+   * Stops the writer threads; after a failure, files still queued are dropped. Returns only when no
+   * thread of this writer can touch the root any more.
+   */
+  void close() {
+    if (writers != null) {
+      writers.abort();
+      writers.close();
+    }
   }
 
   private static int depth(String relative) {

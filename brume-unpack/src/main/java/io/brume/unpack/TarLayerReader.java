@@ -30,15 +30,20 @@ final class TarLayerReader {
 
   static ExtractionReport read(InputStream tar, RootWriter writer, ExpansionBudget budget)
       throws IOException {
-    InputStream counted = new CountingInputStream(tar, budget);
-    TarArchiveInputStream archive = new TarArchiveInputStream(counted, "UTF-8");
-    TarArchiveEntry header;
-    while ((header = archive.getNextEntry()) != null) {
-      budget.onEntry(header.getName());
-      dispatch(header, archive, writer);
+    try {
+      InputStream counted = new CountingInputStream(tar, budget);
+      TarArchiveInputStream archive = new TarArchiveInputStream(counted, "UTF-8");
+      TarArchiveEntry header;
+      while ((header = archive.getNextEntry()) != null) {
+        budget.onEntry(header.getName());
+        dispatch(header, archive, writer);
+      }
+      counted.transferTo(OutputStream.nullOutputStream());
+      return writer.finish();
+    } finally {
+      // Also on failure: no writer thread may still be writing when the caller cleans up.
+      writer.close();
     }
-    counted.transferTo(OutputStream.nullOutputStream());
-    return writer.finish();
   }
 
   private static void dispatch(TarArchiveEntry header, InputStream content, RootWriter writer)

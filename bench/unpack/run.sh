@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Times layer extraction side by side, interleaved, on the same disk with a warm page cache:
+#   tar        GNU tar -x from the already-decompressed tar
+#   igzip|tar  igzip -dc | tar -x
+#   brume      LayerExtractor from the decompressed tar (fresh JVM per run, as `brume pull`)
+#   brume+igzip LayerExtractor fed by an igzip -dc process
+# Each run extracts all layers (each into its own empty directory). Prints every run and the
+# medians. Usage: bench/unpack/run.sh [RUNS] [LAYER.tar.gz ...]
+# Env: CLASSES (brume-unpack classes to measure, default the module's target/classes),
+#      CONTENDERS (subset, e.g. "igzip-tar brume-igzip"),
+#      WORK (scratch dir on the disk to measure, default /var/tmp/brume-unpack-bench),
+#      BRUME_BENCH_OPTS (extra JVM options, e.g. -XX:StartFlightRecording=...).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+runs=${1:-5}
+shift || true
+layers=("$@")
+if [ ${#layers[@]} -eq 0 ]; then
+  layers=("$repo/bench/out/layers/debian-base.tar.gz" "$repo/bench/out/layers/debian-app.tar.gz")
+fi
+java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+work=${WORK:-/var/tmp/brume-unpack-bench}
+mkdir -p "$work"
+
+# Module classes + dependencies (built by: mvn -q -pl brume-unpack install).
+cpfile="$work/cp.txt"
+(cd "$repo" && mvn -q -o -pl brume-unpack dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null)
+cp="${CLASSES:-$repo/brume-unpack/target/classes}:$(cat "$cpfile")"
+# Compile the harness once so that no run pays for source-launcher compilation.
+mkdir -p "$work/classes"
+"${java%/java}/javac" -d "$work/classes" -cp "$cp" "$here/UnpackBench.java"
+cp="$work/classes:$cp"
+jvm=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx64m -XX:MaxMetaspaceSize=64m
+  -XX:ReservedCodeCacheSize=32m ${BRUME_BENCH_OPTS:-})
+
+tars=()
+for l in "${layers[@]}"; do
+  t="$work/$(basename "${l%.gz}")"
+  [ -s "$t" ] || igzip -dc "$l" >"$t"
+  tars+=("$t")
+  cat "$l" "$t" >/dev/null # warm the page cache
+done
+
+clean() { rm -rf "$work/out"; mkdir -p "$work/out"; sync; }
+declare -A wall cpu
+contenders=(${CONTENDERS:-tar igzip-tar brume brume-igzip})
+run_one() {
+  case $1 in
+  tar) for i in "${!tars[@]}"; do mkdir "$work/out/l$i"; tar -x -C "$work/out/l$i" -f "${tars[$i]}"; done ;;
+  igzip-tar) for i in "${!layers[@]}"; do mkdir "$work/out/l$i"; igzip -dc "${layers[$i]}" | tar -x -C "$work/out/l$i"; done ;;
+  brume) "$java" "${jvm[@]}" -cp "$cp" UnpackBench tar "$work/out" "${tars[@]}" >"$work/inner" ;;
+  brume-igzip) "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$work/out" "${layers[@]}" >"$work/inner" ;;
+  esac
+}
+# bash's `time` keyword reports wall and the user+sys CPU of all children: the machine is shared,
+# so CPU seconds are the steadier measure of the work done, wall the one users feel.
+TIMEFORMAT='%R %U %S'
+for ((r = 1; r <= runs; r++)); do
+  for c in "${contenders[@]}"; do
+    clean
+    rm -f "$work/inner"
+    t=$({ time run_one "$c" 2>&1; } 2>&1 | tail -1)
+    read -r real user sys <<<"$t"
+    ms=$(echo "$real * 1000 / 1" | bc)
+    cms=$(echo "($user + $sys) * 1000 / 1" | bc)
+    wall[$c]+="$ms "
+    cpu[$c]+="$cms "
+    inner=""
+    [ -s "$work/inner" ] && inner=" (extract() $(cut -d' ' -f1 "$work/inner") ms, $(cut -d' ' -f2 "$work/inner") entries)"
+    printf 'run %d %-12s %6d ms wall %6d ms cpu%s\n' "$r" "$c" "$ms" "$cms" "$inner"
+  done
+done
+clean
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc))"
+echo "medians over $runs interleaved runs (fresh JVM per brume run, JVM start included):"
+bw=$(echo "${wall[igzip-tar]}" | median)
+bc_=$(echo "${cpu[igzip-tar]}" | median)
+printf '  %-12s %8s %8s %10s %10s\n' contender wall_ms cpu_ms wall/igzip cpu/igzip
+for c in "${contenders[@]}"; do
+  w=$(echo "${wall[$c]}" | median)
+  u=$(echo "${cpu[$c]}" | median)
+  printf '  %-12s %8d %8d %10.2f %10.2f\n' "$c" "$w" "$u" "$(echo "$w / $bw" | bc -l)" "$(echo "$u / $bc_" | bc -l)"
+done

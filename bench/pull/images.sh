@@ -9,8 +9,8 @@
 #   large   1 layer, ~125 MB gzip: a JDK 17 tree (without jmods) and /usr/share/locale (many small files)
 #
 # The Debian mirror is the one apt uses on this machine (read from /etc/apt/sources.list*), or $BENCH_DEBIAN_MIRROR.
-# Without debootstrap or a reachable mirror, the rootfs is assembled from this machine's own files instead, and
-# $BENCH_OUT/oci/PROVENANCE says so.
+# Without debootstrap or a reachable mirror, the rootfs is assembled from the files of this machine's own
+# Priority: required packages and apt (what minbase installs) instead, and $BENCH_OUT/oci/PROVENANCE says so.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -65,17 +65,27 @@ apt_mirror() { # the URI apt uses for bookworm main, from deb822 .sources files 
   done
 }
 
-rootfs_from_host() { # fallback: a rootfs assembled from this machine's files, about the size of a minbase rootfs
-  local dir="$1"
-  log "assembling a rootfs from this machine's files (fallback)"
+rootfs_from_host() { # fallback: the files of this machine's Priority: required packages and apt, as minbase has
+  local dir="$1" list merged_usr="" d
+  log "assembling a rootfs from this machine's required packages (fallback)"
+  # On a merged-/usr system, /bin/x is /usr/bin/x: name every file by its /usr path.
+  for d in bin sbin lib lib32 lib64 libx32; do
+    if [ -L "/$d" ]; then merged_usr+="s#^$d(/|\$)#usr/$d\\1#;"; fi
+  done
+  merged_usr="${merged_usr:-s#^##}"
   mkdir -p "$dir"
-  tar -C / -cf - --ignore-failed-read \
-    etc/debian_version etc/os-release etc/passwd etc/group etc/shadow etc/ld.so.conf etc/ld.so.conf.d etc/apt etc/dpkg \
-    etc/pam.d etc/security etc/default etc/skel etc/profile etc/bash.bashrc etc/login.defs etc/nsswitch.conf \
-    usr/bin usr/sbin usr/lib/x86_64-linux-gnu usr/lib/locale/C.utf8 usr/share/zoneinfo usr/share/doc usr/share/man \
-    usr/share/perl usr/share/common-licenses var/lib/dpkg/status |
-    tar -C "$dir" -xf -
-  (cd "$dir" && for d in bin sbin lib lib64; do [ -e "$d" ] || ln -s "usr/$d" "$d"; done)
+  list="$(mktemp)"
+  {
+    dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Priority}\n' |
+      awk '$1 == "ii" && $3 == "required" { print $2 }' | xargs dpkg -L 2>/dev/null
+    dpkg -L apt 2>/dev/null
+    printf '%s\n' /etc/passwd /etc/group /etc/shadow /etc/gshadow /etc/hostname /etc/hosts /var/lib/dpkg/status
+  } | grep '^/' | while read -r f; do
+    if [ -e "$f" ] || [ -L "$f" ]; then echo "${f#/}"; fi
+  done | sed -E "$merged_usr" | LC_ALL=C sort -u >"$list"
+  tar -C / --no-recursion --ignore-failed-read -cf - -T "$list" | tar -C "$dir" -xf -
+  rm -f "$list"
+  (cd "$dir" && for d in bin sbin lib lib64; do [ -e "$d" ] || [ -L "$d" ] || ln -s "usr/$d" "$d"; done)
 }
 
 if [ "$force" = 1 ] || [ ! -f "$rootfs.done" ]; then
@@ -96,7 +106,7 @@ if [ "$force" = 1 ] || [ ! -f "$rootfs.done" ]; then
   fi
   if [ -z "$provenance" ]; then
     rootfs_from_host "$rootfs"
-    provenance="FALLBACK: assembled from this machine's /etc, /usr/bin, /usr/sbin, /usr/lib/x86_64-linux-gnu and /usr/share subsets, not debootstrap"
+    provenance="FALLBACK: not debootstrap; the files of this machine's Priority: required packages and apt"
   fi
   # What the official debian image leaves out: downloaded packages, package lists, logs.
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/* \

@@ -27,13 +27,13 @@ public final class BrumeAnnotations {
   /** The only value of {@link #ROUTING} that opts a Service in. */
   public static final String ROUTING_PROXIMITY = "proximity";
 
-  /** On a Service: the routing policy name (see {@link RoutingPolicy}). */
+  /** On a Service: the routing policy, one of brume-router's {@code RoutingPolicies.NAMES}. */
   public static final String POLICY = "brume.io/policy";
 
   /** On a Service: α of the {@code proximity-alpha} policy, in [0, 1]. */
   public static final String ALPHA = "brume.io/alpha";
 
-  /** On a Service: how many of the closest endpoints a node spreads its traffic over. */
+  /** On a Service: n of {@code n-nearest-by-load}, the closest endpoints sharing the traffic. */
   public static final String N = "brume.io/n";
 
   /** On a Pod: the Service (same namespace) whose demand the scheduler extender places it near. */

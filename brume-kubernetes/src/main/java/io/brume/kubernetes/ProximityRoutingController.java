@@ -81,7 +81,8 @@ public final class ProximityRoutingController implements AutoCloseable {
             key -> slices.getIndexer().byIndex(BY_SERVICE, key.toString()),
             peers::peers,
             dataPlane,
-            new ProblemReporter(client, "brume-agent", clock));
+            new ProblemReporter(client, "brume-agent", clock),
+            clock);
     this.queue = new KeyedWorkQueue<>("brume-routing", workers, reconciler::reconcile);
 
     services.addEventHandler(

@@ -1,20 +1,22 @@
 package io.brume.kubernetes;
 
+import io.brume.router.RoutingPolicies;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * A Service's routing settings from its annotations. Invalid values fall back to the default and
- * are listed in {@link Parsed#problems()} so they can be reported, never thrown: a typo in one
- * Service must not stop the agent.
+ * A Service's routing settings from its annotations, in brume-router's terms. Invalid values fall
+ * back to the default and are listed in {@link Parsed#problems()} so they can be reported, never
+ * thrown: a typo in one Service must not stop the agent.
  *
- * @param policy the policy
+ * @param policy a name from {@link RoutingPolicies#NAMES}
  * @param alpha α for {@code proximity-alpha}, in [0, 1]
- * @param n spread over at most this many closest endpoints (≥ 1)
+ * @param n n for {@code n-nearest-by-load} (≥ 1)
  */
-public record RoutingSpec(RoutingPolicy policy, double alpha, int n) {
-  public static final RoutingPolicy DEFAULT_POLICY = RoutingPolicy.PROXIMITY_ALPHA;
+public record RoutingSpec(String policy, double alpha, int n) {
+  public static final String DEFAULT_POLICY = "proximity-alpha";
   public static final double DEFAULT_ALPHA = 0.8;
 
   /** Default n: enough endpoints to survive one failure and spread load. */
@@ -36,23 +38,22 @@ public record RoutingSpec(RoutingPolicy policy, double alpha, int n) {
   /** Reads the optional annotations; every bad value is named in the problems. */
   public static Parsed parse(Map<String, String> annotations) {
     List<String> problems = new ArrayList<>();
-    RoutingPolicy policy = DEFAULT_POLICY;
+    String policy = DEFAULT_POLICY;
     String policyValue = annotations.get(BrumeAnnotations.POLICY);
     if (policyValue != null) {
-      policy =
-          RoutingPolicy.named(policyValue)
-              .orElseGet(
-                  () -> {
-                    problems.add(
-                        BrumeAnnotations.POLICY
-                            + "=\""
-                            + policyValue
-                            + "\" is not one of "
-                            + RoutingPolicy.names()
-                            + "; using "
-                            + DEFAULT_POLICY.annotationValue());
-                    return DEFAULT_POLICY;
-                  });
+      String wanted = policyValue.trim().toLowerCase(Locale.ROOT);
+      if (RoutingPolicies.NAMES.contains(wanted)) {
+        policy = wanted;
+      } else {
+        problems.add(
+            BrumeAnnotations.POLICY
+                + "=\""
+                + policyValue
+                + "\" is not one of "
+                + String.join(", ", RoutingPolicies.NAMES)
+                + "; using "
+                + DEFAULT_POLICY);
+      }
     }
     double alpha = DEFAULT_ALPHA;
     String alphaValue = annotations.get(BrumeAnnotations.ALPHA);

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -27,20 +28,26 @@ public final class ServiceReconciler {
   private final Supplier<Map<String, PeerNode>> peers;
   private final DataPlane dataPlane;
   private final ProblemReporter problems;
+  private final InstantSource clock;
 
+  /**
+   * @param clock the time source of the {@code adaptive} policy
+   */
   public ServiceReconciler(
       String localNode,
       Function<ServiceKey, Optional<Service>> services,
       Function<ServiceKey, List<EndpointSlice>> slices,
       Supplier<Map<String, PeerNode>> peers,
       DataPlane dataPlane,
-      ProblemReporter problems) {
+      ProblemReporter problems,
+      InstantSource clock) {
     this.localNode = Objects.requireNonNull(localNode, "localNode");
     this.services = services;
     this.slices = slices;
     this.peers = peers;
     this.dataPlane = dataPlane;
     this.problems = problems;
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** Reconciles {@code key}. */
@@ -61,7 +68,7 @@ public final class ServiceReconciler {
         known.getOrDefault(
             localNode, new PeerNode(localNode, Optional.empty(), true, Double.NaN, Map.of()));
     List<WeightedEndpoint> weights =
-        EndpointWeights.compute(parsed.spec(), local, readyEndpoints(serviceSlices), known);
+        PolicyWeights.compute(parsed.spec(), local, readyEndpoints(serviceSlices), known, clock);
     dataPlane.program(
         key,
         new ServiceRoute(

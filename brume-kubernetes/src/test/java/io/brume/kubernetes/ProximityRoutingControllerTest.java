@@ -74,9 +74,13 @@ class ProximityRoutingControllerTest {
     assertThat(route.clusterIp()).isEqualTo("10.96.0.10");
     assertThat(route.ports())
         .containsExactly(new ServiceRoute.PortMapping("http", "TCP", 80, 8080));
+    // brume-router's proximity-alpha, α = 0.8 by default over m = 3 ready endpoints: the nearest
+    // (b, 10 ms) gets (1 - α)/m + α, the others (1 - α)/m.
     Map<String, Double> w = weights();
-    assertThat(w.get("10.0.0.2")).isGreaterThan(w.get("10.0.0.3"));
-    assertThat(w.get("10.0.0.3")).isGreaterThan(w.get("10.0.0.4"));
+    assertThat(w).containsOnlyKeys("10.0.0.2", "10.0.0.3", "10.0.0.4");
+    assertThat(w.get("10.0.0.2")).isCloseTo(0.2 / 3 + 0.8, within());
+    assertThat(w.get("10.0.0.3")).isCloseTo(0.2 / 3, within());
+    assertThat(w.get("10.0.0.4")).isCloseTo(0.2 / 3, within());
     assertThat(w.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within());
   }
 
@@ -157,6 +161,75 @@ class ProximityRoutingControllerTest {
                         .getLabels()
                     != null);
     await().during(Duration.ofMillis(300)).until(() -> dataPlane.changes() == changes);
+  }
+
+  @Test
+  void thePolicyAnnotationSelectsTheRouterPolicy() {
+    await().until(() -> dataPlane.route(WEB).isPresent());
+
+    client
+        .services()
+        .inNamespace("shop")
+        .withName("web")
+        .edit(
+            s ->
+                service(
+                    "shop",
+                    "web",
+                    Map.of(
+                        BrumeAnnotations.ROUTING,
+                        "proximity",
+                        BrumeAnnotations.POLICY,
+                        "nearest")));
+    await().until(() -> weights().get("10.0.0.2") == 1.0);
+    assertThat(weights()).containsEntry("10.0.0.3", 0.0).containsEntry("10.0.0.4", 0.0);
+
+    client
+        .services()
+        .inNamespace("shop")
+        .withName("web")
+        .edit(
+            s ->
+                service(
+                    "shop",
+                    "web",
+                    Map.of(
+                        BrumeAnnotations.ROUTING, "proximity", BrumeAnnotations.POLICY, "random")));
+    await().until(() -> weights().get("10.0.0.4") > 0.3);
+    assertThat(weights().values()).allSatisfy(w -> assertThat(w).isCloseTo(1.0 / 3, within()));
+    assertThat(client.v1().events().inNamespace("shop").list().getItems()).isEmpty();
+  }
+
+  @Test
+  void anUnknownPolicyIsReportedAndTheDefaultApplies() {
+    client
+        .resource(
+            service(
+                "shop",
+                "typo",
+                Map.of(BrumeAnnotations.ROUTING, "proximity", BrumeAnnotations.POLICY, "closest")))
+        .create();
+    client
+        .resource(
+            slice(
+                "shop",
+                "typo",
+                List.of(endpoint("10.0.3.2", "b", true), endpoint("10.0.3.3", "d", true))))
+        .create();
+
+    ServiceKey typo = new ServiceKey("shop", "typo");
+    await().until(() -> dataPlane.route(typo).isPresent());
+    Map<String, Double> w =
+        dataPlane.route(typo).orElseThrow().endpoints().stream()
+            .collect(
+                java.util.stream.Collectors.toMap(
+                    WeightedEndpoint::address, WeightedEndpoint::weight));
+    assertThat(w.get("10.0.3.2")).isCloseTo(0.2 / 2 + 0.8, within());
+    await().until(() -> client.v1().events().inNamespace("shop").list().getItems().size() == 1);
+    assertThat(client.v1().events().inNamespace("shop").list().getItems().getFirst().getMessage())
+        .contains("brume.io/policy=\"closest\"")
+        .contains("n-nearest-by-load")
+        .contains("adaptive");
   }
 
   @Test

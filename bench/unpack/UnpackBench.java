@@ -1,21 +1,28 @@
+import io.brume.unpack.ExtractionLimits;
 import io.brume.unpack.ExtractionReport;
 import io.brume.unpack.LayerExtractor;
-import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Extracts layers with brume's LayerExtractor, one fresh JVM per run like `brume pull`, and prints
- * the time spent inside extract() for all layers together (ms) on stdout.
+ * "EXTRACT_MS ENTRIES PEAK_RSS_MB" on stdout: the time spent inside extract() for all layers
+ * together, the entries extracted and the JVM's peak resident set.
  *
  * <p>Usage: UnpackBench (tar|igzip) OUTDIR LAYER... — "tar" reads already-decompressed tar files,
- * "igzip" streams each .tar.gz through an `igzip -dc` process (as brume's pull does).
+ * "igzip" streams each .tar.gz through an `igzip -dc` process (as brume's pull does). The
+ * environment variable BRUME_UNPACK_WRITERS sets the writer threads (default: the extractor's).
  */
 public final class UnpackBench {
   public static void main(String[] args) throws Exception {
     String mode = args[0];
     Path out = Path.of(args[1]);
+    String writers = System.getenv("BRUME_UNPACK_WRITERS");
+    LayerExtractor extractor =
+        writers == null || writers.isEmpty()
+            ? new LayerExtractor()
+            : new LayerExtractor(ExtractionLimits.defaults(), Integer.parseInt(writers));
     long total = 0;
     long entries = 0;
     for (int i = 2; i < args.length; i++) {
@@ -26,7 +33,7 @@ public final class UnpackBench {
       ExtractionReport report;
       if (mode.equals("tar")) {
         try (InputStream in = Files.newInputStream(layer)) {
-          report = new LayerExtractor().extract(in, diff, null);
+          report = extractor.extract(in, diff, null);
         }
       } else {
         Process igzip =
@@ -34,7 +41,7 @@ public final class UnpackBench {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try (InputStream in = igzip.getInputStream()) {
-          report = new LayerExtractor().extract(in, diff, null);
+          report = extractor.extract(in, diff, null);
           in.transferTo(java.io.OutputStream.nullOutputStream());
         }
         if (igzip.waitFor() != 0) {
@@ -44,6 +51,13 @@ public final class UnpackBench {
       total += System.nanoTime() - start;
       entries += report.entries();
     }
-    System.out.println(total / 1_000_000 + " " + entries);
+    // Peak resident set of this JVM, for the pull's RSS budget (the launcher runs it with -Xmx64m).
+    String peakRss =
+        Files.readAllLines(Path.of("/proc/self/status")).stream()
+            .filter(line -> line.startsWith("VmHWM:"))
+            .map(line -> line.replaceAll("[^0-9]", ""))
+            .findFirst()
+            .orElse("0");
+    System.out.println(total / 1_000_000 + " " + entries + " " + Long.parseLong(peakRss) / 1024);
   }
 }

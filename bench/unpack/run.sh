@@ -3,11 +3,14 @@
 #   tar        GNU tar -x from the already-decompressed tar
 #   igzip|tar  igzip -dc | tar -x
 #   brume      LayerExtractor from the decompressed tar (fresh JVM per run, as `brume pull`)
-#   brume+igzip LayerExtractor fed by an igzip -dc process
+#   brume-igzip LayerExtractor fed by an igzip -dc process
+#   brume-seq   the same with no writer threads (everything on the reading thread)
+#   brume-old   brume-igzip with the classes in $BASELINE_CLASSES (e.g. a build of an older commit),
+#               only when that is set: before/after from the same interleaved runs
 # Each run extracts all layers (each into its own empty directory). Prints every run and the
 # medians. Usage: bench/unpack/run.sh [RUNS] [LAYER.tar.gz ...]
 # Env: CLASSES (brume-unpack classes to measure, default the module's target/classes),
-#      CONTENDERS (subset, e.g. "igzip-tar brume-igzip"),
+#      BASELINE_CLASSES (see brume-old), CONTENDERS (subset, e.g. "igzip-tar brume-igzip"),
 #      WORK (scratch dir on the disk to measure, default /var/tmp/brume-unpack-bench),
 #      BRUME_BENCH_OPTS (extra JVM options, e.g. -XX:StartFlightRecording=...).
 set -euo pipefail
@@ -43,14 +46,18 @@ for l in "${layers[@]}"; do
 done
 
 clean() { rm -rf "$work/out"; mkdir -p "$work/out"; sync; }
-declare -A wall cpu
-contenders=(${CONTENDERS:-tar igzip-tar brume brume-igzip})
+declare -A wall cpu inner
+default_contenders="tar igzip-tar brume brume-igzip brume-seq${BASELINE_CLASSES:+ brume-old}"
+contenders=(${CONTENDERS:-$default_contenders})
 run_one() {
   case $1 in
   tar) for i in "${!tars[@]}"; do mkdir "$work/out/l$i"; tar -x -C "$work/out/l$i" -f "${tars[$i]}"; done ;;
   igzip-tar) for i in "${!layers[@]}"; do mkdir "$work/out/l$i"; igzip -dc "${layers[$i]}" | tar -x -C "$work/out/l$i"; done ;;
   brume) "$java" "${jvm[@]}" -cp "$cp" UnpackBench tar "$work/out" "${tars[@]}" >"$work/inner" ;;
   brume-igzip) "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$work/out" "${layers[@]}" >"$work/inner" ;;
+  brume-old) "$java" "${jvm[@]}" -cp "$work/classes:$BASELINE_CLASSES:$(cat "$cpfile")" UnpackBench igzip \
+    "$work/out" "${layers[@]}" >"$work/inner" ;;
+  brume-seq) BRUME_UNPACK_WRITERS=0 "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$work/out" "${layers[@]}" >"$work/inner" ;;
   esac
 }
 # bash's `time` keyword reports wall and the user+sys CPU of all children: the machine is shared,
@@ -66,20 +73,26 @@ for ((r = 1; r <= runs; r++)); do
     cms=$(echo "($user + $sys) * 1000 / 1" | bc)
     wall[$c]+="$ms "
     cpu[$c]+="$cms "
-    inner=""
-    [ -s "$work/inner" ] && inner=" (extract() $(cut -d' ' -f1 "$work/inner") ms, $(cut -d' ' -f2 "$work/inner") entries)"
-    printf 'run %d %-12s %6d ms wall %6d ms cpu%s\n' "$r" "$c" "$ms" "$cms" "$inner"
+    in=""
+    if [ -s "$work/inner" ]; then
+      inner[$c]+="$(cut -d' ' -f1 "$work/inner") "
+      read -r xms entries rss <"$work/inner"
+      in=" (extract() $xms ms, $entries entries, peak RSS $rss MB)"
+    fi
+    printf 'run %d %-12s %6d ms wall %6d ms cpu%s\n' "$r" "$c" "$ms" "$cms" "$in"
   done
 done
 clean
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+median() { tr ' ' '\n' | { grep -v '^$' || true; } | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc))"
 echo "medians over $runs interleaved runs (fresh JVM per brume run, JVM start included):"
 bw=$(echo "${wall[igzip-tar]}" | median)
 bc_=$(echo "${cpu[igzip-tar]}" | median)
-printf '  %-12s %8s %8s %10s %10s\n' contender wall_ms cpu_ms wall/igzip cpu/igzip
+printf '  %-12s %8s %8s %10s %10s %10s\n' contender wall_ms cpu_ms wall/igzip cpu/igzip extract_ms
 for c in "${contenders[@]}"; do
   w=$(echo "${wall[$c]}" | median)
   u=$(echo "${cpu[$c]}" | median)
-  printf '  %-12s %8d %8d %10.2f %10.2f\n' "$c" "$w" "$u" "$(echo "$w / $bw" | bc -l)" "$(echo "$u / $bc_" | bc -l)"
+  x=$(echo "${inner[$c]:-}" | median)
+  printf '  %-12s %8d %8d %10.2f %10.2f %10s\n' "$c" "$w" "$u" "$(echo "$w / $bw" | bc -l)" \
+    "$(echo "$u / $bc_" | bc -l)" "${x:--}"
 done

@@ -29,8 +29,11 @@ public record LayerChanges(
   /** The file name used next to a layer diff. */
   public static final String FILE_NAME = "changes.json";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Built on first use: extraction creates a record without ever writing JSON itself. */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   /** Copies the lists. */
   public LayerChanges {
@@ -50,11 +53,11 @@ public record LayerChanges(
 
   /** Writes this record as JSON to {@code file} (the caller makes the enclosing commit atomic). */
   public void writeTo(Path file) throws IOException {
-    Files.write(file, JSON.writeValueAsBytes(this));
+    Files.write(file, Json.MAPPER.writeValueAsBytes(this));
   }
 
   /** Reads a record written by {@link #writeTo}. */
   public static LayerChanges readFrom(Path file) throws IOException {
-    return JSON.readValue(file.toFile(), LayerChanges.class);
+    return Json.MAPPER.readValue(file.toFile(), LayerChanges.class);
   }
 }

@@ -28,5 +28,6 @@ import picocli.CommandLine.HelpCommand;
       SchedulerExtenderCommand.class,
       UpCommand.class,
       VivaldiCommand.class,
+      AgentCommand.class,
     })
 public final class BrumeCommand {}

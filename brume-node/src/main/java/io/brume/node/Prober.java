@@ -1,0 +1,226 @@
+package io.brume.node;
+
+import io.brume.coordinate.Coordinate;
+import io.brume.coordinate.InvalidSampleException;
+import io.brume.coordinate.PeerSelector;
+import io.brume.coordinate.VivaldiClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * UDP RTT probing: every {@code probeInterval} one ping to a peer chosen by a {@link PeerSelector}
+ * (near and far peers), RTT measured from this node's monotonic clock when the pong comes back,
+ * each RTT fed to Vivaldi with the peer's coordinate. Pings are answered (rate-limited) with a pong
+ * carrying this node's coordinate. Datagrams that are malformed, from unknown names, or pongs for
+ * no pending ping are counted and dropped; they never reach Vivaldi.
+ */
+final class Prober implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Prober.class.getName());
+  private static final int MAX_PENDING = 1024;
+
+  private final AgentConfig config;
+  private final VivaldiClient vivaldi;
+  private final AgentMetrics metrics;
+  private final PeerSelector selector;
+  private final Map<String, InetSocketAddress> peerAddresses = new ConcurrentHashMap<>();
+  private final List<String> peerNames;
+  private final Map<String, Coordinate> peerCoordinates = new ConcurrentHashMap<>();
+  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+  // Random start: a forged pong has to guess a pending sequence number.
+  private final AtomicLong sequence = new AtomicLong(new java.security.SecureRandom().nextLong());
+  private final TokenBucket pongBudget;
+  private DatagramChannel channel;
+  private ScheduledExecutorService scheduler;
+  private Thread receiver;
+  private volatile boolean closed;
+
+  private record Pending(String peer, long sentNanos) {}
+
+  Prober(AgentConfig config, VivaldiClient vivaldi, AgentMetrics metrics) {
+    this.config = config;
+    this.vivaldi = vivaldi;
+    this.metrics = metrics;
+    this.selector =
+        new PeerSelector(
+            Math.max(1, config.vivaldi().nearPeers()),
+            config.vivaldi().nearProbeFraction(),
+            new SplittableRandom(config.seed()));
+    List<String> names = new ArrayList<>();
+    for (AgentConfig.Peer p : config.peers()) {
+      peerAddresses.put(p.name(), p.address());
+      names.add(p.name());
+    }
+    this.peerNames = List.copyOf(names);
+    this.pongBudget = new TokenBucket(config.maxPongsPerSecond(), System.nanoTime());
+  }
+
+  /** Binds the UDP socket and starts the receive loop and the probe schedule. */
+  void start() throws IOException {
+    channel = DatagramChannel.open();
+    channel.bind(config.listen());
+    receiver = Thread.ofVirtual().name("brume-probe-receiver").start(this::receiveLoop);
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("brume-prober").factory());
+    long period = config.probeInterval().toNanos();
+    scheduler.scheduleAtFixedRate(this::probeOnce, period, period, TimeUnit.NANOSECONDS);
+  }
+
+  InetSocketAddress localAddress() throws IOException {
+    return (InetSocketAddress) channel.getLocalAddress();
+  }
+
+  /** The last coordinate each peer sent. */
+  Map<String, Coordinate> peerCoordinates() {
+    return Map.copyOf(peerCoordinates);
+  }
+
+  private void probeOnce() {
+    try {
+      long now = System.nanoTime();
+      long timeout = config.probeTimeout().toNanos();
+      for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+        if (now - it.next().sentNanos > timeout) {
+          it.remove();
+          metrics.probeTimeouts.increment();
+        }
+      }
+      if (peerNames.isEmpty() || pending.size() >= MAX_PENDING) {
+        return;
+      }
+      String peer;
+      synchronized (selector) {
+        peer = selector.next(peerNames);
+      }
+      long seq = sequence.incrementAndGet();
+      byte[] ping =
+          new ProbeMessage(ProbeMessage.Type.PING, seq, config.node(), vivaldi.coordinate())
+              .encode();
+      pending.put(seq, new Pending(peer, System.nanoTime()));
+      channel.send(ByteBuffer.wrap(ping), peerAddresses.get(peer));
+      metrics.probesSent.increment();
+    } catch (ClosedChannelException e) {
+      // stopping
+    } catch (IOException | RuntimeException e) {
+      // A failed send is a lost probe; the schedule goes on (a thrown exception would cancel it).
+      LOG.log(Level.FINE, "probe failed", e);
+    }
+  }
+
+  private void receiveLoop() {
+    ByteBuffer buffer = ByteBuffer.allocate(ProbeMessage.MAX_SIZE + 1);
+    while (!closed) {
+      SocketAddress from;
+      try {
+        buffer.clear();
+        from = channel.receive(buffer);
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+        LOG.log(Level.FINE, "receive failed", e);
+        continue;
+      }
+      long received = System.nanoTime();
+      try {
+        handle(buffer.array(), buffer.position(), from, received);
+      } catch (RuntimeException e) {
+        // Never let one datagram stop the loop.
+        metrics.malformedPackets.increment();
+        LOG.log(Level.FINE, "datagram dropped", e);
+      }
+    }
+  }
+
+  private void handle(byte[] data, int length, SocketAddress from, long receivedNanos) {
+    ProbeMessage m;
+    try {
+      m = ProbeMessage.decode(data, 0, length);
+    } catch (ProbeMessage.MalformedProbeException e) {
+      metrics.malformedPackets.increment();
+      return;
+    }
+    if (!peerAddresses.containsKey(m.sender())) {
+      metrics.unknownSenders.increment();
+      return;
+    }
+    if (m.coordinate().dimensions() != vivaldi.config().dimensions()) {
+      metrics.malformedPackets.increment();
+      return;
+    }
+    if (m.type() == ProbeMessage.Type.PING) {
+      peerCoordinates.put(m.sender(), m.coordinate());
+      if (!pongBudget.tryTake(receivedNanos)) {
+        metrics.pongsRateLimited.increment();
+        return;
+      }
+      byte[] pong =
+          new ProbeMessage(
+                  ProbeMessage.Type.PONG, m.sequence(), config.node(), vivaldi.coordinate())
+              .encode();
+      try {
+        channel.send(ByteBuffer.wrap(pong), from);
+        metrics.pongsSent.increment();
+      } catch (IOException e) {
+        LOG.log(Level.FINE, "pong failed", e);
+      }
+      return;
+    }
+    Pending p = pending.get(m.sequence());
+    if (p == null || !p.peer().equals(m.sender()) || !pending.remove(m.sequence(), p)) {
+      metrics.unexpectedPongs.increment();
+      return;
+    }
+    double rttMillis = (receivedNanos - p.sentNanos()) / 1e6;
+    metrics.probesAnswered.increment();
+    peerCoordinates.put(m.sender(), m.coordinate());
+    synchronized (selector) {
+      selector.observe(m.sender(), rttMillis);
+    }
+    try {
+      vivaldi.update(m.sender(), m.coordinate(), rttMillis);
+    } catch (InvalidSampleException e) {
+      metrics.rejectedSamples.increment();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        LOG.log(Level.FINE, "close failed", e);
+      }
+    }
+    if (receiver != null) {
+      try {
+        receiver.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

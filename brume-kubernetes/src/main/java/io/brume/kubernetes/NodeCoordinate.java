@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brume.coordinate.Coordinate;
 import java.util.Arrays;
 
 /**
@@ -91,6 +92,12 @@ public record NodeCoordinate(
       sum += d * d;
     }
     return Math.sqrt(sum);
+  }
+
+  /** The annotation form of brume-coordinate's {@code coordinate} (both are in ms). */
+  public static NodeCoordinate fromVivaldi(Coordinate coordinate) {
+    return new NodeCoordinate(
+        coordinate.vector(), coordinate.height(), coordinate.adjustment(), coordinate.error());
   }
 
   /** The annotation value. */

@@ -8,24 +8,23 @@ import static io.brume.kubernetes.TestObjects.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.brume.coordinate.Coordinate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Records every request the agent's components make against the mock API server and checks each is
- * listed in {@link KubernetesApiUse} (which the ClusterRole test holds the RBAC to).
+ * Records every request {@link KubernetesAgent} (publisher, peer directory, routing) makes against
+ * the mock API server and checks each is listed in {@link KubernetesApiUse} (which the ClusterRole
+ * test holds the RBAC to).
  */
 @EnableKubernetesMockClient(crud = true)
 class ApiUseTest {
@@ -47,18 +46,26 @@ class ApiUseTest {
     drain();
 
     InMemoryDataPlane dataPlane = new InMemoryDataPlane();
-    try (ProximityRoutingController controller =
-        new ProximityRoutingController(
-            client, "a", dataPlane, Duration.ofMinutes(5), 1, InstantSource.system())) {
-      controller.start(Duration.ofSeconds(10));
-      new CoordinatePublisher(
-              client, "a", () -> Optional.of(at(1, 1)), InstantSource.system(), 2, Duration.ZERO)
-          .publishIfMoved();
+    Coordinate measured = new Coordinate(new double[] {1, 1}, 0.2, 0.0, 0.1);
+    try (KubernetesAgent agent =
+        new KubernetesAgent(client, "a", () -> measured, dataPlane, KubernetesAgentTest.FAST)) {
+      agent.start();
       await().until(() -> dataPlane.route(new ServiceKey("shop", "web")).isPresent());
+      await()
+          .until(
+              () ->
+                  client
+                      .nodes()
+                      .withName("a")
+                      .get()
+                      .getMetadata()
+                      .getAnnotations()
+                      .containsKey(BrumeAnnotations.COORDINATE));
       await().until(() -> !client.v1().events().inNamespace("shop").list().getItems().isEmpty());
     }
     List<RecordedRequest> requests = drain();
-    // The assertion's own list of events above is not the agent's.
+    // The assertion's own list of events above is not the agent's (its Node reads are a "get",
+    // which the publisher uses anyway).
     requests.removeIf(
         r ->
             r.getMethod().equals("GET")

@@ -2,6 +2,8 @@ package io.brume.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -121,5 +123,27 @@ class DeployManifestsTest {
         .isEqualTo(account.getMetadata().getName());
     assertThat(extender.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
         .containsSubsequence("scheduler-extender", "--listen");
+  }
+
+  @Test
+  void theAgentGetsItsNodeNameFlagAndOnlySettingsTheCodeReads() {
+    DaemonSet agent = only(DaemonSet.class);
+    var container = agent.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertThat(container.getArgs()).containsExactly("agent", "--kubernetes");
+    assertThat(container.getEnv())
+        .filteredOn(e -> e.getName().equals(KubernetesAgentSettings.NODE_NAME))
+        .extracting(EnvVar::getValueFrom)
+        .singleElement()
+        .satisfies(v -> assertThat(v.getFieldRef().getFieldPath()).isEqualTo("spec.nodeName"));
+    ConfigMap settings = only(ConfigMap.class);
+    assertThat(container.getEnvFrom())
+        .anySatisfy(
+            f ->
+                assertThat(f.getConfigMapRef().getName())
+                    .isEqualTo(settings.getMetadata().getName()));
+    assertThat(KubernetesAgentSettings.VARIABLES).containsAll(settings.getData().keySet());
+    assertThat(KubernetesAgentSettings.fromEnvironment(settings.getData()))
+        .as("the ConfigMap's values parse")
+        .isNotNull();
   }
 }

@@ -1,49 +1,32 @@
 package io.brume.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.brume.proxy.IptablesDataPlane;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link KernelDataPlane} against a real kernel: the NAT table of a network namespace this test
- * creates and deletes, so the host's rules are never touched. brume-proxy's own namespace test
- * checks that such rules split connections as their weights say; this one checks what the adapter
- * installs, that repeating it changes nothing, and that removal leaves no trace.
+ * {@link KernelDataPlane} against a real kernel, in a {@link TestNamespace}. brume-proxy's own
+ * namespace test checks that such rules split connections as their weights say; this one checks
+ * what the adapter installs, that repeating it changes nothing, and that removal leaves no trace.
  */
 class KernelDataPlaneNetnsTest {
-  private final String namespace =
-      "brk8s" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+  private TestNamespace namespace;
   private IptablesDataPlane iptables;
 
   @BeforeEach
   void createNamespace() {
-    boolean root = run("id", "-u").strip().equals("0");
-    assumeTrue(
-        root
-            && Files.isExecutable(Path.of("/usr/sbin/ip"))
-            && Files.isExecutable(Path.of("/usr/sbin/iptables-restore")),
-        "needs root, iproute2 and iptables to program a network namespace; test skipped");
-    run("ip", "netns", "add", namespace);
-    iptables = new IptablesDataPlane(List.of("ip", "netns", "exec", namespace));
+    namespace = TestNamespace.createOrSkip();
+    iptables = namespace.iptables();
   }
 
   @AfterEach
   void deleteNamespace() {
-    if (iptables != null) {
-      run("ip", "netns", "del", namespace);
+    if (namespace != null) {
+      namespace.close();
     }
   }
 
@@ -63,7 +46,7 @@ class KernelDataPlaneNetnsTest {
         .doesNotContain("10.0.0.5");
 
     dataPlane.program(KernelDataPlaneTest.WEB, KernelDataPlaneTest.webRoute("10.96.0.10"));
-    assertThat(withoutCounters(iptables.save())).isEqualTo(withoutCounters(first));
+    assertThat(withoutComments(iptables.save())).isEqualTo(withoutComments(first));
 
     ServiceKey other = new ServiceKey("shop", "other");
     dataPlane.program(other, KernelDataPlaneTest.webRoute("10.96.0.20"));
@@ -76,24 +59,8 @@ class KernelDataPlaneNetnsTest {
     assertThat(dataPlane.programmed()).isEmpty();
   }
 
-  /** iptables-save's header and footer carry a timestamp. */
-  private static String withoutCounters(String save) {
+  /** iptables-save's header and footer lines carry a timestamp. */
+  private static String withoutComments(String save) {
     return save.lines().filter(l -> !l.startsWith("#")).toList().toString();
-  }
-
-  private static String run(String... command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(String.join(" ", command), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,0 +1,138 @@
+package io.brume.kubernetes;
+
+import static io.brume.kubernetes.TestObjects.at;
+import static io.brume.kubernetes.TestObjects.endpoint;
+import static io.brume.kubernetes.TestObjects.node;
+import static io.brume.kubernetes.TestObjects.service;
+import static io.brume.kubernetes.TestObjects.slice;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import io.brume.coordinate.Coordinate;
+import io.brume.proxy.IptablesDataPlane;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class KubernetesAgentTest {
+  private static final ServiceKey WEB = new ServiceKey("shop", "web");
+
+  /** Publish as soon as the coordinate moved 2 ms, offered every 50 ms. */
+  static final KubernetesAgentSettings FAST =
+      new KubernetesAgentSettings(
+          Duration.ofMinutes(10),
+          Duration.ofMillis(50),
+          2.0,
+          Duration.ZERO,
+          2,
+          Duration.ofSeconds(30));
+
+  KubernetesClient client;
+  private final AtomicReference<Coordinate> coordinate =
+      new AtomicReference<>(Coordinate.origin(2));
+  private KubernetesAgent agent;
+
+  @BeforeEach
+  void cluster() {
+    // The agent runs on a, which has no coordinate yet; b is at 10 ms, c at 40 ms from the origin.
+    client.resource(node("a", null)).create();
+    client.resource(node("b", at(10, 0))).create();
+    client.resource(node("c", at(40, 0))).create();
+    client.resource(service("shop", "web", Map.of(BrumeAnnotations.ROUTING, "proximity"))).create();
+    client
+        .resource(
+            slice(
+                "shop",
+                "web",
+                List.of(endpoint("10.0.0.2", "b", true), endpoint("10.0.0.3", "c", true))))
+        .create();
+  }
+
+  @AfterEach
+  void stop() {
+    if (agent != null) {
+      agent.stop();
+    }
+  }
+
+  private String publishedCoordinate() {
+    Map<String, String> annotations =
+        client.nodes().withName("a").get().getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(BrumeAnnotations.COORDINATE);
+  }
+
+  private static Map<String, Double> weights(InMemoryDataPlane dataPlane) {
+    return dataPlane.route(WEB).orElseThrow().endpoints().stream()
+        .collect(Collectors.toMap(WeightedEndpoint::address, WeightedEndpoint::weight));
+  }
+
+  @Test
+  void publishesTheMeasuredCoordinateRoutesByItAndRemovesTheRulesOnStop() {
+    InMemoryDataPlane dataPlane = new InMemoryDataPlane();
+    agent = new KubernetesAgent(client, "a", coordinate::get, dataPlane, FAST).start();
+
+    // Before the first sample: nothing is published and traffic is spread evenly.
+    await().until(() -> dataPlane.route(WEB).isPresent());
+    assertThat(weights(dataPlane).values()).containsOnly(0.5);
+    await().during(Duration.ofMillis(300)).until(() -> publishedCoordinate() == null);
+
+    // Vivaldi places a next to c: published, and c becomes the preferred endpoint.
+    Coordinate measured = new Coordinate(new double[] {38, 0}, 0.2, 0.0, 0.5);
+    coordinate.set(measured);
+    await()
+        .until(() -> NodeCoordinate.fromVivaldi(measured).toJson().equals(publishedCoordinate()));
+    await().until(() -> weights(dataPlane).get("10.0.0.3") > 0.5);
+    assertThat(weights(dataPlane).get("10.0.0.3")).isCloseTo(0.2 / 2 + 0.8, within(1e-9));
+
+    // A move below 2 ms is not worth an API write; a larger one is.
+    coordinate.set(new Coordinate(new double[] {38.5, 0}, 0.2, 0.0, 0.5));
+    await()
+        .during(Duration.ofMillis(300))
+        .until(() -> NodeCoordinate.fromVivaldi(measured).toJson().equals(publishedCoordinate()));
+    Coordinate moved = new Coordinate(new double[] {12, 0}, 0.2, 0.0, 0.5);
+    coordinate.set(moved);
+    await().until(() -> NodeCoordinate.fromVivaldi(moved).toJson().equals(publishedCoordinate()));
+    await().until(() -> weights(dataPlane).get("10.0.0.2") > 0.5);
+
+    agent.stop();
+    assertThat(dataPlane.programmed()).isEmpty();
+  }
+
+  @Test
+  void withTheKernelDataPlaneAnOptedInServiceGetsDnatRulesUntilStop() throws Exception {
+    try (TestNamespace namespace = TestNamespace.createOrSkip()) {
+      IptablesDataPlane iptables = namespace.iptables();
+      coordinate.set(new Coordinate(new double[] {38, 0}, 0.2, 0.0, 0.5));
+      agent =
+          new KubernetesAgent(client, "a", coordinate::get, new KernelDataPlane(iptables), FAST)
+              .start();
+      try {
+        await().until(() -> publishedCoordinate() != null);
+        // Rules are in address order: b (10.0.0.2) fires with P = 0.1, the nearest, c, takes the
+        // remaining 0.9 unconditionally.
+        await()
+            .untilAsserted(
+                () ->
+                    assertThat(iptables.save())
+                        .contains("-A BRUME-SERVICES -d 10.96.0.10/32 -p tcp -m tcp --dport 80")
+                        .containsPattern(
+                            "10.0.0.2\" -m statistic --mode random --probability 0.1000000")
+                        .containsPattern("10.0.0.3\" -j BRUME-SEP-")
+                        .contains("--to-destination 10.0.0.3:8080")
+                        .contains("--to-destination 10.0.0.2:8080"));
+      } finally {
+        agent.stop(); // before the namespace goes
+      }
+      assertThat(iptables.save()).doesNotContain("BRUME-");
+    }
+  }
+}

@@ -3,9 +3,9 @@ package io.brume.kubernetes;
 import java.util.Set;
 
 /**
- * This node's data plane as the routing controller sees it: brume-proxy's iptables chains or its
- * user-space proxy implement it. Every method is idempotent: programming the same route twice, or
- * removing an absent one, changes nothing.
+ * This node's data plane as the routing controller sees it: {@link KernelDataPlane} (brume-proxy's
+ * iptables chains) in the agent, {@link InMemoryDataPlane} in tests. Every method is idempotent:
+ * programming the same route twice, or removing an absent one, changes nothing.
  */
 public interface DataPlane {
   /** Makes traffic to {@code service} follow {@code route}, replacing any previous route. */

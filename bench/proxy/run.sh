@@ -1,7 +1,24 @@
 #!/usr/bin/env bash
 # Proxy overhead, side by side in one run on loopback: wrk against the backend directly, through
-# HAProxy (Debian) and through brume's L7 proxy, same connections and duration.
-# Usage: bench/proxy/run.sh [DURATION_SECONDS=10] [CONNECTIONS=16] [THREADS=2]
+# HAProxy (Debian) and through brume's L7 proxy (one or more JVM configurations), same backend,
+# same connections and duration. The contenders run interleaved, ROUNDS times (rotating the order),
+# and the summary reports medians over the rounds, because the machine is shared and noisy.
+#
+# Each round measures every contender twice:
+#   load:     wrk -t THREADS -c CONNECTIONS   (throughput; p50 here is mostly queueing, Little's law)
+#   unloaded: wrk -t 1 -c 1                   (one request at a time: the proxy's own added latency)
+#
+# Usage: bench/proxy/run.sh [DURATION_SECONDS=10] [CONNECTIONS=16] [THREADS=2] [ROUNDS=3]
+# Environment:
+#   BRUME_CONTENDERS  space-separated brume configurations, NAME=JAVA_OPTS with ',' between options,
+#                     default "brume-vt= brume-pt=-Dbrume.proxy.threads=platform" (virtual threads,
+#                     then one platform thread per connection; JVM defaults otherwise)
+#   BRUME_BASELINE_JAR  a brume-proxy jar of an older commit, run as one more contender
+#                     "brume-before" (virtual threads), for before/after in the same run
+#   BRUME_PROXY_JAVA_OPTS  extra JVM options for every brume contender
+#   HAPROXY_THREADS   nbthread of the HAProxy proxy (default 1; the backend always has 1)
+#   PIN               "1" pins with taskset: wrk on CPU 0, backend on CPU 1, every proxy on CPU 1
+#                     (default: no pinning)
 # Needs: haproxy, wrk, curl (Debian packages), Maven and a JDK >= 25.
 set -euo pipefail
 
@@ -9,17 +26,24 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 duration="${1:-10}"
 connections="${2:-16}"
 threads="${3:-2}"
+rounds="${4:-3}"
 out="$here/bench/out/proxy"
 mkdir -p "$out"
+rm -f "$out"/*.txt
 
 backend_port=18080
 haproxy_port=18081
-brume_port=18082
+first_brume_port=18082
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-# Backend: HAProxy answering 200 itself, a fast server that is the same for all three paths.
+pin_wrk=() pin_backend=() pin_proxy=()
+if [[ "${PIN:-0}" == 1 ]]; then
+  pin_wrk=(taskset -c 0) pin_backend=(taskset -c 1) pin_proxy=(taskset -c 1)
+fi
+
+# Backend: HAProxy answering 200 itself, a fast server that is the same for every path.
 cat > "$out/backend.cfg" <<CFG
 global
   nbthread 1
@@ -32,12 +56,12 @@ frontend backend
   bind 127.0.0.1:$backend_port
   http-request return status 200 content-type text/plain string "ok"
 CFG
-haproxy -f "$out/backend.cfg" -db > "$out/backend.log" 2>&1 & pids+=($!)
+"${pin_backend[@]}" haproxy -f "$out/backend.cfg" -db > "$out/backend.log" 2>&1 & pids+=($!)
 
-# HAProxy as the reverse proxy, keep-alive to the backend, one thread like the backend.
+# HAProxy as the reverse proxy, keep-alive to the backend.
 cat > "$out/haproxy.cfg" <<CFG
 global
-  nbthread 1
+  nbthread ${HAPROXY_THREADS:-1}
 defaults
   mode http
   option http-keep-alive
@@ -51,38 +75,73 @@ backend be
   http-reuse always
   server b1 127.0.0.1:$backend_port
 CFG
-haproxy -f "$out/haproxy.cfg" -db > "$out/haproxy.log" 2>&1 & pids+=($!)
+"${pin_proxy[@]}" haproxy -f "$out/haproxy.cfg" -db > "$out/haproxy.log" 2>&1 & pids+=($!)
 
 # brume's proxy: the module jar and its dependencies, started through a single-file launcher
 # (bench/proxy/BenchProxy.java) so that the bench only needs brume-proxy to build.
 (cd "$here" && mvn -q -pl brume-proxy package -DskipTests -Dspotless.check.skip=true \
   dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt") >&2
 java_bin="${BRUME_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-"$java_bin" ${BRUME_PROXY_JAVA_OPTS:-} -cp "$here/brume-proxy/target/brume-proxy-0.1.0-SNAPSHOT.jar:$(cat "$out/classpath.txt")" \
-  "$here/bench/proxy/BenchProxy.java" "$brume_port" "127.0.0.1:$backend_port" round-robin \
-  > "$out/brume.log" 2>&1 & pids+=($!)
+names=(direct haproxy)
+declare -A ports=([direct]=$backend_port [haproxy]=$haproxy_port)
+port=$first_brume_port
+contenders="${BRUME_CONTENDERS:-brume-vt= brume-pt=-Dbrume.proxy.threads=platform}"
+jar="$here/brume-proxy/target/brume-proxy-0.1.0-SNAPSHOT.jar"
+[[ -n "${BRUME_BASELINE_JAR:-}" ]] && contenders="brume-before= $contenders"
+for contender in $contenders; do
+  name="${contender%%=*}"
+  opts="${contender#*=}"
+  contender_jar="$jar"
+  [[ "$name" == brume-before ]] && contender_jar="$BRUME_BASELINE_JAR"
+  # shellcheck disable=SC2086 # word splitting of the option lists is intended
+  "${pin_proxy[@]}" "$java_bin" ${opts//,/ } ${BRUME_PROXY_JAVA_OPTS:-} \
+    -cp "$contender_jar:$(cat "$out/classpath.txt")" \
+    "$here/bench/proxy/BenchProxy.java" "$port" "127.0.0.1:$backend_port" round-robin \
+    > "$out/$name.log" 2>&1 & pids+=($!)
+  names+=("$name")
+  ports[$name]=$port
+  port=$((port + 1))
+done
 
 wait_for() { for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not ready" >&2; exit 1; }
-wait_for $backend_port; wait_for $haproxy_port; wait_for $brume_port
+for name in "${names[@]}"; do wait_for "${ports[$name]}"; done
 
-run() { # name port
-  # Warm-up (JIT for brume, caches for everyone), then the measured run.
-  wrk -t "$threads" -c "$connections" -d 3s "http://127.0.0.1:$2/" > /dev/null
-  wrk -t "$threads" -c "$connections" -d "${duration}s" --latency "http://127.0.0.1:$2/" > "$out/$1.txt"
-}
-run direct $backend_port
-run haproxy $haproxy_port
-run brume $brume_port
+# Warm-up (JIT for brume, caches for everyone).
+for name in "${names[@]}"; do
+  "${pin_wrk[@]}" wrk -t "$threads" -c "$connections" -d 5s "http://127.0.0.1:${ports[$name]}/" > /dev/null
+done
+
+count=${#names[@]}
+for round in $(seq 1 "$rounds"); do
+  for i in $(seq 0 $((count - 1))); do
+    name="${names[$(((i + round - 1) % count))]}"
+    url="http://127.0.0.1:${ports[$name]}/"
+    "${pin_wrk[@]}" wrk -t "$threads" -c "$connections" -d "${duration}s" --latency "$url" > "$out/$name.load.$round.txt"
+    "${pin_wrk[@]}" wrk -t 1 -c 1 -d "${duration}s" --latency "$url" > "$out/$name.one.$round.txt"
+  done
+  echo "round $round/$rounds done" >&2
+done
 
 ms() { local v="$1"; case "$v" in *us) awk -v x="${v%us}" 'BEGIN{printf "%.3f", x/1000}';; *ms) awk -v x="${v%ms}" 'BEGIN{printf "%.3f", x}';; *s) awk -v x="${v%s}" 'BEGIN{printf "%.3f", x*1000}';; esac; }
-rps() { awk '/Requests\/sec/ {print $2}' "$out/$1.txt"; }
-pct() { awk -v p="$2%" '$1 == p {print $2}' "$out/$1.txt"; }
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+pct() { ms "$(awk -v p="$2%" '$1 == p {print $2}' "$1")"; }
+median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# per_round KIND NAME EXPR: EXPR evaluated per round with r (req/s), p50, p99 of NAME and of direct/haproxy
+per_round() {
+  for round in $(seq 1 "$rounds"); do
+    f="$out/$2.$1.$round.txt" d="$out/direct.$1.$round.txt" h="$out/haproxy.$1.$round.txt"
+    awk -v r="$(rps "$f")" -v p50="$(pct "$f" 50)" -v p99="$(pct "$f" 99)" \
+        -v dp50="$(pct "$d" 50)" -v hr="$(rps "$h")" "BEGIN { printf \"%.3f\\n\", $3 }"
+  done | median
+}
 
-printf "%-8s %12s %10s %10s\n" path req/s p50_ms p99_ms
-for name in direct haproxy brume; do
-  printf "%-8s %12s %10s %10s\n" "$name" "$(rps $name)" "$(ms "$(pct $name 50)")" "$(ms "$(pct $name 99)")"
+echo "medians over $rounds rounds; load: -t $threads -c $connections, unloaded: -t 1 -c 1, ${duration}s each"
+printf "%-12s %10s %8s %8s %9s %7s | %8s %8s %9s\n" path "req/s" p50_ms p99_ms added_ms ratio "1c_p50" "1c_p99" "1c_added"
+for name in "${names[@]}"; do
+  printf "%-12s %10s %8s %8s %9s %7s | %8s %8s %9s\n" "$name" \
+    "$(per_round load "$name" r)" "$(per_round load "$name" p50)" "$(per_round load "$name" p99)" \
+    "$(per_round load "$name" p50-dp50)" "$(per_round load "$name" r/hr)" \
+    "$(per_round one "$name" p50)" "$(per_round one "$name" p99)" "$(per_round one "$name" p50-dp50)"
 done
-awk -v b="$(ms "$(pct brume 50)")" -v h="$(ms "$(pct haproxy 50)")" -v d="$(ms "$(pct direct 50)")" \
-    -v br="$(rps brume)" -v hr="$(rps haproxy)" \
-  'BEGIN { printf "brume p50 added vs direct: %.3f ms (haproxy: %.3f ms); throughput brume/haproxy: %.2f\n", b-d, h-d, br/hr }'
-for name in direct haproxy brume; do grep -E "Non-2xx|Socket errors" "$out/$name.txt" | sed "s/^/$name: /" || true; done
+echo "ratio = req/s over HAProxy's in the same round; added = p50 minus direct's p50 in the same round"
+for f in "$out"/*.txt; do grep -HE "Non-2xx|Socket errors" "$f" || true; done

@@ -1,6 +1,7 @@
 package io.brume.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -78,6 +80,26 @@ public final class PeerDirectory implements AutoCloseable {
   /** Every known node, by name, from the cache. */
   public Map<String, PeerNode> peers() {
     return reader.readAll(informer.getStore().list());
+  }
+
+  /**
+   * Every known node's {@code InternalIP} by node name (nodes without one are left out), from the
+   * cache: where the agent on that node listens for RTT probes, since agents run in the host
+   * network. Read it again when a listener fires.
+   */
+  public Map<String, String> internalAddresses() {
+    Map<String, String> addresses = new TreeMap<>();
+    for (Node node : informer.getStore().list()) {
+      if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
+        continue;
+      }
+      for (NodeAddress address : node.getStatus().getAddresses()) {
+        if ("InternalIP".equals(address.getType()) && address.getAddress() != null) {
+          addresses.putIfAbsent(node.getMetadata().getName(), address.getAddress());
+        }
+      }
+    }
+    return addresses;
   }
 
   @Override

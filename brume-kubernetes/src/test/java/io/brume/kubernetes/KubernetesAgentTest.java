@@ -108,6 +108,31 @@ class KubernetesAgentTest {
   }
 
   @Test
+  void peersAndTheirProbeAddressesComeFromTheNodeList() {
+    client
+        .nodes()
+        .withName("b")
+        .edit(
+            n -> {
+              n.getStatus()
+                  .setAddresses(
+                      List.of(
+                          new io.fabric8.kubernetes.api.model.NodeAddress("edge-b", "Hostname"),
+                          new io.fabric8.kubernetes.api.model.NodeAddress(
+                              "192.168.1.12", "InternalIP")));
+              return n;
+            });
+    agent =
+        new KubernetesAgent(client, "a", coordinate::get, new InMemoryDataPlane(), FAST).start();
+
+    assertThat(agent.peers().peers()).containsOnlyKeys("a", "b", "c");
+    assertThat(agent.peers().internalAddresses()).isEqualTo(Map.of("b", "192.168.1.12"));
+
+    client.nodes().withName("c").delete();
+    await().until(() -> !agent.peers().peers().containsKey("c"));
+  }
+
+  @Test
   void withTheKernelDataPlaneAnOptedInServiceGetsDnatRulesUntilStop() throws Exception {
     try (TestNamespace namespace = TestNamespace.createOrSkip()) {
       IptablesDataPlane iptables = namespace.iptables();

@@ -20,7 +20,9 @@ import java.util.Objects;
  * @param maxBufferedBody request bodies up to this size are buffered so the request can be retried
  * @param connectTimeout timeout of a connection to an endpoint
  * @param responseTimeout longest wait for an endpoint's response head (and between body reads)
- * @param clientIdleTimeout a client connection idle this long between requests is closed
+ * @param clientIdleTimeout a client connection idle this long between requests is closed (both read
+ *     timeouts are enforced by a watchdog ({@code ReadDeadlines}) that ticks 20 times per the
+ *     shorter of the two (every 10–500 ms), so a timeout fires up to one tick late)
  */
 public record ProxyConfig(
     Protocol protocol,

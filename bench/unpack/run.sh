@@ -45,19 +45,27 @@ for l in "${layers[@]}"; do
   cat "$l" "$t" >/dev/null # warm the page cache
 done
 
-clean() { rm -rf "$work/out"; mkdir -p "$work/out"; sync; }
+# Every run extracts into a new directory and nothing is deleted until the end: ext4 makes inode
+# allocation scan past recently deleted inodes (recently_deleted() in the kernel profile), so an
+# rm -rf just before a run would make it pay for the previous run's deletion.
+if [ -d "$work/out" ]; then
+  rm -rf "$work/out"
+  sleep "${SETTLE:-30}"
+fi
+mkdir -p "$work/out"
+clean() { mkdir -p "$1"; sync; }
 declare -A wall cpu inner
 default_contenders="tar igzip-tar brume brume-igzip brume-seq${BASELINE_CLASSES:+ brume-old}"
 contenders=(${CONTENDERS:-$default_contenders})
 run_one() {
   case $1 in
-  tar) for i in "${!tars[@]}"; do mkdir "$work/out/l$i"; tar -x -C "$work/out/l$i" -f "${tars[$i]}"; done ;;
-  igzip-tar) for i in "${!layers[@]}"; do mkdir "$work/out/l$i"; igzip -dc "${layers[$i]}" | tar -x -C "$work/out/l$i"; done ;;
-  brume) "$java" "${jvm[@]}" -cp "$cp" UnpackBench tar "$work/out" "${tars[@]}" >"$work/inner" ;;
-  brume-igzip) "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$work/out" "${layers[@]}" >"$work/inner" ;;
+  tar) for i in "${!tars[@]}"; do mkdir "$out/l$i"; tar -x -C "$out/l$i" -f "${tars[$i]}"; done ;;
+  igzip-tar) for i in "${!layers[@]}"; do mkdir "$out/l$i"; igzip -dc "${layers[$i]}" | tar -x -C "$out/l$i"; done ;;
+  brume) "$java" "${jvm[@]}" -cp "$cp" UnpackBench tar "$out" "${tars[@]}" >"$work/inner" ;;
+  brume-igzip) "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$out" "${layers[@]}" >"$work/inner" ;;
   brume-old) "$java" "${jvm[@]}" -cp "$work/classes:$BASELINE_CLASSES:$(cat "$cpfile")" UnpackBench igzip \
-    "$work/out" "${layers[@]}" >"$work/inner" ;;
-  brume-seq) BRUME_UNPACK_WRITERS=0 "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$work/out" "${layers[@]}" >"$work/inner" ;;
+    "$out" "${layers[@]}" >"$work/inner" ;;
+  brume-seq) BRUME_UNPACK_WRITERS=0 "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$out" "${layers[@]}" >"$work/inner" ;;
   esac
 }
 # bash's `time` keyword reports wall and the user+sys CPU of all children: the machine is shared,
@@ -65,7 +73,8 @@ run_one() {
 TIMEFORMAT='%R %U %S'
 for ((r = 1; r <= runs; r++)); do
   for c in "${contenders[@]}"; do
-    clean
+    out="$work/out/$r-$c"
+    clean "$out"
     rm -f "$work/inner"
     t=$({ time run_one "$c" 2>&1; } 2>&1 | tail -1)
     read -r real user sys <<<"$t"
@@ -82,7 +91,7 @@ for ((r = 1; r <= runs; r++)); do
     printf 'run %d %-12s %6d ms wall %6d ms cpu%s\n' "$r" "$c" "$ms" "$cms" "$in"
   done
 done
-clean
+rm -rf "$work/out"
 median() { tr ' ' '\n' | { grep -v '^$' || true; } | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc))"
 echo "medians over $runs interleaved runs (fresh JVM per brume run, JVM start included):"

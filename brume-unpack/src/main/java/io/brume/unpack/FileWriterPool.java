@@ -36,7 +36,7 @@ final class FileWriterPool implements AutoCloseable {
   static final long MAX_HANDOFF_SIZE = 1 << 20;
 
   /** Bound on the content bytes held for handed-over files that are not written yet. */
-  static final long MAX_IN_FLIGHT = 16 << 20;
+  static final long MAX_IN_FLIGHT = 8 << 20;
 
   private static final int CHUNK = 64 * 1024;
   private static final int MAX_CHUNKS = (int) (MAX_IN_FLIGHT / CHUNK);
@@ -261,7 +261,8 @@ final class FileWriterPool implements AutoCloseable {
         if (!aborted) {
           write(io, task);
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (Throwable e) {
+        // Errors too (OutOfMemoryError): a file silently missing would be worse than a failure.
         aborted = true;
         failure.compareAndSet(
             null,

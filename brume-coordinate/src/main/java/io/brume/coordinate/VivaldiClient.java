@@ -347,9 +347,8 @@ public final class VivaldiClient {
   }
 
   private void updateGravity() {
-    // Serf: force = -(dist/rho)^2 seconds with dist and rho in seconds; in ms the ratio is the
-    // same, the force
-    // is scaled by 1000.
+    // Serf: force = -(dist/rho)^2 seconds, dist and rho in seconds. In ms the ratio is the same and
+    // the force is scaled by 1000.
     double dist = origin.estimateRttMillis(coordinate());
     double force = -1000.0 * Math.pow(dist / config.gravityRho(), 2.0);
     applyForce(force, origin);

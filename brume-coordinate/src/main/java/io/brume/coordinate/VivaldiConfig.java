@@ -190,8 +190,8 @@ public record VivaldiConfig(
         .latencyFilterMaxAge(Duration.ofMinutes(10))
         .nearPeers(16)
         .nearProbeFraction(0.3)
-        .neighbourMemory(32)
-        .memoryGain(3.0)
+        .neighbourMemory(96)
+        .memoryGain(4.0)
         .build();
   }
 

@@ -35,8 +35,8 @@ class VivaldiConfigTest {
     assertThat(r.latencyFilterPercentile()).isEqualTo(0.25);
     assertThat(r.nearPeers()).isEqualTo(16);
     assertThat(r.nearProbeFraction()).isEqualTo(0.3);
-    assertThat(r.neighbourMemory()).isEqualTo(32);
-    assertThat(r.memoryGain()).isEqualTo(3.0);
+    assertThat(r.neighbourMemory()).isEqualTo(96);
+    assertThat(r.memoryGain()).isEqualTo(4.0);
     assertThat(VivaldiConfig.defaults().neighbourMemory()).isZero();
     assertThat(VivaldiConfig.defaults().withDimensions(3).dimensions()).isEqualTo(3);
   }

@@ -131,6 +131,6 @@ class VivaldiConvergenceTest {
     double[][] m = Topologies.random(25, 100.0, 10.0, 1);
     double[] e = Topologies.errors(m, Topologies.simulate(m, config, 1000, 1));
     assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.075, 0.035));
-    assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.33, 0.15));
+    assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.33, 0.2));
   }
 }

@@ -46,11 +46,14 @@ public final class LayerExtractor {
   }
 
   /**
-   * One writer per processor, at most 4: file creation is system-call latency (inode allocation,
-   * journal) that overlaps well, and more threads than that only contend on directory locks.
+   * Writers only on processors that the pipeline leaves free: the decompressor (an igzip process)
+   * and the reading thread take two, so a 2-core node writes on the reading thread alone. Measured
+   * on the 2-core VM (docs/bench/unpack.md): two writers there made extraction slower (4.0 s vs 2.5
+   * s median), the threads only interleaving on the same cores. At most 4: file creation in a
+   * shared directory contends on the directory's lock beyond that.
    */
   public static int defaultWriterThreads() {
-    return Math.min(4, Runtime.getRuntime().availableProcessors());
+    return Math.max(0, Math.min(4, Runtime.getRuntime().availableProcessors() - 2));
   }
 
   /** Extracts without a compression-ratio check (the compressed size is unknown). */

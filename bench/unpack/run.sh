@@ -95,6 +95,7 @@ rm -rf "$work/out"
 median() { tr ' ' '\n' | { grep -v '^$' || true; } | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (nproc $(nproc))"
 echo "medians over $runs interleaved runs (fresh JVM per brume run, JVM start included):"
+# Ratios are to igzip-tar, which CONTENDERS must therefore include.
 bw=$(echo "${wall[igzip-tar]}" | median)
 bc_=$(echo "${cpu[igzip-tar]}" | median)
 printf '  %-12s %8s %8s %10s %10s %10s\n' contender wall_ms cpu_ms wall/igzip cpu/igzip extract_ms

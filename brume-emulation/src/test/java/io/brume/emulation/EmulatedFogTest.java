@@ -55,7 +55,7 @@ class EmulatedFogTest {
 
     assertThat(fog.dashboard().nodes())
         .hasSize(12)
-        .allSatisfy(node -> assertThat(node.vector()).hasSize(8));
+        .allSatisfy(node -> assertThat(node.vector()).hasSize(CoordinateMath.CONFIG.dimensions()));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

@@ -5,6 +5,8 @@ import io.brume.coordinate.VivaldiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -12,8 +14,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The brume node agent: one per fog node. Lifecycle: {@link #create} builds it, {@link #start}
  * binds the UDP probe socket and the HTTP API and starts probing, {@link #stop} releases everything
- * (idempotent). Later features (the proxy, the dashboard) attach to it as further components
- * started and stopped here.
+ * (idempotent). Later features (the proxy, the dashboard) attach to it as {@link AgentComponent}s,
+ * started after and stopped before probing.
  */
 public final class Agent implements AutoCloseable {
   private final AgentConfig config;
@@ -21,11 +23,14 @@ public final class Agent implements AutoCloseable {
   private final AgentMetrics metrics;
   private final Prober prober;
   private final AgentHttpApi http;
+  private final List<AgentComponent> components;
+  private final List<AgentComponent> startedComponents = new ArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean started;
 
-  private Agent(AgentConfig config) {
+  private Agent(AgentConfig config, List<AgentComponent> components) {
     this.config = config;
+    this.components = List.copyOf(components);
     this.vivaldi = new VivaldiClient(config.vivaldi(), new SplittableRandom(~config.seed()));
     this.metrics = new AgentMetrics(vivaldi, this::knownPeers);
     this.prober = new Prober(config, vivaldi, metrics);
@@ -39,7 +44,12 @@ public final class Agent implements AutoCloseable {
 
   /** An agent for {@code config}, not started. */
   public static Agent create(AgentConfig config) {
-    return new Agent(config);
+    return new Agent(config, List.of());
+  }
+
+  /** An agent for {@code config} hosting {@code components}, not started. */
+  public static Agent create(AgentConfig config, List<AgentComponent> components) {
+    return new Agent(config, components);
   }
 
   /**
@@ -63,12 +73,26 @@ public final class Agent implements AutoCloseable {
       stop();
       throw new UncheckedIOException("cannot bind HTTP address " + config.http(), e);
     }
+    for (AgentComponent c : components) {
+      startedComponents.add(c);
+      try {
+        c.start(this);
+      } catch (Exception e) {
+        stop();
+        throw new IllegalStateException(
+            "agent component " + c + " failed to start: " + e.getMessage(), e);
+      }
+    }
     started = true;
     return this;
   }
 
   /** Stops probing and the HTTP API; idempotent. */
   public synchronized void stop() {
+    for (int i = startedComponents.size() - 1; i >= 0; i--) {
+      startedComponents.get(i).stop();
+    }
+    startedComponents.clear();
     http.close();
     prober.close();
     stopped.countDown();

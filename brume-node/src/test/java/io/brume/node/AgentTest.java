@@ -218,6 +218,48 @@ class AgentTest {
   }
 
   @Test
+  void componentsStartAfterAndStopBeforeTheAgent() throws Exception {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AgentComponent first =
+        new AgentComponent() {
+          @Override
+          public void start(Agent agent) {
+            events.add("start first, http " + (agent.httpAddress().getPort() > 0));
+          }
+
+          @Override
+          public void stop() {
+            events.add("stop first");
+          }
+        };
+    AgentComponent failing =
+        new AgentComponent() {
+          @Override
+          public void start(Agent agent) throws Exception {
+            throw new java.io.IOException("port taken");
+          }
+
+          @Override
+          public void stop() {
+            events.add("stop failing");
+          }
+
+          @Override
+          public String toString() {
+            return "failing";
+          }
+        };
+    a = Agent.create(config("a", List.of(), freeUdpPort()), List.of(first)).start();
+    a.stop();
+    assertThat(events).containsExactly("start first, http true", "stop first");
+    events.clear();
+    Agent broken = Agent.create(config("b", List.of(), freeUdpPort()), List.of(first, failing));
+    assertThatThrownBy(broken::start)
+        .hasMessageContaining("agent component failing failed to start: port taken");
+    assertThat(events).containsExactly("start first, http true", "stop failing", "stop first");
+  }
+
+  @Test
   void bindFailureNamesTheAddress() throws Exception {
     try (DatagramChannel taken =
         DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {

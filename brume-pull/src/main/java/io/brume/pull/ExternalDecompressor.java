@@ -54,8 +54,9 @@ final class ExternalDecompressor implements Decompressor {
                       toProcess.write(chunk, 0, n);
                     }
                   } catch (IOException | RuntimeException e) {
+                    // Closing stdin (above) ends the process with a truncated-input error; the
+                    // reader reports this cause instead, which says what really went wrong.
                     pumpFailure.set(e);
-                    process.destroy();
                   }
                 });
     return new ProcessOutput(process, pump, pumpFailure);
@@ -77,7 +78,12 @@ final class ExternalDecompressor implements Decompressor {
 
     @Override
     public int read() throws IOException {
-      int b = super.read();
+      int b;
+      try {
+        b = super.read();
+      } catch (IOException e) {
+        throw pumpFailureOr(e);
+      }
       if (b < 0) {
         finish();
       }
@@ -86,11 +92,25 @@ final class ExternalDecompressor implements Decompressor {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = super.read(buffer, offset, length);
+      int n;
+      try {
+        n = super.read(buffer, offset, length);
+      } catch (IOException e) {
+        throw pumpFailureOr(e);
+      }
       if (n < 0) {
         finish();
       }
       return n;
+    }
+
+    /** A read failed: if the pump failed first, that is the real cause. */
+    private IOException pumpFailureOr(IOException readFailure) {
+      Throwable failure = pumpFailure.get();
+      return failure == null
+          ? readFailure
+          : new IOException(
+              "reading the compressed layer failed: " + failure.getMessage(), failure);
     }
 
     /** At the end of the output: the pump must have succeeded and the process exited with 0. */

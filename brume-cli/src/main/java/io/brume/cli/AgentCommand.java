@@ -1,56 +1,159 @@
 package io.brume.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brume.coordinate.Coordinate;
+import io.brume.kubernetes.KernelDataPlane;
+import io.brume.kubernetes.KubernetesAgent;
+import io.brume.kubernetes.KubernetesAgentSettings;
 import io.brume.node.Agent;
 import io.brume.node.AgentConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code brume agent --config FILE}: the long-running node agent. */
+/** {@code brume agent}: the long-running node agent, standalone or as a Kubernetes DaemonSet. */
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
     description = {
       "Run the node agent: UDP RTT probes to the configured peers, Vivaldi coordinates, and an HTTP API"
           + " (/v1/coordinate, /v1/coordinates, /v1/rtt?node=NAME, /metrics, /healthz).",
+      "With --kubernetes (the DaemonSet's mode) the node name comes from $NODE_NAME, the peers are the"
+          + " cluster's Nodes (InternalIP, UDP "
+          + AgentCommand.PROBE_PORT
+          + "), the coordinate is published as a Node annotation, and opted-in Services are routed"
+          + " by proximity through iptables.",
       "Runs until interrupted (SIGINT/SIGTERM)."
     })
 final class AgentCommand implements Callable<Integer> {
+  /** The probe port of the DaemonSet (deploy/base/daemonset.yaml). */
+  static final int PROBE_PORT = 7946;
+
+  /** Where the agent's HTTP API listens in the DaemonSet (host network, node-local). */
+  static final String KUBERNETES_HTTP = "127.0.0.1:7947";
+
   @Spec CommandSpec spec;
 
   @Option(
       names = "--config",
-      required = true,
       paramLabel = "FILE",
-      description = "Agent configuration (JSON).")
+      description = "Agent configuration (JSON); required unless --kubernetes.")
   Path config;
+
+  @Option(
+      names = "--kubernetes",
+      description =
+          "Also run brume's Kubernetes add-on, with peers and node name from the cluster.")
+  boolean kubernetes;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    if (config == null && !kubernetes) {
+      throw new ParameterException(
+          spec.commandLine(), "--config FILE is required (or --kubernetes)");
+    }
     long begin = System.nanoTime();
-    AgentConfig c;
+    if (!kubernetes) {
+      Agent agent = Agent.create(loadConfig()).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "brume-agent-stop"));
+      report(agent, begin);
+      agent.awaitStop();
+      return 0;
+    }
+    Map<String, String> env = System.getenv();
+    String nodeName = KubernetesAgentSettings.nodeName(env);
+    AtomicReference<Agent> node = new AtomicReference<>();
+    // The Kubernetes side starts first: its Node informer tells this agent whom to probe. Until
+    // the probing agent runs, the coordinate is the origin, which is never published.
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesAgent cluster =
+        new KubernetesAgent(
+            client,
+            nodeName,
+            () -> {
+              Agent agent = node.get();
+              return agent == null ? Coordinate.origin(1) : agent.coordinate();
+            },
+            KernelDataPlane.forThisHost(),
+            KubernetesAgentSettings.fromEnvironment(env));
     try {
-      c = AgentConfig.load(config);
+      cluster.start();
+      AgentConfig agentConfig =
+          config != null
+              ? loadConfig()
+              : kubernetesConfig(nodeName, cluster.peers().internalAddresses());
+      node.set(Agent.create(agentConfig).start());
+    } catch (RuntimeException | IOException e) {
+      cluster.stop();
+      client.close();
+      throw e;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  cluster.stop(); // removes brume's iptables rules
+                  client.close();
+                  node.get().stop();
+                },
+                "brume-agent-stop"));
+    report(node.get(), begin);
+    node.get().awaitStop();
+    return 0;
+  }
+
+  private AgentConfig loadConfig() throws IOException {
+    try {
+      return AgentConfig.load(config);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
     }
-    Agent agent = Agent.create(c).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "brume-agent-stop"));
+  }
+
+  /**
+   * The DaemonSet's configuration: this node probes every other Node's InternalIP on the probe
+   * port. Nodes that join later are probed after the agent restarts (a rolling update does that).
+   */
+  static AgentConfig kubernetesConfig(String nodeName, Map<String, String> internalAddresses) {
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    root.put("node", nodeName);
+    root.put("listen", "0.0.0.0:" + PROBE_PORT);
+    root.put("http", KUBERNETES_HTTP);
+    ArrayNode peers = root.putArray("peers");
+    internalAddresses.forEach(
+        (name, address) -> {
+          if (!name.equals(nodeName)) {
+            String host = address.contains(":") ? "[" + address + "]" : address;
+            peers.addObject().put("name", name).put("address", host + ":" + PROBE_PORT);
+          }
+        });
+    return AgentConfig.parse(root);
+  }
+
+  private void report(Agent agent, long begin) {
+    AgentConfig c = agent.config();
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
-        "brume agent %s: probes on udp %s, HTTP on http://%s:%d, %d peers, started in %d ms (%d ms"
+        "brume agent %s: probes on udp %s, HTTP on http://%s:%d, %d peers%s, started in %d ms (%d ms"
             + " after JVM start)%n",
         c.node(),
         agent.probeAddress(),
         agent.httpAddress().getHostString(),
         agent.httpAddress().getPort(),
         c.peers().size(),
+        kubernetes ? ", Kubernetes routing on" : "",
         (System.nanoTime() - begin) / 1_000_000,
         ProcessHandle.current()
             .info()
@@ -58,7 +161,5 @@ final class AgentCommand implements Callable<Integer> {
             .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis())
             .orElse(-1L));
     out.flush();
-    agent.awaitStop();
-    return 0;
   }
 }

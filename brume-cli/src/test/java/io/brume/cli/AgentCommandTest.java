@@ -2,11 +2,13 @@ package io.brume.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brume.node.AgentConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -38,6 +40,19 @@ class AgentCommandTest {
     assertThat(run("agent", "--config", dir.resolve("nope.json").toString())).isNotZero();
     assertThat(run("agent")).isEqualTo(2);
     assertThat(err.toString()).contains("--config");
+  }
+
+  @Test
+  void theDaemonSetModeProbesEveryOtherNodeOnTheProbePort() {
+    AgentConfig config =
+        AgentCommand.kubernetesConfig(
+            "fog-2", Map.of("fog-1", "10.0.0.1", "fog-2", "10.0.0.2", "fog-3", "fd00::3"));
+
+    assertThat(config.node()).isEqualTo("fog-2");
+    assertThat(config.listen().getPort()).isEqualTo(7946);
+    assertThat(config.peers())
+        .extracting(p -> p.name() + "@" + p.address().getHostString() + ":" + p.address().getPort())
+        .containsExactlyInAnyOrder("fog-1@10.0.0.1:7946", "fog-3@fd00:0:0:0:0:0:0:3:7946");
   }
 
   @Test

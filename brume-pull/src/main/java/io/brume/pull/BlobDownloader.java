@@ -60,6 +60,13 @@ final class BlobDownloader {
   void download(Descriptor blob, Consumer<GrowingFile> onStart)
       throws IOException, InterruptedException {
     try (BlobWriter writer = blobs.ingest(blob.digest(), blob.size())) {
+      if (blobs.contains(blob.digest())) {
+        // Another pull (or this image's other use of the same layer) committed it while this one
+        // waited for the blob's lock.
+        writer.discard();
+        onStart.accept(GrowingFile.complete(blobs.path(blob.digest())));
+        return;
+      }
       GrowingFile growing = GrowingFile.follow(writer.path(), writer.offset());
       onStart.accept(growing);
       try {

@@ -112,6 +112,32 @@ class ImagePullerTest {
   }
 
   @Test
+  void anImageThatUsesTheSameLayerTwiceDownloadsItOnce() throws Exception {
+    LayerBlob shared = TestLayer.builder().file("shared", "same bytes\n").build(Compression.GZIP);
+    TestImage twice =
+        TestImage.builder()
+            .layer(shared)
+            .layer(TestLayer.builder().file("middle", "m\n"), Compression.GZIP)
+            .layer(shared)
+            .build();
+    try (ImagePusher pusher = ImagePusher.anonymous(REGISTRY)) {
+      pusher.push("brume/twice", "v1", twice);
+    }
+    try (ContentStore store = ContentStore.open(storeRoot);
+        RegistryClient client = client(REGISTRY.hostPort())) {
+      puller(store, client, PullStrategy.DOCKER).pull(ref("brume/twice:v1"), AMD64);
+
+      assertThat(store.snapshots().find(shared.diffId()).orElseThrow().diff().resolve("shared"))
+          .hasContent("same bytes");
+      assertThat(store.blobs().partialSize(shared.digest())).isZero();
+      assertThat(events)
+          .filteredOn(
+              e -> e instanceof PullEvent.Downloading d && d.layer().equals(shared.digest()))
+          .hasSize(1);
+    }
+  }
+
+  @Test
   void aSecondPullFindsEveryLayerPresent() throws Exception {
     try (ContentStore store = ContentStore.open(storeRoot);
         RegistryClient client = client(REGISTRY.hostPort())) {

@@ -36,7 +36,10 @@ public final class BrumeAnnotations {
   /** On a Service: n of {@code n-nearest-by-load}, the closest endpoints sharing the traffic. */
   public static final String N = "brume.io/n";
 
-  /** On a Pod: the Service (same namespace) whose demand the scheduler extender places it near. */
+  /**
+   * On a Pod (scheduler extender) or a placement-enabled Deployment (placement controller, default:
+   * the Deployment's name): the Service, same namespace, whose demand it is placed near.
+   */
   public static final String POD_SERVICE = "brume.io/service";
 
   /** On a Pod: filter out nodes whose demand-weighted estimated latency exceeds this many ms. */
@@ -44,4 +47,25 @@ public final class BrumeAnnotations {
 
   /** The EndpointSlice label naming its Service (set by Kubernetes' EndpointSlice controller). */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /** On a Deployment: {@code enabled} lets the placement controller move its replicas. */
+  public static final String PLACEMENT = "brume.io/placement";
+
+  /** The only value of {@link #PLACEMENT} that opts a Deployment in. */
+  public static final String PLACEMENT_ENABLED = "enabled";
+
+  /** On a Deployment: the percentile of requests to keep under the bound, e.g. 0.9 or 90. */
+  public static final String PLACEMENT_PERCENTILE = "brume.io/placement-percentile";
+
+  /** On a Deployment: the latency bound in ms that the percentile should stay under. */
+  public static final String PLACEMENT_BOUND_MS = "brume.io/placement-bound-ms";
+
+  /**
+   * On a Deployment, written by the placement controller: when it last changed the replicas' node
+   * set (ISO-8601 instant), so moves stay paced across controller restarts.
+   */
+  public static final String PLACEMENT_MOVED_AT = "brume.io/placement-moved-at";
+
+  /** The well-known Node label the placement controller's node affinity selects on. */
+  public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
 }

@@ -33,5 +33,11 @@ public record KubernetesApiUse(String apiGroup, String resource, Set<String> ver
               Set.of("list", "watch"),
               "ProximityRoutingController (informer)"),
           new KubernetesApiUse(
-              "", "events", Set.of("create"), "ProblemReporter (invalid annotations)"));
+              "", "events", Set.of("create"), "ProblemReporter (invalid annotations)"),
+          // Informer, plus the merge patch of the pod template's node affinity (GET first).
+          new KubernetesApiUse(
+              "apps",
+              "deployments",
+              Set.of("get", "list", "watch", "patch"),
+              "PlacementController (opted-in Deployments' node affinity)"));
 }

@@ -1,6 +1,7 @@
 package io.brume.cli;
 
 import io.brume.kubernetes.PeerDirectory;
+import io.brume.kubernetes.PlacementController;
 import io.brume.kubernetes.extender.ListenAddress;
 import io.brume.kubernetes.extender.SchedulerExtenderServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -44,6 +46,24 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
       description = "Node informer resync period, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration resync;
 
+  @Option(
+      names = "--placement",
+      description =
+          "Also run the placement controller: Deployments annotated brume.io/placement=enabled get"
+              + " their replicas moved toward their demand, one node at a time (docs/kubernetes.md).")
+  boolean placement;
+
+  @Option(
+      names = "--placement-interval",
+      paramLabel = "DURATION",
+      defaultValue = "PT5M",
+      description =
+          "Least time between two placement moves of a Deployment (default: ${DEFAULT-VALUE}).")
+  Duration placementInterval;
+
+  /** A move must improve the placement objective by 10 % to be worth a rolling update. */
+  private static final double PLACEMENT_HYSTERESIS = 0.10;
+
   static final class ListenConverter
       implements picocli.CommandLine.ITypeConverter<InetSocketAddress> {
     @Override
@@ -59,16 +79,29 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
     try (KubernetesClient client = new KubernetesClientBuilder().build();
         PeerDirectory peers = new PeerDirectory(client, resync)) {
       peers.start(Duration.ofSeconds(30));
+      PlacementController placer =
+          placement
+              ? new PlacementController(
+                  client, resync, PLACEMENT_HYSTERESIS, placementInterval, InstantSource.system())
+              : null;
+      if (placer != null) {
+        placer.start(Duration.ofSeconds(30));
+      }
       try (SchedulerExtenderServer server = new SchedulerExtenderServer(listen, peers::peers)) {
         out.println(
             "scheduler extender listening on "
                 + server.address()
                 + " ("
                 + peers.peers().size()
-                + " nodes known)");
+                + " nodes known)"
+                + (placer != null ? "; placement controller on" : ""));
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
         stopped.await();
+      } finally {
+        if (placer != null) {
+          placer.close();
+        }
       }
     } catch (java.io.IOException e) {
       throw new IllegalStateException("cannot listen on " + listen + ": " + e.getMessage(), e);

@@ -6,7 +6,9 @@
 #   run.sh [--images "debian multi large"] [--bandwidths "10 50 200 unshaped"] [--runs 3] [--full]
 #          [--contenders "containerd skopeo-umoci brume-docker ..."] [--brume-rev COMMIT] [--timeout SECONDS]
 #          [--doc FILE]
-#   run.sh --render RESULTS.tsv [--doc FILE]    re-render the doc from an earlier run's results
+#   run.sh --render RESULTS.tsv [--render LATER.tsv ...] [--doc FILE]
+#                                               re-render the doc from earlier runs' results; a cell (image × link)
+#                                               found in several files is taken from the last one (re-run cells)
 #
 # Without --images/--bandwidths/--full, the default matrix keeps a run near 20 minutes:
 #   debian: unshaped 200 50     multi: unshaped 10     large: unshaped
@@ -40,7 +42,7 @@ contenders=""
 brume_rev=""
 timeout_s=600
 doc="$REPO_DIR/docs/bench/pull.md"
-render_only=""
+render_only=()
 command_line="bench/pull/run.sh${*:+ $*}"
 
 while [ $# -gt 0 ]; do
@@ -53,7 +55,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s="$2"; shift ;;
     --brume-rev) brume_rev="$2"; shift ;;
     --doc) doc="$2"; shift ;;
-    --render) render_only="$2"; shift ;;
+    --render) render_only+=("$2"); shift ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
       exit 0
@@ -297,6 +299,7 @@ Time to pull an image from an empty store and unpack it, through a shaped link, 
 
 - Date: $(meta_get date); repository at $(meta_get commit)
 - Command: \`$(meta_get command)\`
+$(meta_get reruns)
 $(meta_get machine)
 - Load average at the start / end of the run: $(meta_get load_start) / $(meta_get load_end)
 
@@ -316,8 +319,9 @@ $(awk -F'\t' '$8 != "" { n++; v[n] = $8 + 0 }
 $(summary_table "$med")
 
 Seconds, median of the runs. × = speed-up over containerd (containerd's time / this time); bound =
-max(download-only, unpack-only). "others' CPU" (below): the median share of all cores that processes foreign to
-the benchmark used during a run; above ~10 % the run competed with other work.
+max(download-only, unpack-only). "others' CPU": the median share of all cores that processes foreign to the
+benchmark used during a contender's runs (in the summary, the largest over the cell's contenders); above ~10 % the
+cell competed with other work and its ratios are unreliable.
 
 ## All results
 
@@ -401,12 +405,13 @@ summary_table() {
   local med="$1"
   awk -F'\t' '
     { m[$1 "\t" $2 "\t" $3] = $4; if (!(($1 "\t" $2) in seen)) { seen[$1 "\t" $2] = 1; cells[++n] = $1 "\t" $2 }
+      if ($8 != "" && $8 + 0 >= noise[$1 "\t" $2] + 0) noise[$1 "\t" $2] = $8 + 0
       if ($3 ~ /^brume-/ && !($3 in bs)) { bs[$3] = 1; brumes[++nb] = $3 } }
     END {
       hdr = "| image | link | containerd | skopeo+umoci"
       sep = "|---|---|---:|---:"
       for (i = 1; i <= nb; i++) { hdr = hdr " | " brumes[i]; sep = sep "|---:" }
-      print hdr " | bound |"; print sep "|---:|"
+      print hdr " | bound | others'\'' CPU |"; print sep "|---:|---:|"
       for (i = 1; i <= n; i++) {
         k = cells[i]; split(k, a, "\t"); c = m[k "\tcontainerd"]
         line = "| " a[1] " | " (a[2] == "unshaped" ? "unshaped" : a[2] " Mbit/s")
@@ -414,7 +419,7 @@ summary_table() {
         for (j = 1; j <= nb; j++) line = line " | " fmt(m[k "\t" brumes[j]], c)
         d = m[k "\tdownload-only"]; u = m[k "\tunpack-only"]
         b = (d != "" && d != "-" && u != "" && u != "-") ? sprintf("%.2f", (d > u ? d : u)) : ""
-        print line " | " b " |"
+        print line " | " b " | " ((k in noise) ? "≤ " noise[k] "%" : "") " |"
       }
     }
     function fmt(t, c) {
@@ -425,10 +430,38 @@ summary_table() {
     }' "$med"
 }
 
-if [ -n "$render_only" ]; then
-  [ -f "$render_only" ] || die "no results file $render_only"
+if [ ${#render_only[@]} -gt 0 ]; then
+  for f in "${render_only[@]}"; do
+    [ -f "$f" ] && [ -f "${f%.tsv}.meta" ] || die "no results file $f (or its .meta)"
+  done
+  merged="$(mktemp)"
+  merged_meta="$(mktemp)"
+  # Each cell's rows from the last file that has the cell, cells in the order they first appeared.
+  awk -F'\t' '
+    pass == 1 { c = $1 "\t" $2; if (!(c in order)) order[c] = ++n; last[c] = FILENAME; next }
+    FILENAME == last[$1 "\t" $2] { print order[$1 "\t" $2] "\t" $0 }
+  ' pass=1 "${render_only[@]}" pass=2 "${render_only[@]}" | sort -t$'\t' -k1,1n -s | cut -f2- >"$merged"
+  cp "${render_only[0]%.tsv}.meta" "$merged_meta"
+  if [ ${#render_only[@]} -gt 1 ]; then
+    reruns=""
+    for f in "${render_only[@]:1}"; do
+      cells="$(awk -F'\t' '!(($1 " @ " $2) in s) { s[$1 " @ " $2] = 1; printf "%s%s @ %s", sep, $1, $2; sep = ", " }' "$f")"
+      m="${f%.tsv}.meta"
+      reruns+="- Re-run at $(awk -F'\t' '$1 == "date" { print $2 }' "$m") (repository at $(awk -F'\t' '$1 == "commit" { print $2 }' "$m"); load $(awk -F'\t' '$1 == "load_start" { print $2 }' "$m")): $cells, with \`$(awk -F'\t' '$1 == "command" { print $2 }' "$m")\`; these cells come from that run."$'\036'
+    done
+    # The load average of each cell: the last run's.
+    loads="$(for f in "${render_only[@]}"; do
+      awk -F'\t' '$1 == "cell_loads" { sub(/^[^\t]*\t/, ""); print }' "${f%.tsv}.meta" | tr '\036' '\n'
+    done | awk -F'\t' 'NF >= 3 { c = $1 "\t" $2; if (!(c in v)) o[++n] = c; v[c] = $3 }
+      END { for (i = 1; i <= n; i++) printf "%s\t%s\036", o[i], v[o[i]] }')"
+    grep -v '^cell_loads'$'\t' "$merged_meta" >"$merged_meta.tmp" || true
+    mv "$merged_meta.tmp" "$merged_meta"
+    printf 'cell_loads\t%s\n' "$loads" >>"$merged_meta"
+    printf 'reruns\t%s\n' "$reruns" >>"$merged_meta"
+  fi
   mkdir -p "$(dirname "$doc")"
-  render "$render_only" "${render_only%.tsv}.meta" | tr '\036' '\n' >"$doc"
+  render "$merged" "$merged_meta" | tr '\036' '\n' >"$doc"
+  rm -f "$merged" "$merged_meta"
   log "wrote $doc"
   exit 0
 fi
@@ -459,7 +492,7 @@ done
 # brume: the launcher beside a copy of the jar and its lib/ (with no sources next to it, it never rebuilds, so no
 # build lands in a timing, and it starts the JVM exactly as ./brume does). From the working tree by default (built by
 # ./brume if stale; when that fails, a clean build of HEAD), or from a clean build of a commit (--brume-rev), cached
-# in $BENCH_OUT/brume-build/COMMIT.
+# in $BENCH_OUT/brume-build/ by the content of the build's inputs.
 freeze_brume() { # freeze_brume SRC_DIR DEST_DIR
   rm -rf "$2"
   mkdir -p "$2/brume-cli/target"
@@ -467,22 +500,29 @@ freeze_brume() { # freeze_brume SRC_DIR DEST_DIR
   cp "$1/brume-cli/target/brume.jar" "$2/brume-cli/target/"
   if [ -d "$1/brume-cli/target/lib" ]; then cp -r "$1/brume-cli/target/lib" "$2/brume-cli/target/"; fi
 }
-brume_from_rev() { # prints the frozen directory of a clean build of commit $1
-  local commit dir src
+brume_from_rev() { # prints the frozen directory of a clean build of commit $1; fails if it does not build
+  local commit key dir src build_log
   commit="$(git -C "$REPO_DIR" rev-parse --verify "$1^{commit}")" || die "--brume-rev $1 is not a commit"
-  dir="$BENCH_OUT/brume-build/${commit:0:12}"
+  git -C "$REPO_DIR" grep -q -e '--strategy' "$commit" -- brume-cli/src/main/java ||
+    die "commit ${commit:0:12} has no brume pull --strategy"
+  # Cached by the content of what the build reads, so that commits touching only other files share a build.
+  key="$(git -C "$REPO_DIR" ls-tree "$commit" -- pom.xml brume 'brume-*' | sha256sum | cut -c1-12)"
+  dir="$BENCH_OUT/brume-build/$key"
   if [ ! -f "$dir/brume-cli/target/brume.jar" ]; then
-    git -C "$REPO_DIR" grep -q -e '--strategy' "$commit" -- brume-cli/src/main/java ||
-      die "commit ${commit:0:12} has no brume pull --strategy"
-    src="$BENCH_OUT/brume-build/src-${commit:0:12}"
+    src="$BENCH_OUT/brume-build/src-$key"
+    build_log="$BENCH_OUT/brume-build/build-${commit:0:12}.log"
     rm -rf "$src"
     mkdir -p "$src"
     git -C "$REPO_DIR" archive "$commit" | tar -x -C "$src"
     log "building brume at ${commit:0:12} (clean copy; a few minutes)"
-    (cd "$src" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Dspotless.check.skip=true \
-      -Denforcer.skip=true -pl brume-cli -am package) >"$BENCH_OUT/brume-build/build-${commit:0:12}.log" 2>&1 ||
-      die "building brume at ${commit:0:12} failed (see $BENCH_OUT/brume-build/build-${commit:0:12}.log)"
+    if ! (cd "$src" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Dspotless.check.skip=true \
+      -Denforcer.skip=true -pl brume-cli -am package) >"$build_log" 2>&1; then
+      rm -rf "$src"
+      log "building brume at ${commit:0:12} failed (see $build_log)"
+      return 1
+    fi
     freeze_brume "$src" "$dir"
+    echo "${commit:0:12}" >"$dir/COMMIT"
     rm -rf "$src"
   fi
   echo "$dir"
@@ -492,8 +532,8 @@ brume_source=""
 if [ -z "$contenders" ] || [[ " $contenders " == *" brume-"* ]]; then
   frozen="$WORK/brume-frozen"
   if [ -n "$brume_rev" ]; then
-    frozen="$(brume_from_rev "$brume_rev")"
-    brume_source="clean build of commit $(basename "$frozen")"
+    frozen="$(brume_from_rev "$brume_rev")" || die "no brume to benchmark: commit $brume_rev does not build"
+    brume_source="clean build of commit $(git -C "$REPO_DIR" rev-parse --short=12 "$brume_rev")"
   # (No --strategy in the working tree's CLI sources: skip without letting the launcher build the CLI.)
   elif grep -rqs -e '--strategy' "$REPO_DIR"/brume-cli/src/main/java &&
     (cd "$REPO_DIR" && ./brume pull --help 2>/dev/null | grep -q -- --strategy); then
@@ -501,8 +541,13 @@ if [ -z "$contenders" ] || [[ " $contenders " == *" brume-"* ]]; then
     brume_source="working tree at $(git -C "$REPO_DIR" rev-parse --short HEAD)$([ -n "$(git -C "$REPO_DIR" status --porcelain -- 'brume-*' pom.xml)" ] && echo ' with uncommitted changes')"
   elif git -C "$REPO_DIR" grep -q -e '--strategy' HEAD -- brume-cli/src/main/java; then
     log "brume: the working tree does not build a brume pull, taking a clean build of HEAD"
-    frozen="$(brume_from_rev HEAD)"
-    brume_source="clean build of commit $(basename "$frozen") (the working tree did not build)"
+    if frozen="$(brume_from_rev HEAD)"; then
+      brume_source="clean build of commit $(git -C "$REPO_DIR" rev-parse --short=12 HEAD) (the working tree did not build)"
+    else
+      frozen=""
+      brume_note="brume: neither the working tree nor commit $(git -C "$REPO_DIR" rev-parse --short HEAD) built (pass --brume-rev with a commit that builds), so no brume contender ran."
+      log "$brume_note"
+    fi
   else
     frozen=""
     brume_note="brume: \`./brume pull --help\` did not work at commit $(git -C "$REPO_DIR" rev-parse --short HEAD), so no brume contender ran."

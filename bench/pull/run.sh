@@ -538,7 +538,10 @@ if [ -z "$contenders" ] || [[ " $contenders " == *" brume-"* ]]; then
   elif grep -rqs -e '--strategy' "$REPO_DIR"/brume-cli/src/main/java &&
     (cd "$REPO_DIR" && ./brume pull --help 2>/dev/null | grep -q -- --strategy); then
     freeze_brume "$REPO_DIR" "$frozen"
-    brume_source="working tree at $(git -C "$REPO_DIR" rev-parse --short HEAD)$([ -n "$(git -C "$REPO_DIR" status --porcelain -- 'brume-*' pom.xml)" ] && echo ' with uncommitted changes')"
+    brume_source="working tree at $(git -C "$REPO_DIR" rev-parse --short HEAD)"
+    if [ -n "$(git -C "$REPO_DIR" status --porcelain -- 'brume-*' pom.xml)" ]; then
+      brume_source+=" with uncommitted changes"
+    fi
   elif git -C "$REPO_DIR" grep -q -e '--strategy' HEAD -- brume-cli/src/main/java; then
     log "brume: the working tree does not build a brume pull, taking a clean build of HEAD"
     if frozen="$(brume_from_rev HEAD)"; then

@@ -68,6 +68,15 @@ public final class SnapshotStaging implements AutoCloseable {
         Durable.rename(directory, target);
       }
       return new Snapshot(diffId, target);
+    } catch (IOException | RuntimeException e) {
+      // A commit that fails (an interrupted fsync, a full disk) must not leave its staging
+      // directory behind for the rest of the process: close() would find it finished.
+      try {
+        Durable.deleteTree(directory);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
     } finally {
       release();
     }

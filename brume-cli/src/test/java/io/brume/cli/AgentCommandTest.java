@@ -4,42 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brume.node.AgentConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AgentCommandTest {
   @TempDir Path dir;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    return commandLine.execute(args);
-  }
+  private final CapturedCli cli = new CapturedCli();
 
   @Test
   void invalidConfigFails_namingFileAndField() throws IOException {
     Path f =
         Files.writeString(
             dir.resolve("agent.json"), "{\"node\": \"a\", \"listen\": \"127.0.0.1:1\", \"x\": 1}");
-    assertThat(run("agent", "--config", f.toString())).isNotZero();
-    assertThat(err.toString()).contains("agent.json").contains("unknown field \"x\"");
+    assertThat(cli.run("agent", "--config", f.toString())).isNotZero();
+    assertThat(cli.err()).contains("agent.json").contains("unknown field \"x\"");
   }
 
   @Test
   void missingConfigFails() {
-    assertThat(run("agent", "--config", dir.resolve("nope.json").toString())).isNotZero();
-    assertThat(run("agent")).isEqualTo(2);
-    assertThat(err.toString()).contains("--config");
+    assertThat(cli.run("agent", "--config", dir.resolve("nope.json").toString())).isNotZero();
+    assertThat(cli.run("agent")).isEqualTo(2);
+    assertThat(cli.err()).contains("--config");
   }
 
   @Test
@@ -57,7 +46,7 @@ class AgentCommandTest {
 
   @Test
   void helpListsTheEndpoints() {
-    assertThat(run("agent", "--help")).isZero();
-    assertThat(out.toString()).contains("--config=FILE").contains("HTTP API");
+    assertThat(cli.run("agent", "--help")).isZero();
+    assertThat(cli.out()).contains("--config=FILE").contains("HTTP API");
   }
 }

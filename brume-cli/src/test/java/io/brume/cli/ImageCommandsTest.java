@@ -8,15 +8,12 @@ import io.brume.testing.ImagePusher;
 import io.brume.testing.LocalRegistry;
 import io.brume.testing.TestImage;
 import io.brume.testing.TestLayer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** pull → images → export → rm → gc, through the CLI, against Debian's real docker-registry. */
 class ImageCommandsTest {
@@ -47,13 +44,9 @@ class ImageCommandsTest {
   record Run(int exit, String out, String err) {}
 
   private Run brume(String... args) {
-    CommandLine commandLine = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int exit = commandLine.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+    CapturedCli cli = new CapturedCli(); // one per run: each Run holds only its own output
+    int exit = cli.run(args);
+    return new Run(exit, cli.out(), cli.err());
   }
 
   @Test

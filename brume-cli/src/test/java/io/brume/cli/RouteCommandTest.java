@@ -3,28 +3,17 @@ package io.brume.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RouteCommandTest {
 
   @TempDir Path dir;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    return commandLine.execute(args);
-  }
+  private final CapturedCli cli = new CapturedCli();
 
   /** 12 nodes in two clusters 80 ms apart, 2–10 ms inside a cluster. */
   private Path dataset() throws IOException {
@@ -41,7 +30,7 @@ class RouteCommandTest {
   @Test
   void simPrintsJsonWithTheAgreedFieldsForEveryPolicy() throws IOException {
     int exit =
-        run(
+        cli.run(
             "route",
             "sim",
             "--dataset",
@@ -56,8 +45,8 @@ class RouteCommandTest {
             "3",
             "--json");
 
-    assertThat(exit).as(err.toString()).isZero();
-    String json = out.toString().trim();
+    assertThat(exit).as(cli.err()).isZero();
+    String json = cli.out().trim();
     assertThat(json).startsWith("{\"policies\": {\"random\": {\"mean_latency_ms\": ");
     assertThat(json)
         .contains("\"adaptive\": {", "\"proximity-alpha\": {", "\"n-nearest-by-load\": {");
@@ -68,7 +57,7 @@ class RouteCommandTest {
   @Test
   void simPrintsATableForOnePolicy() throws IOException {
     int exit =
-        run(
+        cli.run(
             "route",
             "sim",
             "--dataset",
@@ -84,21 +73,21 @@ class RouteCommandTest {
             "--duration",
             "12");
 
-    assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("proximity-alpha", "(oracle)").doesNotContain("random");
+    assertThat(exit).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("proximity-alpha", "(oracle)").doesNotContain("random");
   }
 
   @Test
   void badInputNamesTheProblem() throws IOException {
     String file = dataset().toString();
 
-    assertThat(run("route", "sim", "--dataset", file, "--nodes", "12", "--alpha", "1.5"))
+    assertThat(cli.run("route", "sim", "--dataset", file, "--nodes", "12", "--alpha", "1.5"))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("alpha must be in [0, 1], got 1.5");
-    assertThat(run("route", "sim", "--dataset", file, "--nodes", "12", "--policy", "fastest"))
+    assertThat(cli.err()).contains("alpha must be in [0, 1], got 1.5");
+    assertThat(cli.run("route", "sim", "--dataset", file, "--nodes", "12", "--policy", "fastest"))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("unknown policy 'fastest'");
-    assertThat(run("route", "sim", "--dataset", file, "--nodes", "50")).isEqualTo(1);
-    assertThat(err.toString()).contains("has 12 nodes, fewer than the 50 asked for");
+    assertThat(cli.err()).contains("unknown policy 'fastest'");
+    assertThat(cli.run("route", "sim", "--dataset", file, "--nodes", "50")).isEqualTo(1);
+    assertThat(cli.err()).contains("has 12 nodes, fewer than the 50 asked for");
   }
 }

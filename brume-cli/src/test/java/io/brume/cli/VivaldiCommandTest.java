@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,20 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class VivaldiCommandTest {
   @TempDir Path dir;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    return commandLine.execute(args);
-  }
+  private final CapturedCli cli = new CapturedCli();
 
   /** A 4×4 grid, 10 ms spacing, as a TSV matrix. */
   private Path dataset() throws IOException {
@@ -44,7 +33,7 @@ class VivaldiCommandTest {
   @Test
   void evalJson_hasExactlyTheIssueFields() throws IOException {
     int exit =
-        run(
+        cli.run(
             "vivaldi",
             "eval",
             "--dataset",
@@ -54,8 +43,8 @@ class VivaldiCommandTest {
             "--seed",
             "2",
             "--json");
-    assertThat(exit).as(err.toString()).isZero();
-    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(exit).as(cli.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(cli.out());
     List<String> fields = new ArrayList<>();
     json.fieldNames().forEachRemaining(fields::add);
     assertThat(fields)
@@ -74,7 +63,7 @@ class VivaldiCommandTest {
   void evalText_serfBaselineAndOptions() throws IOException {
     Path replay = dir.resolve("replay.txt");
     int exit =
-        run(
+        cli.run(
             "vivaldi",
             "eval",
             "--dataset",
@@ -89,21 +78,21 @@ class VivaldiCommandTest {
             "0.1",
             "--replay-out",
             replay.toString());
-    assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("median relative error").contains("serf, 2 dimensions");
+    assertThat(exit).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("median relative error").contains("serf, 2 dimensions");
     assertThat(Files.readAllLines(replay).get(0)).isEqualTo("brume-vivaldi-replay 1");
   }
 
   @Test
   void badInputs_failNamingTheProblem() throws IOException {
-    assertThat(run("vivaldi", "eval", "--dataset", dataset().toString(), "--rounds", "0"))
+    assertThat(cli.run("vivaldi", "eval", "--dataset", dataset().toString(), "--rounds", "0"))
         .isNotZero();
-    assertThat(err.toString()).contains("--rounds must be >= 1");
+    assertThat(cli.err()).contains("--rounds must be >= 1");
     Path bad = Files.writeString(dir.resolve("bad.tsv"), "0 1\n1\n");
-    assertThat(run("vivaldi", "eval", "--dataset", bad.toString())).isNotZero();
-    assertThat(err.toString()).contains("bad.tsv").contains("not a square matrix");
-    assertThat(run("vivaldi", "eval", "--dataset", dataset().toString(), "--dimensions", "0"))
+    assertThat(cli.run("vivaldi", "eval", "--dataset", bad.toString())).isNotZero();
+    assertThat(cli.err()).contains("bad.tsv").contains("not a square matrix");
+    assertThat(cli.run("vivaldi", "eval", "--dataset", dataset().toString(), "--dimensions", "0"))
         .isNotZero();
-    assertThat(run("vivaldi", "eval")).isEqualTo(2);
+    assertThat(cli.run("vivaldi", "eval")).isEqualTo(2);
   }
 }

@@ -10,8 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** fsync and atomic-rename helpers: what is renamed into place must already be on disk. */
-final class Durable {
+/**
+ * fsync and atomic-rename helpers: what is renamed into place must already be on disk. Public for
+ * brume-snapshotter, whose snapshot directories follow the same rules.
+ */
+public final class Durable {
   private Durable() {}
 
   /** Writes {@code bytes} to {@code target} through a synced temporary file and a rename. */
@@ -30,13 +33,13 @@ final class Durable {
   }
 
   /** Renames atomically and syncs the directory that now holds the entry. */
-  static void rename(Path from, Path to) throws IOException {
+  public static void rename(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     syncDirectory(to.getParent());
   }
 
   /** Syncs a directory's entries (best effort: some file systems refuse directory fsync). */
-  static void syncDirectory(Path directory) {
+  public static void syncDirectory(Path directory) {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {
@@ -48,7 +51,7 @@ final class Durable {
    * Makes every regular file and directory below {@code root} durable, so a marker can vouch for
    * them: one {@code syncfs} of the file system where available, else an fsync per entry.
    */
-  static void syncTree(Path root) throws IOException {
+  public static void syncTree(Path root) throws IOException {
     if (FileSystemSync.syncFileSystemOf(root)) {
       return;
     }
@@ -79,7 +82,7 @@ final class Durable {
   }
 
   /** Deletes a tree without following symlinks; missing is fine. */
-  static long deleteTree(Path root) throws IOException {
+  public static long deleteTree(Path root) throws IOException {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return 0;
     }

@@ -225,6 +225,7 @@ class CriPullTest {
   }
 
   private void startSnapshotter() throws IOException {
+    Files.deleteIfExists(snapshotterSocket); // a killed snapshotter leaves its socket file
     String java = ProcessHandle.current().info().command().orElse("java");
     snapshotter =
         new ProcessBuilder(
@@ -369,16 +370,20 @@ class CriPullTest {
                     // the snapshotter dies under containerd's feet
                   }
                 });
-    Path ingest = snapshotterRoot.resolve("store/ingest");
-    Awaitility.await("brume downloading a layer")
+    Path store = snapshotterRoot.resolve("store");
+    Awaitility.await("brume pulling the layers")
         .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(5))
-        .until(() -> Files.isDirectory(ingest) && nonEmpty(ingest));
+        .pollInterval(Duration.ofMillis(2))
+        .until(
+            () ->
+                nonEmpty(store.resolve("ingest"))
+                    || nonEmpty(store.resolve("staging"))
+                    || nonEmpty(store.resolve("snapshots")));
     stopSnapshotter(true);
     pulling.join(Duration.ofMinutes(2));
 
     startSnapshotter();
-    String ref = cri.pull(bigImage);
+    String ref = pullAsKubeletRetries(bigImage);
 
     assertThat(ref).isEqualTo(bigPushed.configDescriptor().digest().toString());
     assertThat(snapshotDirectories()).isEqualTo(3);
@@ -391,7 +396,34 @@ class CriPullTest {
     }
   }
 
+  @Test
+  void containerdStartedWhileBrumeIsDownReconnectsOnceItIsUp() throws Exception {
+    cri.close();
+    containerd.close();
+    stopSnapshotter(false);
+    containerd = Containerd.start(work.resolve("containerd"), snapshotterSocket, hostsDir);
+    cri = new CriClient(containerd.socket());
+
+    startSnapshotter();
+
+    String ref = pullAsKubeletRetries(image);
+    assertThat(ref).isEqualTo(pushed.configDescriptor().digest().toString());
+    assertThat(snapshotDirectories()).isEqualTo(3);
+  }
+
+  /** kubelet retries a failed pull; containerd redials the plugin with at most 3 s of backoff. */
+  private String pullAsKubeletRetries(String reference) {
+    return Awaitility.await("PullImage " + reference + " once brume is up")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreException(StatusRuntimeException.class)
+        .until(() -> cri.pull(reference), r -> r != null);
+  }
+
   private static boolean nonEmpty(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return false;
+    }
     try (Stream<Path> entries = Files.list(directory)) {
       return entries.findAny().isPresent();
     }

@@ -132,9 +132,11 @@ public final class RemoteLayers {
     List<Path> staged = new ArrayList<>();
     try (ContentStore store = ContentStore.open(storeRoot);
         RegistryClient client = registries.open(reference.registry())) {
+      long started = System.nanoTime();
       try {
         ImagePuller.Result result =
             ImagePuller.builder(store, client).strategy(strategy).build().pull(reference, platform);
+        long pulled = System.nanoTime();
         List<Digest> diffIds = result.image().diffIds();
         List<String> chain = chainIds(diffIds);
         int first = chain.indexOf(target);
@@ -168,7 +170,15 @@ public final class RemoteLayers {
           below = name;
         }
         snapshotter.commitAll(prepared);
+        LOG.log(
+            System.Logger.Level.INFO,
+            "{0}: {1} layers committed; pull {2} ms, overlay format and commit {3} ms",
+            reference,
+            prepared.size(),
+            (pulled - started) / 1_000_000,
+            (System.nanoTime() - pulled) / 1_000_000);
       } finally {
+        long cleaning = System.nanoTime();
         for (Path directory : staged) {
           Durable.deleteTree(directory);
         }
@@ -176,6 +186,11 @@ public final class RemoteLayers {
         // (or abandoned); a killed pull's leftovers go on the next pull's gc or the next start.
         store.images().remove(reference.toString());
         store.gc();
+        LOG.log(
+            System.Logger.Level.INFO,
+            "{0}: staging store emptied in {1} ms",
+            reference,
+            (System.nanoTime() - cleaning) / 1_000_000);
       }
     }
   }

@@ -337,8 +337,10 @@ public final class Snapshotter implements AutoCloseable {
     for (Prepared p : prepared) {
       Files.createDirectories(p.staged().resolve("work"));
       usages.add(Usage.of(p.staged().resolve("fs")));
-      Durable.syncTree(p.staged());
     }
+    // One syncfs covers every staged tree (they share the root's file system); per-file fsync
+    // only where syncfs is unavailable.
+    Durable.syncTree(staging);
     List<Path> moved = new ArrayList<>();
     try {
       metadata.transaction(

@@ -74,7 +74,9 @@ final class Prober implements AutoCloseable {
   void start() throws IOException {
     channel = DatagramChannel.open();
     channel.bind(config.listen());
-    receiver = Thread.ofVirtual().name("brume-probe-receiver").start(this::receiveLoop);
+    // Platform threads, not virtual ones: probing must go on when the HTTP API's virtual threads
+    // keep every carrier busy (issue 15: an API under attack starved the probes).
+    receiver = Thread.ofPlatform().daemon().name("brume-probe-receiver").start(this::receiveLoop);
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("brume-prober").factory());

@@ -64,6 +64,18 @@ class MalformedRequestTest {
             "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc",
             400),
         new Case(
+            "list-valued length",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nabcde",
+            400),
+        new Case(
+            "duplicate equal lengths",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nabcde",
+            400),
+        new Case(
+            "list with an empty element",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5,\r\n\r\nabcde",
+            400),
+        new Case(
             "negative length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
         new Case(
             "gzip transfer coding",

@@ -74,7 +74,8 @@ public record ProxyConfig(
 
   /**
    * An L7 proxy with round-robin, HTTP health checks on {@code /}, 3 attempts, 10 s for a request
-   * head and at most 4,096 client connections.
+   * head and at most 2,048 client connections (each busy one holds ~75 KB of heap: buffers both
+   * ways; the launcher gives {@code brume proxy} a 256 MB heap).
    */
   public static ProxyConfig http(InetSocketAddress listen, List<Endpoint> endpoints) {
     return new ProxyConfig(
@@ -90,7 +91,7 @@ public record ProxyConfig(
         Duration.ofSeconds(30),
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),
-        4096);
+        2048);
   }
 
   /** An L4 proxy with round-robin and TCP health checks. */

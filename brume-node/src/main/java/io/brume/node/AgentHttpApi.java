@@ -23,7 +23,8 @@ import java.util.TreeMap;
  *   <li>{@code GET /v1/rtt?node=NAME}: estimated RTT to NAME in ms (404 if its coordinate is
  *       unknown);
  *   <li>{@code GET /metrics}: Prometheus text format;
- *   <li>{@code GET /healthz}: {@code ok}.
+ *   <li>{@code GET /healthz}: {@code ok}, or 503 {@code probing stopped} when the probe threads
+ *       died (the liveness and readiness check of the DaemonSet).
  * </ul>
  *
  * Anything else is answered 4xx and counted as a malformed request.
@@ -73,7 +74,12 @@ final class AgentHttpApi implements AutoCloseable {
       }
       String path = ex.getRequestURI().getPath();
       switch (path) {
-        case "/healthz" -> send(ex, 200, "text/plain; charset=utf-8", "ok\n");
+        case "/healthz" ->
+            send(
+                ex,
+                agent.isProbing() ? 200 : 503,
+                "text/plain; charset=utf-8",
+                agent.isProbing() ? "ok\n" : "probing stopped\n");
         case "/metrics" ->
             send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
         case "/v1/coordinate" -> {

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -98,5 +99,27 @@ class MalformedRequestTest {
     String next =
         RawHttp.exchange(proxy.address(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(next).startsWith("HTTP/1.1 200 ").endsWith("a");
+  }
+
+  @Test
+  void aListValuedContentLengthNeverReachesTheBackend() throws Exception {
+    // Issue 15: "Content-Length: 5, 5" was forwarded as is; the backend reset, the client got a 502
+    // and the backend was penalised for the client's request.
+    try (Replica backend = Replica.start("b");
+        ProxyServer own =
+            new ProxyServer(
+                    ProxyConfig.http(
+                            new InetSocketAddress("127.0.0.1", 0), List.of(backend.endpoint()))
+                        .withHealthCheck(HealthCheck.none()))
+                .start()) {
+      for (String value : List.of("5, 5", "5,5", "5, 6", "5,")) {
+        String response =
+            RawHttp.exchange(
+                own.address(),
+                "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + value + "\r\n\r\nabcde");
+        assertThat(response).as(value).startsWith("HTTP/1.1 400 ");
+      }
+      assertThat(backend.requests()).isZero();
+    }
   }
 }

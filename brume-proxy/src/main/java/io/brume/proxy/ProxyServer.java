@@ -2,7 +2,6 @@ package io.brume.proxy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -28,7 +27,6 @@ import java.util.concurrent.Semaphore;
  * and {@link #close()} to stop listening and drop every connection. Instances are thread-safe.
  */
 public final class ProxyServer implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
   private static final Duration MIN_ACCEPT_BACKOFF = Duration.ofMillis(10);
   private static final Duration MAX_ACCEPT_BACKOFF = Duration.ofSeconds(1);
 
@@ -173,12 +171,13 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (!loggedFull) {
       loggedFull = true;
-      LOG.log(
-          Level.WARNING,
-          "proxy on {0}: {1} client connections open (maxConnections); new ones wait in the listen"
-              + " backlog until one closes (logged once)",
-          config.listen(),
-          config.maxConnections());
+      System.err.println(
+          "brume proxy on "
+              + serverSocket.getLocalSocketAddress()
+              + ": "
+              + config.maxConnections()
+              + " client connections open (maxConnections); new ones wait in the listen backlog"
+              + " until one closes (logged once)");
     }
     connectionSlots.acquire();
   }
@@ -186,11 +185,12 @@ public final class ProxyServer implements AutoCloseable {
   private void logAcceptFailureOnce(IOException e) {
     if (!loggedAcceptFailure) {
       loggedAcceptFailure = true;
-      // Straight to stderr, not through System.Logger: out of file descriptors, java.util.logging's
-      // first formatted line opens lib/tzdb.dat, fails, and the Error would end the accept loop.
+      // Straight to stderr (as the other line above), not through System.Logger: out of file
+      // descriptors, java.util.logging's first formatted line opens lib/tzdb.dat, fails, and the
+      // Error would end the accept loop.
       System.err.println(
           "brume proxy on "
-              + config.listen()
+              + serverSocket.getLocalSocketAddress()
               + ": accepting a connection failed ("
               + e.getMessage()
               + "); retrying with a back-off of up to "

@@ -1,5 +1,6 @@
 package io.brume.cli;
 
+import io.brume.coordinate.Checkpoint;
 import io.brume.coordinate.EvaluationResult;
 import io.brume.coordinate.ProbeSchedule;
 import io.brume.coordinate.ReplayFile;
@@ -97,6 +98,13 @@ final class VivaldiCommand {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(
+        names = "--curve",
+        description =
+            "Also report the convergence curve: median, p90 and nearest-of-5 after 10, 20, 50, 100,"
+                + " 200, 500, 1000, ... rounds (JSON field \"curve\").")
+    boolean curve;
+
     @Override
     public Integer call() throws IOException {
       if (rounds < 1) {
@@ -132,7 +140,7 @@ final class VivaldiCommand {
       EvaluationResult r = VivaldiEvaluation.evaluate(matrix, config, schedule, seed);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(r.toJson());
+        out.println(curve ? r.toJsonWithCurve() : r.toJson());
       } else {
         out.printf(
             Locale.ROOT,
@@ -158,9 +166,25 @@ final class VivaldiCommand {
             r.nearestOf5Accuracy(),
             r.roundsTo1_2xFinalMedian(),
             r.stabilityMillisPerRound());
+        if (curve) {
+          printCurve(out, r);
+        }
       }
       out.flush();
       return r.isFinite() ? 0 : 1;
+    }
+
+    private static void printCurve(PrintWriter out, EvaluationResult r) {
+      out.println("convergence curve      rounds: median / p90 / nearest of 5");
+      for (Checkpoint c : r.curve()) {
+        out.printf(
+            Locale.ROOT,
+            "  %20d: %.4f / %.4f / %.4f%n",
+            c.rounds(),
+            c.medianRelativeError(),
+            c.p90RelativeError(),
+            c.nearestOf5Accuracy());
+      }
     }
   }
 }

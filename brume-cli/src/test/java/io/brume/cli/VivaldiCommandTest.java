@@ -60,6 +60,31 @@ class VivaldiCommandTest {
   }
 
   @Test
+  void evalCurve_reportsEveryHorizonInJsonAndText() throws IOException {
+    int exit =
+        cli.run(
+            "vivaldi",
+            "eval",
+            "--dataset",
+            dataset().toString(),
+            "--rounds",
+            "300",
+            "--seed",
+            "2",
+            "--json",
+            "--curve");
+    assertThat(exit).as(cli.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(cli.out());
+    List<Integer> rounds = new ArrayList<>();
+    json.get("curve").forEach(c -> rounds.add(c.get("rounds").asInt()));
+    assertThat(rounds).containsExactly(10, 20, 50, 100, 200, 300);
+    JsonNode last = json.get("curve").get(rounds.size() - 1);
+    assertThat(last.get("median_relative_error").asDouble())
+        .isEqualTo(json.get("median_relative_error").asDouble());
+    assertThat(last.get("nearest_of_5_accuracy").asDouble()).isBetween(0.0, 1.0);
+  }
+
+  @Test
   void evalText_serfBaselineAndOptions() throws IOException {
     Path replay = dir.resolve("replay.txt");
     int exit =

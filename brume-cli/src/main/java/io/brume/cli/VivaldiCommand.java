@@ -10,7 +10,9 @@ import io.brume.coordinate.VivaldiEvaluation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,6 +101,15 @@ final class VivaldiCommand {
     boolean json;
 
     @Option(
+        names = "--set",
+        paramLabel = "FIELD=VALUE",
+        description =
+            "Override one VivaldiConfig field of the chosen configuration (repeatable), e.g."
+                + " --set fastStart=0s --set adjustmentWindowSize=20: for ablations. Durations"
+                + " take ms, s or m (or ISO-8601).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(
         names = "--curve",
         description =
             "Also report the convergence curve: median, p90 and nearest-of-5 after 10, 20, 50, 100,"
@@ -122,6 +133,11 @@ final class VivaldiCommand {
               spec.commandLine(), "--dimensions must be in [1, 64], got " + dimensions);
         }
         config = config.withDimensions(dimensions);
+      }
+      try {
+        config = ConfigOverrides.apply(config, overrides);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--set: " + e.getMessage());
       }
       RttMatrix matrix;
       try {

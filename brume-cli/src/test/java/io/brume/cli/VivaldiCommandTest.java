@@ -109,6 +109,42 @@ class VivaldiCommandTest {
   }
 
   @Test
+  void set_overridesOneFieldOfTheConfiguration() throws IOException {
+    String data = dataset().toString();
+    assertThat(cli.run("vivaldi", "eval", "--dataset", data, "--rounds", "100", "--json")).isZero();
+    String robust = cli.out();
+    CapturedCli other = new CapturedCli();
+    assertThat(
+            other.run(
+                "vivaldi",
+                "eval",
+                "--dataset",
+                data,
+                "--rounds",
+                "100",
+                "--json",
+                "--set",
+                "fastStart=0s",
+                "--set",
+                "adjustmentWindowSize=20"))
+        .as(other.err())
+        .isZero();
+    assertThat(other.out()).isNotEqualTo(robust);
+
+    CapturedCli bad = new CapturedCli();
+    assertThat(bad.run("vivaldi", "eval", "--dataset", data, "--set", "speed=11")).isNotZero();
+    assertThat(bad.err()).contains("--set: unknown VivaldiConfig field 'speed'").contains("cc");
+    CapturedCli badValue = new CapturedCli();
+    assertThat(badValue.run("vivaldi", "eval", "--dataset", data, "--set", "fastStart=soon"))
+        .isNotZero();
+    assertThat(badValue.err()).contains("fastStart must be a duration").contains("soon");
+    CapturedCli invalid = new CapturedCli();
+    assertThat(invalid.run("vivaldi", "eval", "--dataset", data, "--set", "fastStartSteps=0"))
+        .isNotZero();
+    assertThat(invalid.err()).contains("fastStartSteps must be in [1, 100]");
+  }
+
+  @Test
   void badInputs_failNamingTheProblem() throws IOException {
     assertThat(cli.run("vivaldi", "eval", "--dataset", dataset().toString(), "--rounds", "0"))
         .isNotZero();

@@ -30,19 +30,26 @@ class VivaldiCommandTest {
     return Files.writeString(dir.resolve("grid.tsv"), text);
   }
 
+  /** {@code vivaldi eval} of the test grid, 300 rounds, seed 2, then {@code extra} options. */
+  private int eval300(CapturedCli on, String... extra) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "vivaldi",
+                "eval",
+                "--dataset",
+                dataset().toString(),
+                "--rounds",
+                "300",
+                "--seed",
+                "2"));
+    args.addAll(List.of(extra));
+    return on.run(args.toArray(String[]::new));
+  }
+
   @Test
   void evalJson_hasExactlyTheIssueFields() throws IOException {
-    int exit =
-        cli.run(
-            "vivaldi",
-            "eval",
-            "--dataset",
-            dataset().toString(),
-            "--rounds",
-            "300",
-            "--seed",
-            "2",
-            "--json");
+    int exit = eval300(cli, "--json");
     assertThat(exit).as(cli.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(cli.out());
     List<String> fields = new ArrayList<>();
@@ -61,18 +68,7 @@ class VivaldiCommandTest {
 
   @Test
   void evalCurve_reportsEveryHorizonInJsonAndText() throws IOException {
-    int exit =
-        cli.run(
-            "vivaldi",
-            "eval",
-            "--dataset",
-            dataset().toString(),
-            "--rounds",
-            "300",
-            "--seed",
-            "2",
-            "--json",
-            "--curve");
+    int exit = eval300(cli, "--json", "--curve");
     assertThat(exit).as(cli.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(cli.out());
     List<Integer> rounds = new ArrayList<>();
@@ -82,6 +78,9 @@ class VivaldiCommandTest {
     assertThat(last.get("median_relative_error").asDouble())
         .isEqualTo(json.get("median_relative_error").asDouble());
     assertThat(last.get("nearest_of_5_accuracy").asDouble()).isBetween(0.0, 1.0);
+    CapturedCli text = new CapturedCli();
+    assertThat(eval300(text, "--curve")).isZero();
+    assertThat(text.out()).contains("convergence curve").contains("                 200: 0.");
   }
 
   @Test

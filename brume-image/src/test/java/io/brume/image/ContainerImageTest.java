@@ -1,0 +1,413 @@
+package io.brume.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brume.testing.LocalRegistry;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Builds brume's container image with {@code deploy/image/build.sh} (the command users run), pushes
+ * it to a real {@code docker-registry} on loopback, pulls it with {@code brume pull} and with
+ * containerd, and runs it with crun and {@code ctr run}: {@code brume --help}, and the agent with a
+ * probe answered from outside the container, within the DaemonSet's memory request.
+ *
+ * <p>The image build is the expensive part: the Debian base is cached in {@code ~/.cache/brume}
+ * (first build ~3 minutes, later ones reuse it), the Jib build takes about a minute.
+ */
+class ContainerImageTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path OUT = Path.of("target", "image-test").toAbsolutePath();
+  private static final String VERSION = System.getProperty("brume.version");
+  private static final long MAX_COMPRESSED_BYTES = 80L << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
+
+  private static String reference;
+  private static String revision;
+  private static Path store;
+  private static final List<Path> CRUN_ROOTS = new ArrayList<>();
+
+  @BeforeAll
+  static void buildAndPush() throws IOException {
+    Tools.require(
+        true,
+        List.of(
+            "debootstrap=debootstrap",
+            "jq=jq",
+            "skopeo=skopeo",
+            "crun=crun",
+            "containerd=containerd",
+            "ctr=containerd",
+            "runc=runc",
+            "mvn=maven"));
+    reference = REGISTRY.hostPort() + "/brume-io/brume:" + VERSION;
+    // Bundles and stores of an earlier run are root-owned trees that export refuses to overwrite.
+    Tools.run(List.of("rm", "-rf", OUT.toString()), Duration.ofMinutes(2));
+    Files.createDirectories(OUT);
+    revision =
+        Tools.run(
+                List.of("git", "-C", ROOT.toString(), "rev-parse", "HEAD"), Duration.ofSeconds(30))
+            .output()
+            .trim();
+    List<String> build =
+        List.of(
+            ROOT.resolve("deploy/image/build.sh").toString(),
+            "--output",
+            OUT.toString(),
+            "--push",
+            REGISTRY.hostPort() + "/brume-io/brume",
+            "--insecure-registry");
+    Tools.Result result = Tools.run(build, Duration.ofMinutes(25)).requireSuccess(build);
+    System.out.println(Tools.tail(result.output()));
+    store = OUT.resolve("store");
+    brume("pull", "--quiet", "--plain-http", "--store", store.toString(), reference);
+  }
+
+  @AfterAll
+  static void removeContainers() {
+    for (Path crunRoot : CRUN_ROOTS) {
+      try (Stream<Path> ids = Files.list(crunRoot)) {
+        for (Path id : ids.toList()) {
+          Tools.run(
+              List.of("crun", "--root", crunRoot.toString(), "delete", "--force", id.toString()),
+              Duration.ofSeconds(30));
+        }
+      } catch (IOException e) {
+        // nothing was started there
+      }
+    }
+  }
+
+  /** Runs the brume CLI built by build.sh, with the JDK running this test. */
+  private static Tools.Result brume(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.add("-jar");
+    command.add(ROOT.resolve("brume-cli/target/brume.jar").toString());
+    command.addAll(List.of(args));
+    return Tools.run(command, Duration.ofMinutes(5)).requireSuccess(command);
+  }
+
+  /** The image config's file in the layout build.sh wrote. */
+  private static Path imageConfig() throws IOException {
+    Path layout = OUT.resolve("oci");
+    JsonNode entry = JSON.readTree(layout.resolve("index.json").toFile()).path("manifests").get(0);
+    JsonNode manifest = blob(layout, entry.path("digest").asText());
+    String config = manifest.path("config").path("digest").asText();
+    return layout.resolve("blobs/sha256/" + config.substring("sha256:".length()));
+  }
+
+  private static JsonNode blob(Path layout, String digest) throws IOException {
+    return JSON.readTree(
+        layout.resolve("blobs/sha256/" + digest.substring("sha256:".length())).toFile());
+  }
+
+  @Test
+  void theImageIsSmallTaggedWithTheVersionAnnotatedAndDescribedByAnSbom() throws IOException {
+    Path layout = OUT.resolve("oci");
+    JsonNode entry = JSON.readTree(layout.resolve("index.json").toFile()).path("manifests").get(0);
+    assertThat(entry.path("annotations").path("org.opencontainers.image.ref.name").asText())
+        .isEqualTo(VERSION);
+    JsonNode manifest = blob(layout, entry.path("digest").asText());
+    long compressed = 0;
+    for (JsonNode layer : manifest.path("layers")) {
+      compressed += layer.path("size").asLong();
+    }
+    System.out.printf("image %s: %d bytes compressed%n", reference, compressed);
+    assertThat(compressed).as("compressed image size").isLessThanOrEqualTo(MAX_COMPRESSED_BYTES);
+
+    JsonNode annotations = manifest.path("annotations");
+    JsonNode config = blob(layout, manifest.path("config").path("digest").asText());
+    JsonNode labels = config.path("config").path("Labels");
+    for (JsonNode metadata : List.of(annotations, labels)) {
+      assertThat(metadata.path("org.opencontainers.image.version").asText()).isEqualTo(VERSION);
+      assertThat(metadata.path("org.opencontainers.image.revision").asText()).isEqualTo(revision);
+      assertThat(metadata.path("org.opencontainers.image.source").asText()).startsWith("https://");
+      assertThat(metadata.path("org.opencontainers.image.licenses").asText()).isNotBlank();
+    }
+    assertThat(config.path("config").path("User").asText()).isEqualTo("65532:65532");
+
+    Path beside = OUT.resolve("brume-" + VERSION + ".cdx.json");
+    JsonNode sbom = JSON.readTree(beside.toFile());
+    assertThat(sbom.path("bomFormat").asText()).isEqualTo("CycloneDX");
+    List<String> components = new ArrayList<>();
+    sbom.path("components").forEach(c -> components.add(c.path("name").asText()));
+    assertThat(components).contains("picocli", "kubernetes-client", "brume-cli", "zstd-jni");
+    Path bundle = OUT.resolve("bundle-sbom");
+    export(bundle);
+    assertThat(bundle.resolve("rootfs/usr/share/brume/sbom/brume.cdx.json"))
+        .as("the SBOM inside the image")
+        .hasSameBinaryContentAs(beside);
+  }
+
+  @Test
+  void theImageHoldsExactlyTheJarsTheLauncherRuns() throws IOException {
+    Path bundle = OUT.resolve("bundle-jars");
+    export(bundle);
+    List<String> expected = new ArrayList<>(fileNames(ROOT.resolve("brume-cli/target/lib")));
+    expected.add("brume.jar"); // brume-cli's own jar, by its finalName
+
+    assertThat(fileNames(bundle.resolve("rootfs/app/libs")))
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  private static List<String> fileNames(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.map(f -> f.getFileName().toString()).toList();
+    }
+  }
+
+  @Test
+  void theModuleListCoversWhatJdepsFinds() {
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    Path jdeps = java.resolveSibling("jdeps");
+    Path target = ROOT.resolve("brume-cli/target");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                jdeps.toString(),
+                "--ignore-missing-deps",
+                "--print-module-deps",
+                "--multi-release",
+                "25",
+                target.resolve("brume.jar").toString()));
+    try (Stream<Path> jars = Files.list(target.resolve("lib"))) {
+      jars.map(Path::toString).sorted().forEach(command::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String output = Tools.run(command, Duration.ofMinutes(5)).requireSuccess(command).output();
+    String needed = output.lines().filter(l -> l.startsWith("java.")).findFirst().orElseThrow();
+    String listed;
+    try {
+      listed = Files.readString(ROOT.resolve("deploy/image/jdk-modules"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> modules = new ArrayList<>();
+    for (String line : listed.lines().toList()) {
+      String content = line.replaceAll("#.*", "").trim();
+      if (!content.isEmpty()) {
+        modules.addAll(List.of(content.split(",")));
+      }
+    }
+    assertThat(modules).as("deploy/image/jdk-modules").containsAll(List.of(needed.split(",")));
+  }
+
+  private static void export(Path bundle) {
+    brume("export", "--store", store.toString(), reference, "--bundle", bundle.toString());
+  }
+
+  /** An exported bundle whose process runs the image's entrypoint with {@code args}. */
+  private static ObjectNode bundleRunning(Path bundle, String... args) throws IOException {
+    export(bundle);
+    ObjectNode config = (ObjectNode) JSON.readTree(bundle.resolve("config.json").toFile());
+    ArrayNode processArgs = (ArrayNode) config.path("process").path("args");
+    for (String arg : args) {
+      processArgs.add(arg);
+    }
+    return config;
+  }
+
+  private static void write(Path bundle, ObjectNode config) throws IOException {
+    JSON.writeValue(bundle.resolve("config.json").toFile(), config);
+  }
+
+  /**
+   * crun's command line. Where cgroups are mounted in hybrid mode (v1 controllers plus a v2
+   * "unified" tree, as on this CI's VM), crun 1.8 refuses to start; it then runs in a private mount
+   * namespace without the v2 mount (as BundleWriterTest does).
+   */
+  private static List<String> crun(Path crunRoot, String... args) {
+    List<String> crun = new ArrayList<>(List.of("crun", "--root", crunRoot.toString()));
+    crun.addAll(List.of(args));
+    if (!Files.exists(Path.of("/sys/fs/cgroup/unified/cgroup.controllers"))) {
+      return crun;
+    }
+    StringBuilder script = new StringBuilder("umount /sys/fs/cgroup/unified && exec");
+    for (String part : crun) {
+      script.append(" '").append(part).append('\'');
+    }
+    return List.of("unshare", "-m", "--propagation", "private", "sh", "-c", script.toString());
+  }
+
+  private static Path crunRoot() throws IOException {
+    Path crunRoot = Files.createTempDirectory(OUT, "crun-");
+    CRUN_ROOTS.add(crunRoot);
+    return crunRoot;
+  }
+
+  @Test
+  void crunRunsBrumeHelpFromTheImagePulledByBrume() throws IOException {
+    Path bundle = OUT.resolve("bundle-help");
+    write(bundle, bundleRunning(bundle, "--help"));
+    String id = "brume-image-help-" + UUID.randomUUID().toString().substring(0, 8);
+
+    List<String> command = crun(crunRoot(), "run", "--bundle", bundle.toString(), id);
+    Tools.Result result = Tools.run(command, Duration.ofMinutes(2)).requireSuccess(command);
+
+    assertThat(result.output()).contains("Usage: brume").contains("agent").contains("pull");
+  }
+
+  @Test
+  void theAgentRunsInTheContainerAnswersFromOutsideAndStaysWithinItsMemoryRequest()
+      throws Exception {
+    Container agent = daemonSetContainer();
+    Path bundle = OUT.resolve("bundle-agent");
+    ObjectNode config = bundleRunning(bundle, "agent", "--config", "/etc/brume/agent.json");
+    Path agentConfig = OUT.resolve("agent.json");
+    Files.writeString(
+        agentConfig,
+        """
+        {"node": "image-test", "listen": "127.0.0.1:0", "http": "127.0.0.1:0", "peers": []}
+        """);
+    // As in the DaemonSet: the node's network namespace, a read-only root, /tmp an emptyDir, and
+    // the DaemonSet's JVM settings.
+    ArrayNode namespaces = (ArrayNode) config.path("linux").path("namespaces");
+    for (int i = namespaces.size() - 1; i >= 0; i--) {
+      if (namespaces.get(i).path("type").asText().equals("network")) {
+        namespaces.remove(i);
+      }
+    }
+    ((ObjectNode) config.path("root")).put("readonly", true);
+    ArrayNode mounts = (ArrayNode) config.path("mounts");
+    ObjectNode configMount = mounts.addObject();
+    configMount.put("destination", "/etc/brume/agent.json").put("type", "bind");
+    configMount.put("source", agentConfig.toString());
+    configMount.putArray("options").add("bind").add("ro");
+    ObjectNode tmp = mounts.addObject();
+    tmp.put("destination", "/tmp").put("type", "tmpfs").put("source", "tmpfs");
+    tmp.putArray("options").add("nosuid").add("nodev").add("size=16m");
+    ArrayNode env = (ArrayNode) config.path("process").path("env");
+    for (EnvVar variable : agent.getEnv()) {
+      if (variable.getValue() != null) {
+        env.add(variable.getName() + "=" + variable.getValue());
+      }
+    }
+    write(bundle, config);
+
+    Path crunRoot = crunRoot();
+    String id = "brume-image-agent-" + UUID.randomUUID().toString().substring(0, 8);
+    Path log = OUT.resolve("agent.log");
+    Process container =
+        new ProcessBuilder(crun(crunRoot, "run", "--bundle", bundle.toString(), id))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      Pattern started = Pattern.compile("HTTP on http://([0-9.]+):(\\d+)");
+      Matcher[] address = new Matcher[1];
+      await("the agent's start line in " + log)
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> {
+                assertThat(container.isAlive()).as("agent container alive").isTrue();
+                address[0] = started.matcher(Files.readString(log));
+                return address[0].find();
+              });
+      URI base = URI.create("http://" + address[0].group(1) + ":" + address[0].group(2));
+      HttpResponse<String> healthz =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(healthz.statusCode()).isEqualTo(200);
+      assertThat(healthz.body()).isEqualTo("ok\n");
+      HttpResponse<String> coordinate =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/v1/coordinate")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(coordinate.statusCode()).isEqualTo(200);
+
+      long rss = rssBytes(crunRoot, id);
+      long request =
+          Quantity.getAmountInBytes(agent.getResources().getRequests().get("memory")).longValue();
+      System.out.printf(
+          "agent in the container: RSS %.1f MiB (DaemonSet memory request %d MiB)%n",
+          rss / 1048576.0, request >> 20);
+      assertThat(rss)
+          .as("agent RSS within the DaemonSet's memory request")
+          .isLessThanOrEqualTo(request);
+
+      Tools.run(
+          List.of("crun", "--root", crunRoot.toString(), "kill", id, "TERM"),
+          Duration.ofSeconds(30));
+      await("the agent stops on SIGTERM")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !container.isAlive());
+    } finally {
+      container.destroyForcibly();
+    }
+  }
+
+  private static long rssBytes(Path crunRoot, String id) throws IOException {
+    List<String> state = List.of("crun", "--root", crunRoot.toString(), "state", id);
+    long pid =
+        JSON.readTree(Tools.run(state, Duration.ofSeconds(30)).requireSuccess(state).output())
+            .path("pid")
+            .asLong();
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IllegalStateException("no VmRSS for pid " + pid);
+  }
+
+  private static Container daemonSetContainer() throws IOException {
+    DaemonSet daemonSet =
+        new KubernetesSerialization()
+            .unmarshal(
+                Files.readString(ROOT.resolve("deploy/base/daemonset.yaml")), DaemonSet.class);
+    return daemonSet.getSpec().getTemplate().getSpec().getContainers().getFirst();
+  }
+
+  @Test
+  void containerdPullsTheImageAndRunsIt() throws IOException {
+    try (Containerd containerd = Containerd.start(Files.createTempDirectory(OUT, "containerd-"))) {
+      containerd.ctr("images", "pull", "--plain-http", reference);
+      String id = "brume-image-" + UUID.randomUUID().toString().substring(0, 8);
+
+      // ctr run replaces the image's entrypoint with the arguments it is given (a kubelet would
+      // append them), so it gets the entrypoint spelled out.
+      List<String> run = new ArrayList<>(List.of("run", "--rm", reference, id));
+      JSON.readTree(imageConfig().toFile())
+          .path("config")
+          .path("Entrypoint")
+          .forEach(part -> run.add(part.asText()));
+      run.add("--help");
+      String output = containerd.ctr(run.toArray(String[]::new));
+
+      assertThat(output).contains("Usage: brume");
+    }
+  }
+}

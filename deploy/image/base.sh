@@ -113,9 +113,12 @@ echo "base.sh: root of ${#packages[@]} packages: $(printf '%s\n' "${packages[@]}
 echo "base.sh: jlink $modules from $jdk" >&2
 mkdir -p "$work/java/opt"
 # Uncompressed modules: the gzipped layer is smaller (32 vs 40 MB) than gzip over jlink's own
-# per-resource compression, and nothing is inflated at class-loading time.
+# per-resource compression, and nothing is inflated at class-loading time. A CDS archive of the
+# JDK's classes: startup maps them instead of parsing them, and the agent's RSS is ~7 MB lower
+# (68 vs 75 MB measured on the host); only the compressed-oops variant, heaps here are small.
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-  --compress=zip-0 --output "$work/java/opt/java"
+  --compress=zip-0 --generate-cds-archive --output "$work/java/opt/java" >&2
+rm -f "$work/java/opt/java/lib/server/classes_nocoops.jsa"
 # The JDK's libjvm.so keeps its symbol table; the runtime does not need it (-1.5 MB gzipped).
 if command -v strip >/dev/null; then strip --strip-unneeded "$work/java/opt/java/lib/server/libjvm.so"; fi
 

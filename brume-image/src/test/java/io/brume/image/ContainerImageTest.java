@@ -408,6 +408,11 @@ class ContainerImageTest {
       String output = containerd.ctr(run.toArray(String[]::new));
 
       assertThat(output).contains("Usage: brume");
+
+      // The archive beside the layout imports under the name the manifests use (kind, k3s).
+      containerd.ctr("images", "import", OUT.resolve("brume-" + VERSION + ".oci.tar").toString());
+      assertThat(containerd.ctr("images", "ls", "-q").lines())
+          .contains(System.getProperty("brume.image.name") + ":" + VERSION);
     }
   }
 }

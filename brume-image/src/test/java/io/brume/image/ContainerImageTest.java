@@ -73,11 +73,11 @@ class ContainerImageTest {
     // Bundles and stores of an earlier run are root-owned trees that export refuses to overwrite.
     Tools.run(List.of("rm", "-rf", OUT.toString()), Duration.ofMinutes(2));
     Files.createDirectories(OUT);
-    revision =
+    // What build.sh records as org.opencontainers.image.revision ("unknown" outside a git clone).
+    Tools.Result head =
         Tools.run(
-                List.of("git", "-C", ROOT.toString(), "rev-parse", "HEAD"), Duration.ofSeconds(30))
-            .output()
-            .trim();
+            List.of("git", "-C", ROOT.toString(), "rev-parse", "HEAD"), Duration.ofSeconds(30));
+    revision = head.exitCode() == 0 ? head.output().trim() : "unknown";
     List<String> build =
         List.of(
             ROOT.resolve("deploy/image/build.sh").toString(),
@@ -367,6 +367,48 @@ class ContainerImageTest {
     } finally {
       container.destroyForcibly();
     }
+  }
+
+  /**
+   * The DaemonSet grants NET_ADMIN and NET_RAW: the image's iptables (nf_tables, Debian's default
+   * alternative) works with NET_ADMIN alone, iptables-legacy also needs NET_RAW, and without
+   * NET_ADMIN neither works. Runs as root in a network namespace of its own, as the agent would.
+   */
+  @Test
+  void theImagesIptablesNeedsNetAdminAndItsLegacyBackendAlsoNetRaw() throws IOException {
+    Path bundle = OUT.resolve("bundle-iptables");
+    export(bundle);
+    ObjectNode exported = (ObjectNode) JSON.readTree(bundle.resolve("config.json").toFile());
+    List<String> admin = List.of("CAP_NET_ADMIN");
+
+    assertThat(iptables(bundle, exported, "iptables", admin).exitCode()).isZero();
+    Tools.Result legacyWithoutRaw = iptables(bundle, exported, "iptables-legacy", admin);
+    assertThat(legacyWithoutRaw.exitCode()).isNotZero();
+    assertThat(legacyWithoutRaw.output()).contains("Permission denied");
+    assertThat(
+            iptables(bundle, exported, "iptables-legacy", List.of("CAP_NET_ADMIN", "CAP_NET_RAW"))
+                .exitCode())
+        .isZero();
+    assertThat(iptables(bundle, exported, "iptables", List.of("CAP_NET_RAW")).exitCode())
+        .isNotZero();
+  }
+
+  private static Tools.Result iptables(
+      Path bundle, ObjectNode exported, String binary, List<String> capabilities)
+      throws IOException {
+    ObjectNode config = exported.deepCopy();
+    ObjectNode process = (ObjectNode) config.path("process");
+    process.putArray("args").add("/usr/sbin/" + binary).add("-t").add("nat").add("-S");
+    process.putObject("user").put("uid", 0).put("gid", 0);
+    ObjectNode sets = process.putObject("capabilities");
+    for (String set : List.of("bounding", "effective", "permitted")) {
+      ArrayNode granted = sets.putArray(set);
+      capabilities.forEach(granted::add);
+    }
+    write(bundle, config);
+    String id = "brume-image-iptables-" + UUID.randomUUID().toString().substring(0, 8);
+    return Tools.run(
+        crun(crunRoot(), "run", "--bundle", bundle.toString(), id), Duration.ofMinutes(2));
   }
 
   private static long rssBytes(Path crunRoot, String id) throws IOException {

@@ -4,7 +4,8 @@
 #   1. a distroless-style Debian root: from a debootstrapped minbase, only the files of glibc,
 #      iptables (the agent programs the node's iptables) and what they depend on, plus a
 #      non-root user `brume` (65532),
-#   2. a jlinked Java runtime in /opt/java holding only the modules in deploy/image/jdk-modules.
+#   2. a jlinked Java runtime in /opt/java holding only the modules in deploy/image/jdk-modules,
+#      with a CDS archive of their classes.
 # The result is cached under ${BRUME_CACHE_DIR:-~/.cache/brume}/image-base/<key>, where the key
 # hashes everything the base depends on (this script, the module list, the architecture, the Debian
 # suite and the JDK's release file), so re-builds skip debootstrap and jlink. CI keeps that directory
@@ -150,4 +151,7 @@ tar --sort=name --format=posix --numeric-owner --owner=0 --group=0 --mtime="@$ep
   -C "$work/image" -cf "$work/base.tar" manifest.json config.json debian.tar.gz java.tar.gz
 mkdir -p "$cache/$key"
 mv "$work/base.tar" "$out.tmp" && mv "$out.tmp" "$out"
+# Keep the three newest bases (other branches or JDK updates may still use them), drop older ones.
+find "$cache" -mindepth 1 -maxdepth 1 -type d ! -name '.build.*' -printf '%T@ %p\n' | sort -rn |
+  tail -n +4 | cut -d' ' -f2- | xargs -r rm -rf
 echo "$out"

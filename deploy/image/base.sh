@@ -103,7 +103,8 @@ packages=("${!closure[@]}")
 } | sort -u >"$work/files"
 echo 'brume:x:65532:65532:brume:/nonexistent:/usr/sbin/nologin' >>"$work/root/etc/passwd"
 echo 'brume:x:65532:' >>"$work/root/etc/group"
-: >"$work/root/etc/hosts"
+# debootstrap copied this machine's /etc/hosts; runtimes usually mount their own, this is the fallback.
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$work/root/etc/hosts"
 rm -rf "$work/root/dev/"* "$work/root/tmp/"* "$work/root/run/"*
 mkdir -p "$work/slim"
 tar -C "$work/root" --no-recursion -cf - -T "$work/files" | tar -C "$work/slim" -xf -

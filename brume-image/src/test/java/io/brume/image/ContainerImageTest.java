@@ -10,8 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brume.testing.LocalRegistry;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,6 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>The image build is the expensive part: the Debian base is cached in {@code ~/.cache/brume}
  * (first build ~3 minutes, later ones reuse it), the Jib build takes about a minute.
  */
+@EnableKubernetesMockClient(crud = true, https = false)
 class ContainerImageTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path OUT = Path.of("target", "image-test").toAbsolutePath();
@@ -52,6 +57,8 @@ class ContainerImageTest {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 
   private static String reference;
+  KubernetesMockServer server;
+  KubernetesClient client;
   private static String revision;
   private static Path store;
   private static final List<Path> CRUN_ROOTS = new ArrayList<>();
@@ -409,6 +416,76 @@ class ContainerImageTest {
     String id = "brume-image-iptables-" + UUID.randomUUID().toString().substring(0, 8);
     return Tools.run(
         crun(crunRoot(), "run", "--bundle", bundle.toString(), id), Duration.ofMinutes(2));
+  }
+
+  /**
+   * The scheduler extender as its Deployment runs it: the image's non-root user, no capabilities, a
+   * read-only root, reading Nodes from an API server (fabric8's mock, the one part mocked);
+   * kubelet's probe target {@code /healthz} answers from outside the container.
+   */
+  @Test
+  void theSchedulerExtenderRunsAsNonRootWithoutCapabilitiesAndAnswersItsProbe() throws Exception {
+    client
+        .nodes()
+        .resource(new NodeBuilder().withNewMetadata().withName("edge-1").endMetadata().build())
+        .create();
+    Path bundle = OUT.resolve("bundle-extender");
+    ObjectNode config = bundleRunning(bundle, "scheduler-extender", "--listen", "127.0.0.1:0");
+    ArrayNode namespaces = (ArrayNode) config.path("linux").path("namespaces");
+    for (int i = namespaces.size() - 1; i >= 0; i--) {
+      if (namespaces.get(i).path("type").asText().equals("network")) {
+        namespaces.remove(i); // to reach the mock API server on loopback
+      }
+    }
+    ((ObjectNode) config.path("root")).put("readonly", true);
+    ObjectNode process = (ObjectNode) config.path("process");
+    assertThat(process.path("user").path("uid").asInt()).as("the image's user").isEqualTo(65532);
+    ObjectNode none = process.putObject("capabilities");
+    for (String set : List.of("bounding", "effective", "permitted", "ambient")) {
+      none.putArray(set);
+    }
+    ArrayNode env = (ArrayNode) process.path("env");
+    env.add("KUBERNETES_MASTER=" + server.url("/"));
+    env.add("KUBERNETES_AUTH_TRYKUBECONFIG=false");
+    env.add("KUBERNETES_AUTH_TRYSERVICEACCOUNT=false");
+    write(bundle, config);
+
+    Path crunRoot = crunRoot();
+    String id = "brume-image-extender-" + UUID.randomUUID().toString().substring(0, 8);
+    Path log = OUT.resolve("extender.log");
+    Process container =
+        new ProcessBuilder(crun(crunRoot, "run", "--bundle", bundle.toString(), id))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      Pattern listening =
+          Pattern.compile("listening on [^/ ]*/([0-9.]+):(\\d+) \\((\\d+) nodes known");
+      Matcher[] line = new Matcher[1];
+      await("the extender's start line in " + log)
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> {
+                assertThat(container.isAlive()).as("extender container alive").isTrue();
+                line[0] = listening.matcher(Files.readString(log));
+                return line[0].find();
+              });
+      assertThat(line[0].group(3)).isEqualTo("1");
+      URI healthz = URI.create("http://" + line[0].group(1) + ":" + line[0].group(2) + "/healthz");
+      HttpResponse<String> response =
+          http.send(HttpRequest.newBuilder(healthz).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("ok\n");
+
+      Tools.run(
+          List.of("crun", "--root", crunRoot.toString(), "kill", id, "TERM"),
+          Duration.ofSeconds(30));
+      await("the extender stops on SIGTERM")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !container.isAlive());
+    } finally {
+      container.destroyForcibly();
+    }
   }
 
   private static long rssBytes(Path crunRoot, String id) throws IOException {

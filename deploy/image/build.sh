@@ -3,7 +3,7 @@
 #
 #   deploy/image/build.sh [--output DIR] [--push REGISTRY/REPO[:TAG]] [--insecure-registry]
 #
-# 1. deploy/image/base.sh: the cached base (trimmed Debian minbase + iptables, jlinked Java 25);
+# 1. deploy/image/base.sh: the cached base (distroless-style Debian: glibc + iptables; jlinked Java 25);
 # 2. Maven profile "image" of brume-image: brume-cli and its jars layered onto that base by Jib
 #    (reproducible: fixed timestamps, one layer per kind of content), a CycloneDX SBOM of the Java
 #    dependencies in /usr/share/brume/sbom/brume.cdx.json;

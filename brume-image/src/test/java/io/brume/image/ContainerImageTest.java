@@ -300,12 +300,7 @@ class ContainerImageTest {
         """);
     // As in the DaemonSet: the node's network namespace, a read-only root, /tmp an emptyDir, and
     // the DaemonSet's JVM settings.
-    ArrayNode namespaces = (ArrayNode) config.path("linux").path("namespaces");
-    for (int i = namespaces.size() - 1; i >= 0; i--) {
-      if (namespaces.get(i).path("type").asText().equals("network")) {
-        namespaces.remove(i);
-      }
-    }
+    hostNetwork(config);
     ((ObjectNode) config.path("root")).put("readonly", true);
     ArrayNode mounts = (ArrayNode) config.path("mounts");
     ObjectNode configMount = mounts.addObject();
@@ -323,26 +318,10 @@ class ContainerImageTest {
     }
     write(bundle, config);
 
-    Path crunRoot = crunRoot();
-    String id = "brume-image-agent-" + UUID.randomUUID().toString().substring(0, 8);
-    Path log = OUT.resolve("agent.log");
-    Process container =
-        new ProcessBuilder(crun(crunRoot, "run", "--bundle", bundle.toString(), id))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      Pattern started = Pattern.compile("HTTP on http://([0-9.]+):(\\d+)");
-      Matcher[] address = new Matcher[1];
-      await("the agent's start line in " + log)
-          .atMost(Duration.ofMinutes(2))
-          .until(
-              () -> {
-                assertThat(container.isAlive()).as("agent container alive").isTrue();
-                address[0] = started.matcher(Files.readString(log));
-                return address[0].find();
-              });
-      URI base = URI.create("http://" + address[0].group(1) + ":" + address[0].group(2));
+    try (RunningContainer container = RunningContainer.start(bundle, "agent");
+        HttpClient http = HttpClient.newHttpClient()) {
+      Matcher address = container.awaitLine(Pattern.compile("HTTP on http://([0-9.]+):(\\d+)"));
+      URI base = URI.create("http://" + address.group(1) + ":" + address.group(2));
       HttpResponse<String> healthz =
           http.send(
               HttpRequest.newBuilder(base.resolve("/healthz")).build(),
@@ -355,7 +334,7 @@ class ContainerImageTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(coordinate.statusCode()).isEqualTo(200);
 
-      long rss = rssBytes(crunRoot, id);
+      long rss = rssBytes(container.crunRoot, container.id);
       long request =
           Quantity.getAmountInBytes(agent.getResources().getRequests().get("memory")).longValue();
       System.out.printf(
@@ -365,14 +344,7 @@ class ContainerImageTest {
           .as("agent RSS within the DaemonSet's memory request")
           .isLessThanOrEqualTo(request);
 
-      Tools.run(
-          List.of("crun", "--root", crunRoot.toString(), "kill", id, "TERM"),
-          Duration.ofSeconds(30));
-      await("the agent stops on SIGTERM")
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> !container.isAlive());
-    } finally {
-      container.destroyForcibly();
+      container.stopWithSigterm();
     }
   }
 
@@ -431,12 +403,7 @@ class ContainerImageTest {
         .create();
     Path bundle = OUT.resolve("bundle-extender");
     ObjectNode config = bundleRunning(bundle, "scheduler-extender", "--listen", "127.0.0.1:0");
-    ArrayNode namespaces = (ArrayNode) config.path("linux").path("namespaces");
-    for (int i = namespaces.size() - 1; i >= 0; i--) {
-      if (namespaces.get(i).path("type").asText().equals("network")) {
-        namespaces.remove(i); // to reach the mock API server on loopback
-      }
-    }
+    hostNetwork(config); // to reach the mock API server on loopback
     ((ObjectNode) config.path("root")).put("readonly", true);
     ObjectNode process = (ObjectNode) config.path("process");
     assertThat(process.path("user").path("uid").asInt()).as("the image's user").isEqualTo(65532);
@@ -450,41 +417,85 @@ class ContainerImageTest {
     env.add("KUBERNETES_AUTH_TRYSERVICEACCOUNT=false");
     write(bundle, config);
 
-    Path crunRoot = crunRoot();
-    String id = "brume-image-extender-" + UUID.randomUUID().toString().substring(0, 8);
-    Path log = OUT.resolve("extender.log");
-    Process container =
-        new ProcessBuilder(crun(crunRoot, "run", "--bundle", bundle.toString(), id))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      Pattern listening =
-          Pattern.compile("listening on [^/ ]*/([0-9.]+):(\\d+) \\((\\d+) nodes known");
-      Matcher[] line = new Matcher[1];
-      await("the extender's start line in " + log)
-          .atMost(Duration.ofMinutes(2))
-          .until(
-              () -> {
-                assertThat(container.isAlive()).as("extender container alive").isTrue();
-                line[0] = listening.matcher(Files.readString(log));
-                return line[0].find();
-              });
-      assertThat(line[0].group(3)).isEqualTo("1");
-      URI healthz = URI.create("http://" + line[0].group(1) + ":" + line[0].group(2) + "/healthz");
+    try (RunningContainer container = RunningContainer.start(bundle, "extender");
+        HttpClient http = HttpClient.newHttpClient()) {
+      Matcher line =
+          container.awaitLine(
+              Pattern.compile("listening on [^/ ]*/([0-9.]+):(\\d+) \\((\\d+) nodes known"));
+      assertThat(line.group(3)).isEqualTo("1");
+      URI healthz = URI.create("http://" + line.group(1) + ":" + line.group(2) + "/healthz");
       HttpResponse<String> response =
           http.send(HttpRequest.newBuilder(healthz).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("ok\n");
 
+      container.stopWithSigterm();
+    }
+  }
+
+  /** Runs the container in the host's network namespace, as hostNetwork pods do. */
+  private static void hostNetwork(ObjectNode config) {
+    ArrayNode namespaces = (ArrayNode) config.path("linux").path("namespaces");
+    for (int i = namespaces.size() - 1; i >= 0; i--) {
+      if (namespaces.get(i).path("type").asText().equals("network")) {
+        namespaces.remove(i);
+      }
+    }
+  }
+
+  /** A bundle crun runs in the background; its output goes to {@code OUT/<name>.log}. */
+  private static final class RunningContainer implements AutoCloseable {
+    final Path crunRoot;
+    final String id;
+    final Path log;
+    final Process process;
+
+    private RunningContainer(Path crunRoot, String id, Path log, Process process) {
+      this.crunRoot = crunRoot;
+      this.id = id;
+      this.log = log;
+      this.process = process;
+    }
+
+    static RunningContainer start(Path bundle, String name) throws IOException {
+      Path crunRoot = crunRoot();
+      String id = "brume-image-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+      Path log = OUT.resolve(name + ".log");
+      Process process =
+          new ProcessBuilder(crun(crunRoot, "run", "--bundle", bundle.toString(), id))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      return new RunningContainer(crunRoot, id, log, process);
+    }
+
+    /** Waits for a line of output matching {@code pattern}; fails if the container exits. */
+    Matcher awaitLine(Pattern pattern) {
+      Matcher[] found = new Matcher[1];
+      await("a line matching " + pattern + " in " + log)
+          .atMost(Duration.ofMinutes(2))
+          .until(
+              () -> {
+                assertThat(process.isAlive()).as("container %s alive", id).isTrue();
+                found[0] = pattern.matcher(Files.readString(log));
+                return found[0].find();
+              });
+      return found[0];
+    }
+
+    /** What kubelet does to stop a pod: SIGTERM, and the process must end. */
+    void stopWithSigterm() {
       Tools.run(
           List.of("crun", "--root", crunRoot.toString(), "kill", id, "TERM"),
           Duration.ofSeconds(30));
-      await("the extender stops on SIGTERM")
+      await(id + " stops on SIGTERM")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> !container.isAlive());
-    } finally {
-      container.destroyForcibly();
+          .until(() -> !process.isAlive());
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
     }
   }
 

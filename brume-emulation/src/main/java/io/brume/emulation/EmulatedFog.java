@@ -1,6 +1,5 @@
 package io.brume.emulation;
 
-import io.brume.router.AdaptiveConfig;
 import io.brume.router.RoutingPolicies;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -97,8 +96,7 @@ public final class EmulatedFog implements AutoCloseable {
     for (int index : Placement.farthestFirst(dataset, config.replicas(), 0)) {
       hosts.add(dataset.name(index));
     }
-    RoutingPolicies.Options options =
-        new RoutingPolicies.Options(0.8, 2, AdaptiveConfig.defaults(), InstantSource.system());
+    RoutingPolicies.Options options = RoutingPolicies.Options.defaults(InstantSource.system());
     for (String policy : List.of("random", config.brumePolicy())) {
       RoutingPolicies.create(policy, options); // fails early, naming the valid policies
       lanes.add(

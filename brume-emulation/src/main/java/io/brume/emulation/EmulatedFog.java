@@ -1,6 +1,7 @@
 package io.brume.emulation;
 
 import io.brume.router.RoutingPolicies;
+import io.brume.router.placement.PlacementPlanner;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -93,7 +94,8 @@ public final class EmulatedFog implements AutoCloseable {
   }
 
   private void startLanes() {
-    for (int index : Placement.farthestFirst(dataset, config.replicas(), 0)) {
+    for (int index :
+        PlacementPlanner.farthestFirst(dataset.size(), dataset::rttMillis, config.replicas(), 0)) {
       hosts.add(dataset.name(index));
     }
     RoutingPolicies.Options options = RoutingPolicies.Options.defaults(InstantSource.system());

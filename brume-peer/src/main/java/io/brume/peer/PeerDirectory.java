@@ -7,9 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brume.coordinate.Coordinate;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +56,37 @@ public record PeerDirectory(String self, Coordinate selfCoordinate, List<PeerNod
       throw new IOException("peers file " + file + " does not exist", e);
     } catch (IOException | IllegalArgumentException e) {
       throw new IOException("peers file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Asks a node's peer server ({@code GET <server>/v2/_brume/peers}) for its directory: how {@code
+   * brume pull} on a node learns its peers from the local agent.
+   */
+  public static PeerDirectory fetch(URI server, ClusterToken token)
+      throws IOException, InterruptedException {
+    URI uri = URI.create(server.toString().replaceAll("/+$", "") + "/v2/_brume/peers");
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(uri)
+                  .header("Authorization", token.authorizationHeader())
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() != 200) {
+        throw new IOException(
+            "peer directory "
+                + uri
+                + " answered HTTP "
+                + response.statusCode()
+                + (response.statusCode() == 401 ? " (wrong cluster token?)" : ""));
+      }
+      return parse(JSON.readTree(response.body()));
+    } catch (java.net.ConnectException e) {
+      throw new IOException("peer directory " + uri + " is not reachable: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("peer directory " + uri + ": " + e.getMessage(), e);
     }
   }
 

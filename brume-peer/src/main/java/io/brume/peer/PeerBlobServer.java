@@ -17,6 +17,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +58,16 @@ public final class PeerBlobServer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CHUNK = 256 * 1024;
+
+  /**
+   * On a 404 for a blob: this node is downloading from its registry right now (some partial
+   * download was written to recently), so a peer that expects it to fetch the blob should wait.
+   */
+  public static final String FETCHING_HEADER = "Brume-Fetching";
+
+  static final Duration FETCHING_FRESHNESS = Duration.ofSeconds(5);
+
+  private final Clock clock = Clock.systemUTC();
 
   private final BlobStore blobs;
   private final ClusterToken token;
@@ -200,6 +213,9 @@ public final class PeerBlobServer implements AutoCloseable {
       // Only blobs/ is read: a blob is renamed there after it was verified, never before.
       file = FileChannel.open(blobs.path(digest), StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
+      if (fetchingNow()) {
+        ex.getResponseHeaders().set(FETCHING_HEADER, "1");
+      }
       error(ex, head, 404, unknown, "not on this node: " + digest);
       return;
     }
@@ -258,6 +274,13 @@ public final class PeerBlobServer implements AutoCloseable {
         uploads.release();
       }
     }
+  }
+
+  /** Whether this node wrote a partial download within {@link #FETCHING_FRESHNESS}. */
+  private boolean fetchingNow() throws IOException {
+    Optional<Instant> last = blobs.lastIngestWrite();
+    return last.isPresent()
+        && Duration.between(last.get(), clock.instant()).compareTo(FETCHING_FRESHNESS) < 0;
   }
 
   private void copy(FileChannel file, long from, long length, OutputStream out) throws IOException {

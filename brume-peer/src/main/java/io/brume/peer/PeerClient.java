@@ -19,6 +19,8 @@ final class PeerClient implements AutoCloseable {
   enum Answer {
     HAS,
     ABSENT,
+    /** Absent, but the peer is downloading from its registry right now. */
+    FETCHING,
     FULL,
     REFUSED,
     UNREACHABLE
@@ -53,10 +55,12 @@ final class PeerClient implements AutoCloseable {
             .timeout(askTimeout)
             .build();
     try {
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      int status = response.statusCode();
+      boolean fetching = response.headers().firstValue(PeerBlobServer.FETCHING_HEADER).isPresent();
       return switch (status) {
         case 200 -> Answer.HAS;
-        case 404 -> Answer.ABSENT;
+        case 404 -> fetching ? Answer.FETCHING : Answer.ABSENT;
         case 429, 503 -> Answer.FULL;
         default -> Answer.REFUSED;
       };

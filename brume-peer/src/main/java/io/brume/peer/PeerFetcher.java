@@ -38,6 +38,10 @@ import java.util.random.RandomGenerator;
 public final class PeerFetcher implements AutoCloseable {
   private final PeerDirectory directory;
   private final PeerRanking ranking;
+  private final SiteSeeder seeders;
+  private final Duration seederPoll;
+  private final Duration seederGrace;
+  private final Duration seederPatience;
   private final PeerClient client;
   private final StallWatchdog watchdog;
   private final ExecutorService asking = Executors.newVirtualThreadPerTaskExecutor();
@@ -56,6 +60,13 @@ public final class PeerFetcher implements AutoCloseable {
   private PeerFetcher(Builder b) {
     this.directory = b.directory;
     this.ranking = new PeerRanking(b.mode, b.priorBytesPerSecond);
+    // Proximity off means no sites: the whole cluster shares one seeder per image.
+    this.seeders =
+        new SiteSeeder(
+            b.mode == PeerRanking.Mode.NEAREST ? b.siteRadiusMillis : Double.POSITIVE_INFINITY);
+    this.seederPoll = b.seederPoll;
+    this.seederGrace = b.seederGrace;
+    this.seederPatience = b.seederPatience;
     this.client = new PeerClient(b.token, b.askTimeout);
     this.watchdog = new StallWatchdog(b.stallTimeout);
     this.fanout = b.fanout;
@@ -138,6 +149,58 @@ public final class PeerFetcher implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * No peer holds the blob yet: if another node of this site is the {@link SiteSeeder} of {@code
+   * image}, wait for it (or for any near peer that already got it from it) rather than fetch the
+   * blob across the uplink again. Waits only while the seeder is busy downloading: a seeder that is
+   * idle for the grace period (it is not deploying this image), gone, or past the patience bound
+   * ends the wait, and the caller goes to the registry.
+   *
+   * @return an open stream from a peer, or empty: fetch from the registry (this node may be the
+   *     seeder)
+   */
+  public Optional<PeerStream> awaitSeeder(
+      Digest image, String repository, Digest digest, long size, long offset)
+      throws InterruptedException {
+    Set<String> skip = new HashSet<>(dropped);
+    skip.addAll(failedFor.getOrDefault(digest, Set.of()));
+    List<PeerNode> members =
+        directory.peers().stream().filter(p -> !dropped.contains(p.name())).toList();
+    String seederName =
+        seeders.seeder(directory.self(), directory.selfCoordinate(), members, image);
+    Optional<PeerNode> seeder =
+        members.stream().filter(p -> p.name().equals(seederName)).findFirst();
+    if (seeder.isEmpty() || skip.contains(seederName)) {
+      return Optional.empty();
+    }
+    long start = nanoTime.getAsLong();
+    long lastBusy = start;
+    while (nanoTime.getAsLong() - start < seederPatience.toNanos()) {
+      PeerClient.Answer answer = client.ask(seeder.get(), repository, digest);
+      long now = nanoTime.getAsLong();
+      switch (answer) {
+        case HAS, FETCHING, FULL -> lastBusy = now;
+        case ABSENT -> {
+          if (now - lastBusy > seederGrace.toNanos()) {
+            return Optional.empty();
+          }
+        }
+        case UNREACHABLE, REFUSED -> {
+          return Optional.empty();
+        }
+      }
+      if (answer != PeerClient.Answer.FETCHING) {
+        // The seeder (or a near peer served by it) has the blob now.
+        Optional<PeerStream> stream = open(repository, digest, size, offset);
+        if (stream.isPresent()) {
+          return stream;
+        }
+      }
+      Thread.sleep(seederPoll);
+    }
+    return Optional.empty();
+  }
+
   private static PeerClient.Answer answer(Future<PeerClient.Answer> future)
       throws InterruptedException {
     try {
@@ -214,6 +277,10 @@ public final class PeerFetcher implements AutoCloseable {
     private double priorBytesPerSecond = 12.5e6;
     private RandomGenerator random = new SplittableRandom();
     private LongSupplier nanoTime = System::nanoTime;
+    private double siteRadiusMillis = 10;
+    private Duration seederPoll = Duration.ofMillis(200);
+    private Duration seederGrace = Duration.ofSeconds(3);
+    private Duration seederPatience = Duration.ofMinutes(10);
 
     private Builder(PeerDirectory directory, ClusterToken token) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -275,6 +342,23 @@ public final class PeerFetcher implements AutoCloseable {
     /** The monotonic clock of the rate floor and the throughput measurements. */
     public Builder nanoTime(LongSupplier value) {
       this.nanoTime = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Peers estimated within this RTT count as this node's site (default 10 ms). */
+    public Builder siteRadiusMillis(double value) {
+      this.siteRadiusMillis = value;
+      return this;
+    }
+
+    /**
+     * How a node waits for its site's seeder: poll interval (default 200 ms), how long an idle
+     * seeder is given to start (default 3 s), and the bound on the whole wait (default 10 min).
+     */
+    public Builder seederWait(Duration poll, Duration grace, Duration patience) {
+      this.seederPoll = Objects.requireNonNull(poll);
+      this.seederGrace = Objects.requireNonNull(grace);
+      this.seederPatience = Objects.requireNonNull(patience);
       return this;
     }
 

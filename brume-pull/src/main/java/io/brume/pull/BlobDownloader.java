@@ -1,6 +1,7 @@
 package io.brume.pull;
 
 import io.brume.oci.Descriptor;
+import io.brume.oci.Digest;
 import io.brume.peer.PeerFetcher;
 import io.brume.peer.PeerStream;
 import io.brume.registry.BlobResponse;
@@ -52,6 +53,7 @@ final class BlobDownloader {
   private final Sleeper sleeper;
   private final PullListener listener;
   private final Optional<PeerFetcher> peers;
+  private final Digest image;
 
   BlobDownloader(
       RegistryClient registry,
@@ -60,7 +62,8 @@ final class BlobDownloader {
       RetryPolicy retry,
       Sleeper sleeper,
       PullListener listener,
-      Optional<PeerFetcher> peers) {
+      Optional<PeerFetcher> peers,
+      Digest image) {
     this.registry = registry;
     this.repository = repository;
     this.blobs = blobs;
@@ -68,6 +71,7 @@ final class BlobDownloader {
     this.sleeper = sleeper;
     this.listener = listener;
     this.peers = peers;
+    this.image = image;
   }
 
   /**
@@ -103,6 +107,10 @@ final class BlobDownloader {
       }
       Optional<PeerStream> next =
           fetcher.open(repository, blob.digest(), blob.size(), writer.offset());
+      if (next.isEmpty()) {
+        // Nobody has it yet: if a node of this site is fetching this image, wait for it.
+        next = fetcher.awaitSeeder(image, repository, blob.digest(), blob.size(), writer.offset());
+      }
       if (next.isEmpty()) {
         return false;
       }

@@ -104,7 +104,14 @@ public final class ImagePuller {
           new LayerPipeline(
               store,
               new BlobDownloader(
-                  registry, reference.repository(), store.blobs(), retry, sleeper, listener, peers),
+                  registry,
+                  reference.repository(),
+                  store.blobs(),
+                  retry,
+                  sleeper,
+                  listener,
+                  peers,
+                  resolved.manifest().digest()),
               new LayerUnpacker(new LayerExtractor()),
               strategy,
               listener);

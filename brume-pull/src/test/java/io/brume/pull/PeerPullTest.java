@@ -275,6 +275,52 @@ class PeerPullTest {
   }
 
   @Test
+  void nodesDeployingAtOnceLetTheirSiteSeederAloneFetchFromTheRegistry() throws Exception {
+    ContentStore x = store("x");
+    ContentStore y = store("y");
+    PeerBlobServer atX = serve(x);
+    PeerBlobServer atY = serve(y);
+    PeerFetcher fromX = fetcher(System::nanoTime, peer("y", atY.address().getPort(), 1));
+    PeerFetcher fromY = fetcher(System::nanoTime, peer("x", atX.address().getPort(), 1));
+    List<PullEvent> xEvents = new CopyOnWriteArrayList<>();
+    List<PullEvent> yEvents = new CopyOnWriteArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var pulls =
+          List.of(
+              threads.submit(() -> pull(x, fromX, xEvents)),
+              threads.submit(() -> pull(y, fromY, yEvents)));
+      for (var pull : pulls) {
+        pull.get();
+      }
+    }
+    assertLayersIntact(x);
+    assertLayersIntact(y);
+    long xFromRegistry = registryBytes(xEvents);
+    long yFromRegistry = registryBytes(yEvents);
+    // Exactly one of the two crossed the "uplink"; the other got every byte from it.
+    assertThat(List.of(xFromRegistry, yFromRegistry))
+        .containsExactlyInAnyOrder(0L, (long) base.blob().length + app.blob().length);
+    assertThat(atX.bytesServed() + atY.bytesServed())
+        .isEqualTo(base.blob().length + app.blob().length);
+  }
+
+  private Void pull(ContentStore store, PeerFetcher peers, List<PullEvent> sink) throws Exception {
+    ImagePuller.builder(store, registry())
+        .peers(peers)
+        .listener(sink::add)
+        .build()
+        .pull(ref(), AMD64);
+    return null;
+  }
+
+  private static long registryBytes(List<PullEvent> events) {
+    return events.stream()
+        .filter(e -> e instanceof PullEvent.Transferred t && !t.fromPeer())
+        .mapToLong(e -> ((PullEvent.Transferred) e).bytes())
+        .sum();
+  }
+
+  @Test
   void aPeerBelowTheRateFloorIsAbandonedForTheRegistry() throws Exception {
     PeerBlobServer slow = seededNode("slow");
     ContentStore me = store("me");

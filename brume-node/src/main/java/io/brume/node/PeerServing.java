@@ -4,6 +4,7 @@ import io.brume.coordinate.Coordinate;
 import io.brume.peer.ClusterToken;
 import io.brume.peer.PeerBlobServer;
 import io.brume.peer.PeerDirectory;
+import io.brume.peer.PeerFetcher;
 import io.brume.peer.PeerNode;
 import io.brume.peer.TransferLedger;
 import io.brume.store.ContentStore;
@@ -33,6 +34,7 @@ public final class PeerServing implements AgentComponent {
   private final Path tokenFile;
   private final int maxUploads;
   private PeerBlobServer server;
+  private PeerFetcher mirror;
   // Meters hold the objects they read weakly: keep them reachable here.
   private TransferLedger ledger;
 
@@ -54,9 +56,16 @@ public final class PeerServing implements AgentComponent {
     ClusterToken token = ClusterToken.read(tokenFile);
     ContentStore store = ContentStore.open(storeRoot);
     int[] port = new int[1];
+    // The containerd mirror asks the peers the agent knows, with their current coordinates.
+    mirror = PeerFetcher.builder(() -> directory(agent, port[0]), token).build();
     server =
         PeerBlobServer.start(
-            listen, store.blobs(), token, maxUploads, () -> Optional.of(directory(agent, port[0])));
+            listen,
+            store.blobs(),
+            token,
+            maxUploads,
+            () -> Optional.of(directory(agent, port[0])),
+            Optional.of(mirror));
     port[0] = server.address().getPort();
     ledger = TransferLedger.of(store.root());
     register(agent.metrics().registry, server, ledger);
@@ -86,6 +95,9 @@ public final class PeerServing implements AgentComponent {
       MeterRegistry registry, PeerBlobServer server, TransferLedger ledger) {
     FunctionCounter.builder("brume.peer.served.bytes", server, PeerBlobServer::bytesServed)
         .description("Blob bytes sent to other nodes")
+        .register(registry);
+    FunctionCounter.builder("brume.peer.mirrored.bytes", server, PeerBlobServer::bytesMirrored)
+        .description("Bytes of this node's containerd mirror requests fetched from peers")
         .register(registry);
     FunctionCounter.builder("brume.peer.served.blobs", server, PeerBlobServer::blobsServed)
         .description("Whole blobs sent to other nodes")
@@ -117,6 +129,9 @@ public final class PeerServing implements AgentComponent {
   public void stop() {
     if (server != null) {
       server.close();
+    }
+    if (mirror != null) {
+      mirror.close();
     }
   }
 }

@@ -17,9 +17,11 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +50,13 @@ import java.util.regex.Pattern;
  * Bodies being sent are capped ({@code maxUploads}): past the cap a {@code GET} gets 429 with
  * {@code Retry-After}, and the fetching node moves on to another peer, so a small node is never
  * swamped. One virtual thread per request.
+ *
+ * <p>Registry mirror for plain containerd (Spegel's model): with a {@link PeerFetcher}, a request
+ * that containerd sends to its {@code hosts.toml} mirror (it carries {@code ?ns=<registry>}) from
+ * this node itself (loopback) and asks for a blob or manifest this node does not hold is answered
+ * from the nearest peer that holds it, verified against its digest as it streams; if no peer has it
+ * the answer is 404 and containerd falls back to the registry. Requests from other nodes are never
+ * forwarded (no loops, no amplification). See docs/p2p.md for the hosts.toml.
  */
 public final class PeerBlobServer implements AutoCloseable {
   /** Distribution paths; {@code <name>} components as the distribution spec defines them. */
@@ -73,6 +82,8 @@ public final class PeerBlobServer implements AutoCloseable {
   private final ClusterToken token;
   private final Semaphore uploads;
   private final Supplier<Optional<PeerDirectory>> directory;
+  private final Optional<PeerFetcher> mirror;
+  private final LongAdder bytesMirrored = new LongAdder();
   private final HttpServer server;
   private final ExecutorService executor;
   private final LongAdder bytesServed = new LongAdder();
@@ -85,7 +96,8 @@ public final class PeerBlobServer implements AutoCloseable {
       BlobStore blobs,
       ClusterToken token,
       int maxUploads,
-      Supplier<Optional<PeerDirectory>> directory)
+      Supplier<Optional<PeerDirectory>> directory,
+      Optional<PeerFetcher> mirror)
       throws IOException {
     if (maxUploads < 1) {
       throw new IllegalArgumentException("max uploads must be at least 1, got " + maxUploads);
@@ -94,6 +106,7 @@ public final class PeerBlobServer implements AutoCloseable {
     this.token = Objects.requireNonNull(token);
     this.uploads = new Semaphore(maxUploads);
     this.directory = directory;
+    this.mirror = mirror;
     this.server = HttpServer.create(address, 64);
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
@@ -113,9 +126,30 @@ public final class PeerBlobServer implements AutoCloseable {
       int maxUploads,
       Supplier<Optional<PeerDirectory>> directory)
       throws IOException {
-    PeerBlobServer s = new PeerBlobServer(address, blobs, token, maxUploads, directory);
+    return start(address, blobs, token, maxUploads, directory, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, BlobStore, ClusterToken, int, Supplier)}, also answering
+   * this node's containerd mirror requests for content it lacks from its peers through {@code
+   * mirror}.
+   */
+  public static PeerBlobServer start(
+      InetSocketAddress address,
+      BlobStore blobs,
+      ClusterToken token,
+      int maxUploads,
+      Supplier<Optional<PeerDirectory>> directory,
+      Optional<PeerFetcher> mirror)
+      throws IOException {
+    PeerBlobServer s = new PeerBlobServer(address, blobs, token, maxUploads, directory, mirror);
     s.server.start();
     return s;
+  }
+
+  /** Bytes of containerd mirror requests answered from other peers. */
+  public long bytesMirrored() {
+    return bytesMirrored.sum();
   }
 
   /** The bound address. */
@@ -195,7 +229,7 @@ public final class PeerBlobServer implements AutoCloseable {
         }
         return;
       }
-      serve(ex, head, digest, manifest);
+      serve(ex, head, m.group(1), digest, manifest);
     } catch (RuntimeException e) {
       try {
         error(ex, false, 500, "UNKNOWN", "internal error");
@@ -205,7 +239,8 @@ public final class PeerBlobServer implements AutoCloseable {
     }
   }
 
-  private void serve(HttpExchange ex, boolean head, Digest digest, boolean manifest)
+  private void serve(
+      HttpExchange ex, boolean head, String repository, Digest digest, boolean manifest)
       throws IOException {
     String unknown = manifest ? "MANIFEST_UNKNOWN" : "BLOB_UNKNOWN";
     FileChannel file;
@@ -213,6 +248,10 @@ public final class PeerBlobServer implements AutoCloseable {
       // Only blobs/ is read: a blob is renamed there after it was verified, never before.
       file = FileChannel.open(blobs.path(digest), StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
+      if (!head && mirror.isPresent() && isLocalMirrorRequest(ex)) {
+        forward(ex, mirror.get(), repository, digest, manifest);
+        return;
+      }
       if (fetchingNow()) {
         ex.getResponseHeaders().set(FETCHING_HEADER, "1");
       }
@@ -276,6 +315,90 @@ public final class PeerBlobServer implements AutoCloseable {
     }
   }
 
+  /** containerd's mirror requests carry {@code ns=<upstream registry>}; only this node's count. */
+  private static boolean isLocalMirrorRequest(HttpExchange ex) {
+    String query = ex.getRequestURI().getRawQuery();
+    boolean mirrorQuery = query != null && ("&" + query).contains("&ns=");
+    return mirrorQuery && ex.getRemoteAddress().getAddress().isLoopbackAddress();
+  }
+
+  /**
+   * Answers a local containerd's request from the best peer holding the content, verifying the
+   * digest as the bytes pass: a mismatch drops the peer and aborts the response, so containerd
+   * never receives a complete wrong blob (it verifies too) and retries elsewhere.
+   */
+  private void forward(
+      HttpExchange ex, PeerFetcher peers, String repository, Digest digest, boolean manifest)
+      throws IOException {
+    String unknown = manifest ? "MANIFEST_UNKNOWN" : "BLOB_UNKNOWN";
+    if (!uploads.tryAcquire()) {
+      rejectedFull.increment();
+      ex.getResponseHeaders().set("Retry-After", "1");
+      error(ex, false, 429, "TOOMANYREQUESTS", "this node is serving its maximum of uploads");
+      return;
+    }
+    try {
+      Optional<PeerStream> found;
+      try {
+        found = peers.open(repository, digest, 0, 0);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while asking peers for " + digest, e);
+      }
+      if (found.isEmpty()) {
+        error(ex, false, 404, unknown, "no peer holds " + digest + "; ask the registry");
+        return;
+      }
+      try (PeerStream stream = found.get()) {
+        var headers = ex.getResponseHeaders();
+        headers.set("Docker-Content-Digest", digest.toString());
+        MessageDigest hasher = digest.newHasher();
+        if (manifest) {
+          byte[] bytes = stream.body().readNBytes((4 << 20) + 1);
+          if (bytes.length > 4 << 20) {
+            error(ex, false, 404, unknown, "not a manifest (too large): " + digest);
+            return;
+          }
+          if (!Digest.fromHash(digest.algorithm(), hasher.digest(bytes)).equals(digest)) {
+            peers.rejectContent(digest, List.of(stream.peer()));
+            error(ex, false, 502, unknown, "a peer sent a wrong manifest for " + digest);
+            return;
+          }
+          Optional<String> type = manifestType(bytes);
+          if (type.isEmpty()) {
+            error(ex, false, 404, unknown, "not a manifest: " + digest);
+            return;
+          }
+          headers.set("Content-Type", type.get());
+          ex.sendResponseHeaders(200, bytes.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+          }
+          bytesMirrored.add(bytes.length);
+          return;
+        }
+        headers.set("Content-Type", "application/octet-stream");
+        ex.sendResponseHeaders(200, 0); // chunked: the length is the peer's to tell
+        OutputStream out = ex.getResponseBody();
+        byte[] buffer = new byte[CHUNK];
+        int n;
+        while ((n = stream.body().read(buffer)) > 0) {
+          hasher.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+          bytesMirrored.add(n);
+        }
+        if (!Digest.fromHash(digest.algorithm(), hasher.digest()).equals(digest)) {
+          peers.rejectContent(digest, List.of(stream.peer()));
+          // Leaving without the final chunk makes the client see a broken body, never a whole one.
+          throw new IOException("peer " + stream.peer() + " sent wrong bytes for " + digest);
+        }
+        out.close();
+      }
+    } finally {
+      uploads.release();
+    }
+  }
+
   /** Whether this node wrote a partial download within {@link #FETCHING_FRESHNESS}. */
   private boolean fetchingNow() throws IOException {
     Optional<Instant> last = blobs.lastIngestWrite();
@@ -306,10 +429,14 @@ public final class PeerBlobServer implements AutoCloseable {
     if (size > 4L << 20) {
       return Optional.empty(); // manifests are small; a big blob is a layer
     }
+    file.position(0);
+    return manifestType(Channels.newInputStream(file).readNBytes((int) size));
+  }
+
+  private static Optional<String> manifestType(byte[] bytes) {
     JsonNode json;
     try {
-      file.position(0);
-      json = JSON.readTree(Channels.newInputStream(file).readNBytes((int) size));
+      json = JSON.readTree(bytes);
     } catch (IOException e) {
       return Optional.empty();
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -36,7 +37,7 @@ import java.util.random.RandomGenerator;
  * the throughput each peer delivered (refines the ranking). Thread-safe; one per process.
  */
 public final class PeerFetcher implements AutoCloseable {
-  private final PeerDirectory directory;
+  private final Supplier<PeerDirectory> directory;
   private final PeerRanking ranking;
   private final SiteSeeder seeders;
   private final Duration seederPoll;
@@ -79,12 +80,21 @@ public final class PeerFetcher implements AutoCloseable {
 
   /** A fetcher over {@code directory}'s peers, authenticating with {@code token}. */
   public static Builder builder(PeerDirectory directory, ClusterToken token) {
+    Objects.requireNonNull(directory, "directory");
+    return new Builder(() -> directory, token);
+  }
+
+  /**
+   * A fetcher over a directory that changes (the agent's: coordinates move), read afresh for every
+   * blob.
+   */
+  public static Builder builder(Supplier<PeerDirectory> directory, ClusterToken token) {
     return new Builder(directory, token);
   }
 
-  /** The peers this fetcher chooses from. */
+  /** The peers this fetcher chooses from, now. */
   public PeerDirectory directory() {
-    return directory;
+    return directory.get();
   }
 
   /** Nearest-first or random. */
@@ -100,6 +110,7 @@ public final class PeerFetcher implements AutoCloseable {
    */
   public Optional<PeerStream> open(String repository, Digest digest, long size, long offset)
       throws InterruptedException {
+    PeerDirectory directory = this.directory.get();
     Set<String> skip = new HashSet<>(dropped);
     skip.addAll(failedFor.getOrDefault(digest, Set.of()));
     List<PeerNode> candidates =
@@ -162,6 +173,7 @@ public final class PeerFetcher implements AutoCloseable {
   public Optional<PeerStream> awaitSeeder(
       Digest image, String repository, Digest digest, long size, long offset)
       throws InterruptedException {
+    PeerDirectory directory = this.directory.get();
     Set<String> skip = new HashSet<>(dropped);
     skip.addAll(failedFor.getOrDefault(digest, Set.of()));
     List<PeerNode> members =
@@ -265,7 +277,7 @@ public final class PeerFetcher implements AutoCloseable {
 
   /** Options of a {@link PeerFetcher}; the defaults suit a LAN of small nodes. */
   public static final class Builder {
-    private final PeerDirectory directory;
+    private final Supplier<PeerDirectory> directory;
     private final ClusterToken token;
     private PeerRanking.Mode mode = PeerRanking.Mode.NEAREST;
     private int fanout = 3;
@@ -282,7 +294,7 @@ public final class PeerFetcher implements AutoCloseable {
     private Duration seederGrace = Duration.ofSeconds(3);
     private Duration seederPatience = Duration.ofMinutes(10);
 
-    private Builder(PeerDirectory directory, ClusterToken token) {
+    private Builder(Supplier<PeerDirectory> directory, ClusterToken token) {
       this.directory = Objects.requireNonNull(directory, "directory");
       this.token = Objects.requireNonNull(token, "token");
     }

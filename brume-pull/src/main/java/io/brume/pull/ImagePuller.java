@@ -77,11 +77,19 @@ public final class ImagePuller {
           }
           this.listener.onEvent(event);
         };
+    Result result;
     try {
-      return pull(reference, platform, listener);
-    } finally {
-      TransferLedger.of(store.root()).add(tally);
+      result = pull(reference, platform, listener);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      try {
+        TransferLedger.of(store.root()).add(tally); // bytes of a failed pull were fetched too
+      } catch (IOException ledger) {
+        e.addSuppressed(ledger); // the pull's own failure is the one to report
+      }
+      throw e;
     }
+    TransferLedger.of(store.root()).add(tally);
+    return result;
   }
 
   private Result pull(ImageReference reference, Platform platform, PullListener listener)

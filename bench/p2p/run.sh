@@ -4,6 +4,8 @@
 #
 #   run.sh [--nodes 12] [--sites 3] [--uplink 20] [--lan 200] [--intersite 50] [--json]
 #          [--contenders "registry brume-no-peers random-peer nearest-peer"] [--timeout SECONDS] [--keep]
+#          [--layout OCI_DIR --image TAG]   (default: bench/pull's debian image, built by bench/pull/images.sh)
+#   BRUME_CMD="java -cp … io.brume.cli.Main" runs brume that way instead of ./brume (the CI test does).
 #
 # Topology (all links are veth pairs; rates in Mbit/s):
 #   registry netns ── core netns ── site router netns (one per site, a bridge) ── node netns (nodes/sites per site)
@@ -42,6 +44,8 @@ json=0
 keep=0
 timeout_s=900
 contenders="registry brume-no-peers random-peer nearest-peer"
+layout=""
+image=debian
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes="$2"; shift ;;
@@ -51,6 +55,8 @@ while [ $# -gt 0 ]; do
     --intersite) intersite="$2"; shift ;;
     --contenders) contenders="$2"; shift ;;
     --timeout) timeout_s="$2"; shift ;;
+    --layout) layout="$2"; shift ;;
+    --image) image="$2"; shift ;;
     --json) json=1 ;;
     --keep) keep=1 ;;
     -h | --help)
@@ -73,7 +79,11 @@ per_site=$((nodes / sites))
 
 need_root
 need_tools ip tc docker-registry skopeo curl jq containerd ctr awk
-[ -f "$(oci_dir)/index.json" ] || "$P2P_DIR/../pull/images.sh"
+if [ -z "$layout" ]; then
+  [ -f "$(oci_dir)/index.json" ] || "$P2P_DIR/../pull/images.sh"
+  layout="$(oci_dir)"
+fi
+[ -f "$layout/index.json" ] || die "--layout $layout is not an OCI image layout (no index.json)"
 
 # Unique names: other benchmarks and tests run on this machine at the same time.
 P="p2p$(od -An -N2 -tx2 /dev/urandom | tr -d ' ')"
@@ -83,7 +93,7 @@ REG_IP="$NET.0.2"
 REG_ADDR="$REG_IP:5000"
 TOKEN="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 PEER_PORT=7948
-BRUME="$REPO_DIR/brume"
+read -r -a BRUME <<<"${BRUME_CMD:-$REPO_DIR/brume}"
 pids=()
 
 ns_of_node() { echo "${P}n$1"; } # node index 0..nodes-1
@@ -178,11 +188,12 @@ start_registry() {
 # The second wave's image: the debian image plus one layer (this machine's /usr/share/i18n and /usr/share/zoneinfo, else
 # /usr/share/doc), built as an OCI layout next to the first.
 build_and_push_images() {
-  local layout="$W/oci" src manifest config layer_tar layer_gz diff_id digest size new_config new_manifest
-  mkdir -p "$layout/blobs/sha256"
-  cp -al "$(oci_dir)/blobs/sha256/." "$layout/blobs/sha256/"
-  manifest="$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "debian") | .digest' "$(oci_dir)/index.json")"
-  config="$(jq -r '.config.digest' "$layout/blobs/sha256/${manifest#sha256:}")"
+  local out="$W/oci" src manifest config layer_tar layer_gz diff_id digest size new_config new_manifest
+  mkdir -p "$out/blobs/sha256"
+  cp -al "$layout/blobs/sha256/." "$out/blobs/sha256/" 2>/dev/null || cp -a "$layout/blobs/sha256/." "$out/blobs/sha256/"
+  manifest="$(jq -r --arg t "$image" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' "$layout/index.json")"
+  [ -n "$manifest" ] || die "image $image is not in $layout"
+  config="$(jq -r '.config.digest' "$out/blobs/sha256/${manifest#sha256:}")"
   src=""
   for d in usr/share/i18n usr/share/zoneinfo; do [ -d "/$d" ] && src="$src $d"; done
   [ -n "$src" ] || src=usr/share/doc
@@ -193,30 +204,30 @@ build_and_push_images() {
   pigz -6 -n -c "$layer_tar" >"$layer_tar.gz"
   digest="sha256:$(sha256sum "$layer_tar.gz" | cut -d' ' -f1)"
   size="$(stat -c %s "$layer_tar.gz")"
-  mv "$layer_tar.gz" "$layout/blobs/sha256/${digest#sha256:}"
-  jq -c --arg d "$diff_id" '.rootfs.diff_ids += [$d]' "$layout/blobs/sha256/${config#sha256:}" >"$W/config.json"
+  mv "$layer_tar.gz" "$out/blobs/sha256/${digest#sha256:}"
+  jq -c --arg d "$diff_id" '.rootfs.diff_ids += [$d]' "$out/blobs/sha256/${config#sha256:}" >"$W/config.json"
   new_config="sha256:$(sha256sum "$W/config.json" | cut -d' ' -f1)"
-  mv "$W/config.json" "$layout/blobs/sha256/${new_config#sha256:}"
-  jq -c --arg c "$new_config" --argjson cs "$(stat -c %s "$layout/blobs/sha256/${new_config#sha256:}")" \
+  mv "$W/config.json" "$out/blobs/sha256/${new_config#sha256:}"
+  jq -c --arg c "$new_config" --argjson cs "$(stat -c %s "$out/blobs/sha256/${new_config#sha256:}")" \
     --arg d "$digest" --argjson s "$size" \
     '.config.digest = $c | .config.size = $cs | .layers += [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": $d, "size": $s}]' \
-    "$layout/blobs/sha256/${manifest#sha256:}" >"$W/manifest.json"
+    "$out/blobs/sha256/${manifest#sha256:}" >"$W/manifest.json"
   new_manifest="sha256:$(sha256sum "$W/manifest.json" | cut -d' ' -f1)"
-  mv "$W/manifest.json" "$layout/blobs/sha256/${new_manifest#sha256:}"
-  jq -n --arg m1 "$manifest" --argjson s1 "$(stat -c %s "$layout/blobs/sha256/${manifest#sha256:}")" \
-    --arg m2 "$new_manifest" --argjson s2 "$(stat -c %s "$layout/blobs/sha256/${new_manifest#sha256:}")" \
+  mv "$W/manifest.json" "$out/blobs/sha256/${new_manifest#sha256:}"
+  jq -n --arg m1 "$manifest" --argjson s1 "$(stat -c %s "$out/blobs/sha256/${manifest#sha256:}")" \
+    --arg m2 "$new_manifest" --argjson s2 "$(stat -c %s "$out/blobs/sha256/${new_manifest#sha256:}")" \
     '{schemaVersion: 2, manifests: [
        {mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $m1, size: $s1, annotations: {"org.opencontainers.image.ref.name": "wave1"}},
        {mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $m2, size: $s2, annotations: {"org.opencontainers.image.ref.name": "wave2"}}]}' \
-    >"$layout/index.json"
-  echo '{"imageLayoutVersion": "1.0.0"}' >"$layout/oci-layout"
+    >"$out/index.json"
+  echo '{"imageLayoutVersion": "1.0.0"}' >"$out/oci-layout"
   for tag in wave1 wave2; do
     ip netns exec "${P}r" skopeo copy --quiet --preserve-digests --dest-tls-verify=false \
-      "oci:$layout:$tag" "docker://$REG_ADDR/bench/app:$tag"
+      "oci:$out:$tag" "docker://$REG_ADDR/bench/app:$tag"
   done
-  image_mb="$(image_blobs debian | awk '{ s += $2 } END { printf "%.1f", s / 1e6 }')"
+  image_mb="$(jq -r '[.config.size] + [.layers[].size] | add' "$out/blobs/sha256/${manifest#sha256:}" | awk '{ printf "%.1f", $1 / 1e6 }')"
   wave2_mb="$(awk -v s="$size" 'BEGIN { printf "%.1f", s / 1e6 }')"
-  log "images: wave1 = debian ($image_mb MB), wave2 adds one layer of $wave2_mb MB ($src)"
+  log "images: wave1 = $image ($image_mb MB), wave2 adds one layer of $wave2_mb MB ($src)"
 }
 
 # Site coordinates: an exact 2-D embedding of the three sites' RTTs (law of cosines).
@@ -270,7 +281,7 @@ start_agents() {
   agent_pids=()
   for n in $(seq 0 $((nodes - 1))); do
     mkdir -p "$W/c/$n/store"
-    ip netns exec "$(ns_of_node "$n")" env BRUME_JAVA_OPTS=-Xmixed "$BRUME" agent --config "$W/conf/agent-$n.json" \
+    ip netns exec "$(ns_of_node "$n")" env BRUME_JAVA_OPTS=-Xmixed "${BRUME[@]}" agent --config "$W/conf/agent-$n.json" \
       --peer-listen "0.0.0.0:$PEER_PORT" --peer-token-file "$W/conf/token" --store "$W/c/$n/store" \
       >"$W/c/$n/agent.log" 2>&1 &
     agent_pids+=($!)
@@ -302,20 +313,6 @@ start_containerds() {
   for n in $(seq 0 $((nodes - 1))); do
     dir="$W/c/$n/containerd"
     write_containerd_config "$dir"
-version = 2
-root = "$dir/root"
-state = "$dir/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$dir/c.sock"
-[ttrpc]
-  address = "$dir/c.sock.ttrpc"
-[debug]
-  level = "warn"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$dir/opt"
-EOF
     ip netns exec "$(ns_of_node "$n")" containerd --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 &
     ctr_pids+=($!)
     pids+=($!)
@@ -333,9 +330,9 @@ pull_cmd() { # pull_cmd CONTENDER NODE TAG
   local ref="$REG_ADDR/bench/app:$3" n="$2"
   case "$1" in
     registry) echo ctr -a "$W/c/$n/containerd/c.sock" -n bench images pull --plain-http --snapshotter overlayfs "$ref" ;;
-    brume-no-peers) echo "$BRUME" pull --store "$W/c/$n/store" --plain-http "$ref" ;;
+    brume-no-peers) echo "${BRUME[@]}" pull --store "$W/c/$n/store" --plain-http "$ref" ;;
     random-peer | nearest-peer)
-      echo "$BRUME" pull --store "$W/c/$n/store" --plain-http --peers "$W/conf/peers-$n.json" \
+      echo "${BRUME[@]}" pull --store "$W/c/$n/store" --plain-http --peers "$W/conf/peers-$n.json" \
         --peer-token-file "$W/conf/token" --peer-choice "${1%-peer}" "$ref"
       ;;
   esac
@@ -390,7 +387,9 @@ wave() { # wave CONTENDER TAG
 
 run_contender() { # run_contender NAME: prints the wave-1 result line
   local c="$1" r1 r2
-  rm -rf "$W/c"
+  # The previous contender's stores (thousands of extracted files per node) are set aside, not deleted here: deleting
+  # them takes minutes on a loaded disk; the exit trap removes $W.
+  [ -d "$W/c" ] && mv "$W/c" "$W/done-$(date +%s%N)"
   mkdir -p "$W/c"
   for n in $(seq 0 $((nodes - 1))); do mkdir -p "$W/c/$n"; done
   agent_pids=()
@@ -406,7 +405,7 @@ run_contender() { # run_contender NAME: prints the wave-1 result line
   echo "$r1"
 }
 
-"$BRUME" --version >/dev/null # builds the CLI once, outside the timed runs
+"${BRUME[@]}" --version >/dev/null # builds the CLI once, outside the timed runs
 build_testbed
 start_registry
 build_and_push_images

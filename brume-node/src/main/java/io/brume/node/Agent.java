@@ -146,6 +146,11 @@ public final class Agent implements AutoCloseable {
     return http.address();
   }
 
+  /** The agent's meters, for components that export their own. */
+  AgentMetrics metrics() {
+    return metrics;
+  }
+
   /** Prometheus text of the agent's metrics. */
   public String scrapeMetrics() {
     return metrics.scrape();

@@ -37,6 +37,19 @@ public final class VivaldiEvaluation {
   /** Replays {@code schedule} and evaluates the result. */
   public static EvaluationResult evaluate(
       RttMatrix matrix, VivaldiConfig config, ProbeSchedule schedule, long seed) {
+    return evaluate(matrix, config, schedule, seed, null);
+  }
+
+  /**
+   * Replays {@code schedule} with every node's samples judged by a {@link SampleGuard} with {@code
+   * guard} settings (null: none, as Serf) and evaluates the result.
+   */
+  public static EvaluationResult evaluate(
+      RttMatrix matrix,
+      VivaldiConfig config,
+      ProbeSchedule schedule,
+      long seed,
+      SampleGuard.Settings guard) {
     int rounds = schedule.rounds();
     int[][] tracked = trackedPairs(matrix);
     double[] medianPerRound = new double[rounds];
@@ -64,7 +77,8 @@ public final class VivaldiEvaluation {
                 previous[i] = coords[i];
               }
               movementPerRound[round] = percentile(moves.clone(), 0.5);
-            });
+            },
+            guard);
     double[] errors = relativeErrors(matrix, last);
     double finalTracked = medianPerRound[rounds - 1];
     int roundsTo = rounds;

@@ -97,15 +97,16 @@ public final class SampleGuard {
     /**
      * brume's defaults: T ≥ 1 (a claim more than twice as far as the RTT is discarded), 8 × the
      * median errors (4 × discarded honest samples while the cluster converged and cost AWS32 0.049
-     * → 0.060; with 8 the honest accuracy is unchanged or better, docs/bench/vivaldi.md), 3
-     * reference peers, 3 contradictions in the last 8 samples distrust a peer for 1 minute,
-     * doubling up to 30 minutes, errors older than 10 minutes ignored, 1024 peers.
+     * → 0.060; with 8 the honest accuracy is unchanged or better, docs/bench/vivaldi.md), one
+     * reference peer (so that a node with two peers can catch one liar), 3 contradictions in the
+     * last 8 samples distrust a peer for 1 minute, doubling up to 30 minutes, errors older than 10
+     * minutes ignored, 1024 peers.
      */
     public static Settings defaults() {
       return new Settings(
           1.0,
           8.0,
-          3,
+          1,
           8,
           3,
           Duration.ofMinutes(1),

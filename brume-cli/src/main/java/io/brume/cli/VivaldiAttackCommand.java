@@ -4,13 +4,13 @@ import io.brume.coordinate.AttackSimulation;
 import io.brume.coordinate.RttMatrix;
 import io.brume.coordinate.SampleGuard;
 import io.brume.coordinate.VivaldiConfig;
+import io.brume.router.FogDatasets;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,7 +101,7 @@ final class VivaldiAttackCommand implements Callable<Integer> {
         throw new ParameterException(
             spec.commandLine(), "--nodes must be in [2, " + matrix.size() + "], got " + nodes);
       }
-      matrix = matrix.subset(sample(matrix.size(), nodes, seed));
+      matrix = matrix.subset(FogDatasets.sample(matrix.size(), nodes, seed));
     }
     for (int k : liars) {
       if (k < 0 || k >= matrix.size()) {
@@ -185,22 +185,5 @@ final class VivaldiAttackCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  private static int[] sample(int n, int k, long seed) {
-    int[] all = new int[n];
-    for (int i = 0; i < n; i++) {
-      all[i] = i;
-    }
-    SplittableRandom random = new SplittableRandom(seed * 13 + 5);
-    for (int i = 0; i < k; i++) {
-      int r = i + random.nextInt(n - i);
-      int t = all[i];
-      all[i] = all[r];
-      all[r] = t;
-    }
-    int[] out = java.util.Arrays.copyOf(all, k);
-    java.util.Arrays.sort(out);
-    return out;
   }
 }

@@ -16,6 +16,12 @@ import java.util.SplittableRandom;
  * during and after, and how long the honest nodes take to recover. Deterministic for a seed.
  */
 public final class AttackSimulation {
+  /**
+   * How much farther than the RTT an {@link Lie#INFLATE} liar claims to be: just inside the default
+   * tolerance of {@link SampleGuard} (1 + 0.9 T).
+   */
+  static final double INFLATION = 1.0 + 0.9 * SampleGuard.Settings.defaults().minThreshold();
+
   private AttackSimulation() {}
 
   /** What a liar claims in its pong while it attacks. */
@@ -28,9 +34,9 @@ public final class AttackSimulation {
      */
     RANDOM,
     /**
-     * Just inside the defence's default tolerance: a point 1.9 × the RTT away from the victim, in
-     * the liar's true direction (error 0.01), pushing the victim away on every sample
-     * ("repulsion").
+     * Just inside the defence's default tolerance: a point {@link #INFLATION} × the RTT away from
+     * the victim, in the liar's true direction (error 0.01), pushing the victim away on every
+     * sample ("repulsion").
      */
     INFLATE
   }
@@ -250,7 +256,7 @@ public final class AttackSimulation {
         double[] from = victim.vector();
         double[] dir = new double[d];
         Vectors.unitVectorAt(truth.vector(), from, dir, random);
-        double reach = 1.9 * rtt - victim.height() - truth.height();
+        double reach = INFLATION * rtt - victim.height() - truth.height();
         for (int k = 0; k < d; k++) {
           v[k] = from[k] + dir[k] * Math.max(reach, 0.0);
         }

@@ -6,9 +6,10 @@ import java.util.Objects;
 /**
  * A {@link VivaldiClient} behind a {@link SampleGuard}: what a node facing possibly lying peers
  * uses. Each sample is checked for impossible values ({@link CoordinateBounds}), then judged
- * against the measured RTT; only accepted samples reach {@link VivaldiClient#update}. When a peer
- * becomes distrusted, the client forgets its latency filter and remembered coordinate, so claims it
- * made before it was caught stop pulling this node at once.
+ * against the measured RTT; only accepted samples reach {@link VivaldiClient#update}. Impossible
+ * values count as contradictions towards distrust. When a peer becomes distrusted, the client
+ * forgets its latency filter and remembered coordinate, so claims it made before it was caught stop
+ * pulling this node at once.
  *
  * <p>Thread-safe: every method synchronises on this object.
  */
@@ -56,6 +57,9 @@ public final class GuardedVivaldi {
       CoordinateBounds.check(node, claimed);
     } catch (InvalidSampleException e) {
       implausible++;
+      if (guard.impossible(node) == SampleGuard.Verdict.NOW_DISTRUSTED) {
+        client.forgetNode(node);
+      }
       throw e;
     }
     SampleGuard.Verdict verdict = guard.judge(node, client.coordinate(), claimed, rttMillis);

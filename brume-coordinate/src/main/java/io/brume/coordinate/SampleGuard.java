@@ -95,16 +95,17 @@ public final class SampleGuard {
     }
 
     /**
-     * brume's defaults: T ≥ 1 (a claim more than twice as far as the RTT is discarded), 8 × the
-     * median errors (4 × discarded honest samples while the cluster converged and cost AWS32 0.049
-     * → 0.060; with 8 the honest accuracy is unchanged or better, docs/bench/vivaldi.md), one
+     * brume's defaults: T ≥ 0.5 (a converged node discards a claim more than 1.5 × as far as the
+     * RTT; T ≥ 1 let liars do twice the damage, at no gain in honest accuracy), 8 × the median
+     * errors (4 × discarded honest samples while the cluster converged and cost AWS32 0.049 →
+     * 0.060; with 8 the honest accuracy is unchanged or better, docs/bench/vivaldi.md), one
      * reference peer (so that a node with two peers can catch one liar), 3 contradictions in the
      * last 8 samples distrust a peer for 1 minute, doubling up to 30 minutes, errors older than 10
      * minutes ignored, 1024 peers.
      */
     public static Settings defaults() {
       return new Settings(
-          1.0,
+          0.5,
           8.0,
           1,
           8,
@@ -134,7 +135,6 @@ public final class SampleGuard {
     long lastErrorNanos;
     double lastRtt = Double.NaN;
     int history; // bit i = the i-th most recent verdict was a contradiction
-    int verdicts;
     long distrustedUntil = Long.MIN_VALUE;
     int offences;
   }
@@ -182,8 +182,24 @@ public final class SampleGuard {
     p.lastExcess = Math.abs(estimate - rttMillis);
     p.lastErrorNanos = now;
     p.lastRtt = rttMillis;
+    return record(p, contradiction, now);
+  }
+
+  /**
+   * Records that {@code peer} sent a sample with impossible values ({@link CoordinateBounds}): it
+   * counts as a contradiction towards distrust.
+   */
+  public Verdict impossible(String peer) {
+    long now = nanos();
+    Peer p = peers.computeIfAbsent(peer, k -> new Peer());
+    if (now < p.distrustedUntil) {
+      return Verdict.DISTRUSTED;
+    }
+    return record(p, true, now);
+  }
+
+  private Verdict record(Peer p, boolean contradiction, long now) {
     p.history = (p.history << 1) | (contradiction ? 1 : 0);
-    p.verdicts = Math.min(p.verdicts + 1, settings.window());
     if (!contradiction) {
       return Verdict.ACCEPTED;
     }
@@ -199,7 +215,6 @@ public final class SampleGuard {
     p.offences++;
     p.distrustedUntil = now + quarantine;
     p.history = 0;
-    p.verdicts = 0;
     p.lastError = Double.NaN;
     distrustEvents++;
     return Verdict.NOW_DISTRUSTED;

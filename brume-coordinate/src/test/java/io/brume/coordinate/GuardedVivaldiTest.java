@@ -3,6 +3,7 @@ package io.brume.coordinate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -44,9 +45,9 @@ class GuardedVivaldiTest {
   @Test
   void guardedClient_refusesTheIssuesLies_andStaysPut() {
     VivaldiClient[] nodes = converged();
+    FakeClock clock = FakeClock.atEpoch();
     GuardedVivaldi victim =
-        new GuardedVivaldi(
-            nodes[0], new SampleGuard(SampleGuard.Settings.defaults(), FakeClock.atEpoch()));
+        new GuardedVivaldi(nodes[0], new SampleGuard(SampleGuard.Settings.defaults(), clock));
     for (int j = 1; j < 7; j++) { // the guard learns how well the honest peers fit
       victim.update(Integer.toString(j), nodes[j].coordinate(), RTT[0][j]);
     }
@@ -58,7 +59,9 @@ class GuardedVivaldiTest {
             .hasMessageContaining("impossible");
       }
     }
-    // Within the hard bounds (60 s away) the claim contradicts the measured RTT.
+    assertThat(victim.isDistrusted("7")).as("impossible values count as contradictions").isTrue();
+    // After the quarantine, a lie within the hard bounds (60 s away) contradicts the measured RTT.
+    clock.advance(Duration.ofSeconds(61));
     for (int i = 0; i < 17; i++) {
       victim.update("7", far(6.0e4), RTT[0][7]);
     }
@@ -69,7 +72,8 @@ class GuardedVivaldiTest {
     assertThat(stats.implausible()).isEqualTo(34);
     assertThat(stats.contradicted()).isEqualTo(3);
     assertThat(stats.distrustedDrops()).isEqualTo(14);
-    assertThat(stats.distrustEvents()).isEqualTo(1);
+    assertThat(stats.distrustEvents()).isEqualTo(2);
+    assertThat(stats.distrustedPeers()).isEqualTo(1);
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,6 +29,9 @@ public final class Agent implements AutoCloseable {
 
   /** Authentic probes older or newer than this (by the sender's clock) are refused as replays. */
   static final Duration REPLAY_WINDOW = Duration.ofSeconds(30);
+
+  /** The warning about unauthenticated probes is logged once per process. */
+  private static final AtomicBoolean WARNED_UNAUTHENTICATED = new AtomicBoolean();
 
   /** How often the probe key files are re-read (a rotated Secret appears within this). */
   static final Duration KEY_RELOAD = Duration.ofSeconds(10);
@@ -87,7 +91,7 @@ public final class Agent implements AutoCloseable {
     if (started) {
       return this;
     }
-    if (config.probeKeyDir() == null) {
+    if (config.probeKeyDir() == null && WARNED_UNAUTHENTICATED.compareAndSet(false, true)) {
       LOG.log(
           Level.WARNING,
           "probes are NOT authenticated (no probe_key_dir): anyone who can send UDP to {0} can"

@@ -1,6 +1,7 @@
 package io.brume.node;
 
 import io.brume.coordinate.Coordinate;
+import io.brume.coordinate.CoordinateBounds;
 import io.brume.coordinate.GuardedVivaldi;
 import io.brume.coordinate.InvalidSampleException;
 import io.brume.coordinate.PeerSelector;
@@ -189,7 +190,9 @@ final class Prober implements AutoCloseable {
       return;
     }
     if (m.type() == ProbeMessage.Type.PING) {
-      if (vivaldi.plausible(m.sender(), m.coordinate())) {
+      if (CoordinateBounds.violation(m.coordinate()) != null) {
+        metrics.implausibleCoordinates.increment();
+      } else if (vivaldi.plausible(m.sender(), m.coordinate())) {
         peerCoordinates.put(m.sender(), m.coordinate());
       }
       if (!pongBudget.tryTake(receivedNanos)) {

@@ -61,9 +61,6 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
           "Least time between two placement moves of a Deployment (default: ${DEFAULT-VALUE}).")
   Duration placementInterval;
 
-  /** A move must improve the placement objective by 10 % to be worth a rolling update. */
-  private static final double PLACEMENT_HYSTERESIS = 0.10;
-
   static final class ListenConverter
       implements picocli.CommandLine.ITypeConverter<InetSocketAddress> {
     @Override
@@ -82,7 +79,12 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
       PlacementController placer =
           placement
               ? new PlacementController(
-                  client, resync, PLACEMENT_HYSTERESIS, placementInterval, InstantSource.system())
+                  client,
+                  peers, // one Node informer for the extender and the controller
+                  resync,
+                  PlacementController.DEFAULT_HYSTERESIS,
+                  placementInterval,
+                  InstantSource.system())
               : null;
       if (placer != null) {
         placer.start(Duration.ofSeconds(30));

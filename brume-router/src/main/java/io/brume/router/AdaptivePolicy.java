@@ -55,7 +55,7 @@ public final class AdaptivePolicy implements RoutingPolicy {
   }
 
   @Override
-  public Endpoint choose(LocalView view, RandomGenerator random) {
+  public ServiceReplica choose(LocalView view, RandomGenerator random) {
     return Sampling.draw(view, weights(view), random);
   }
 

@@ -16,7 +16,7 @@ public final class Fog {
   private final double[][] estimatedRttMillis;
   private final int[] replicaNodes;
   private final double[] demandRps;
-  private final List<Endpoint> endpoints;
+  private final List<ServiceReplica> endpoints;
 
   private Fog(
       double[][] trueRtt,
@@ -28,9 +28,9 @@ public final class Fog {
     this.estimatedRttMillis = estimated;
     this.replicaNodes = replicaNodes;
     this.demandRps = demand;
-    List<Endpoint> list = new ArrayList<>();
+    List<ServiceReplica> list = new ArrayList<>();
     for (int r = 0; r < replicaNodes.length; r++) {
-      list.add(Endpoint.ready(replicaId(r), capacity));
+      list.add(ServiceReplica.ready(replicaId(r), capacity));
     }
     this.endpoints = List.copyOf(list);
   }
@@ -150,7 +150,7 @@ public final class Fog {
   }
 
   /** The replicas as endpoints r0 … r(K−1), all ready, each with the configured capacity. */
-  public List<Endpoint> endpoints() {
+  public List<ServiceReplica> endpoints() {
     return endpoints;
   }
 

@@ -15,7 +15,7 @@ public final class NearestPolicy implements RoutingPolicy {
   }
 
   @Override
-  public Endpoint choose(LocalView view, RandomGenerator random) {
+  public ServiceReplica choose(LocalView view, RandomGenerator random) {
     return view.endpoint(0);
   }
 

@@ -123,7 +123,7 @@ final class RouteSimulation {
     }
     double service = -Math.log(1 - nodeRandom[node].nextDouble()) * config.serviceTimeMillis();
     scheduleArrival(node, now);
-    Endpoint endpoint = policies[node].choose(views[node], routeRandom);
+    ServiceReplica endpoint = policies[node].choose(views[node], routeRandom);
     int replica = Integer.parseInt(endpoint.id().substring(1));
     Request request =
         new Request(node, replica, now, service, now >= config.warmupSeconds() * 1000);

@@ -10,7 +10,7 @@ final class Sampling {
 
   private Sampling() {}
 
-  static Endpoint draw(LocalView view, EndpointWeights weights, RandomGenerator random) {
+  static ServiceReplica draw(LocalView view, EndpointWeights weights, RandomGenerator random) {
     return view.endpoint(view.indexOf(weights.sample(random)));
   }
 

@@ -1,4 +1,4 @@
-package io.brume.kubernetes.placement;
+package io.brume.router.placement;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +17,9 @@ import java.util.Optional;
  * controller's step: the best single swap from the current placement, proposed only when it lowers
  * the percentile (or, at an equal percentile, the mean) by more than the hysteresis, or fix a
  * violated bound, so replicas do not flap on coordinate noise.
+ *
+ * <p>Without demand to weigh, {@link #farthestFirst} spreads replicas out instead (greedy
+ * k-centre): the emulated fog's demo service and its choice of spread-out nodes use it.
  */
 public final class PlacementPlanner {
   private final int nodes;
@@ -188,6 +191,30 @@ public final class PlacementPlanner {
                 && best.meanMillis() < now.meanMillis() * (1 - minRelativeGain))
             || (minRelativeGain == 0.0 && best.compareTo(now) < 0);
     return fixesBound || bigEnough ? Optional.of(bestMove) : Optional.empty();
+  }
+
+  /**
+   * {@code count} distinct node indices out of {@code nodes}: {@code first}, then repeatedly the
+   * node whose RTT to the nearest already-chosen node is largest (greedy k-centre, ties to the
+   * lower index). Needs no demand, so it places replicas before any request was seen.
+   */
+  public static int[] farthestFirst(int nodes, LatencyEstimate rtt, int count, int first) {
+    int[] chosen = new int[count];
+    double[] nearest = new double[nodes];
+    Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+    chosen[0] = first;
+    for (int k = 1; k < count; k++) {
+      int last = chosen[k - 1];
+      int best = -1;
+      for (int i = 0; i < nodes; i++) {
+        nearest[i] = Math.min(nearest[i], i == last ? 0 : rtt.millis(i, last));
+        if (nearest[i] > 0 && (best < 0 || nearest[i] > nearest[best])) {
+          best = i;
+        }
+      }
+      chosen[k] = best;
+    }
+    return chosen;
   }
 
   /** {@code placement} with {@code move} applied. */

@@ -1,4 +1,4 @@
-package io.brume.kubernetes.placement;
+package io.brume.router.placement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -77,5 +77,11 @@ class PlacementPlannerTest {
 
   private static boolean contains(int[] a, int n) {
     return java.util.Arrays.stream(a).anyMatch(x -> x == n);
+  }
+
+  @Test
+  void farthestFirstSpreadsFromTheFirstNodeTiesToTheLowerIndex() {
+    assertThat(PlacementPlanner.farthestFirst(10, LINE, 3, 0)).containsExactly(0, 9, 4);
+    assertThat(PlacementPlanner.farthestFirst(10, LINE, 1, 5)).containsExactly(5);
   }
 }

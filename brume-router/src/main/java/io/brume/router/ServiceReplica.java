@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * One replica of a service as seen by a routing node: its identity, whether it may receive traffic,
- * and how many requests per second it can serve.
+ * and how many requests per second it can serve. The router's only endpoint type: brume-proxy's
+ * {@code Endpoint} (where to connect) and brume-kubernetes' {@code PodEndpoint} (what an
+ * EndpointSlice says) are mapped onto it by id.
  *
  * @param id unique name of the endpoint within the service (for example {@code "10.0.3.7:8080"})
  * @param ready whether the endpoint passed its readiness checks; policies only ever route to ready
@@ -12,10 +14,10 @@ import java.util.Objects;
  * @param capacityRps requests per second the endpoint can serve before its queue grows without
  *     bound; finite and {@code > 0}
  */
-public record Endpoint(String id, boolean ready, double capacityRps) {
+public record ServiceReplica(String id, boolean ready, double capacityRps) {
 
   /** Validates the fields; the message names the offending one. */
-  public Endpoint {
+  public ServiceReplica {
     Objects.requireNonNull(id, "endpoint id");
     if (id.isBlank()) {
       throw new IllegalArgumentException("endpoint id must not be blank");
@@ -27,7 +29,7 @@ public record Endpoint(String id, boolean ready, double capacityRps) {
   }
 
   /** A ready endpoint with the given capacity. */
-  public static Endpoint ready(String id, double capacityRps) {
-    return new Endpoint(id, true, capacityRps);
+  public static ServiceReplica ready(String id, double capacityRps) {
+    return new ServiceReplica(id, true, capacityRps);
   }
 }

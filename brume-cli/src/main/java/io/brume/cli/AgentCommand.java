@@ -48,6 +48,12 @@ final class AgentCommand implements Callable<Integer> {
   /** Where the agent's HTTP API listens in the DaemonSet (host network, node-local). */
   static final String KUBERNETES_HTTP = "127.0.0.1:7947";
 
+  /**
+   * Where the DaemonSet mounts the optional Secret with the probe keys (docs/kubernetes.md, "Probe
+   * keys").
+   */
+  static final Path PROBE_KEY_DIR = Path.of("/etc/brume/probe-key");
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -147,7 +153,8 @@ final class AgentCommand implements Callable<Integer> {
       AgentConfig agentConfig =
           config != null
               ? loadConfig()
-              : kubernetesConfig(nodeName, cluster.peers().internalAddresses());
+              : kubernetesConfig(nodeName, cluster.peers().internalAddresses())
+                  .withProbeKeysIfPresent(PROBE_KEY_DIR);
       node.set(Agent.create(agentConfig, components).start());
     } catch (RuntimeException | IOException e) {
       cluster.stop();

@@ -64,7 +64,7 @@ public final class FogDatasets {
   }
 
   /** {@code count} distinct indices in [0, size), seeded (partial Fisher–Yates), sorted. */
-  static int[] sample(int size, int count, long seed) {
+  public static int[] sample(int size, int count, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int[] all = new int[size];
     for (int i = 0; i < size; i++) {

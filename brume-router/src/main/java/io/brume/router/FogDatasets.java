@@ -7,7 +7,6 @@ import io.brume.coordinate.VivaldiSimulation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -91,19 +90,6 @@ public final class FogDatasets {
 
   /** {@code count} distinct indices in [0, size), seeded (partial Fisher–Yates), sorted. */
   static int[] sample(int size, int count, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    int[] all = new int[size];
-    for (int i = 0; i < size; i++) {
-      all[i] = i;
-    }
-    for (int i = 0; i < count; i++) {
-      int j = i + random.nextInt(size - i);
-      int tmp = all[i];
-      all[i] = all[j];
-      all[j] = tmp;
-    }
-    int[] chosen = Arrays.copyOf(all, count);
-    Arrays.sort(chosen);
-    return chosen;
+    return ReplicaPlacement.sortedSample(size, count, new SplittableRandom(seed));
   }
 }

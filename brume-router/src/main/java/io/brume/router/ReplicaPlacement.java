@@ -2,6 +2,7 @@ package io.brume.router;
 
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /** Chooses the nodes hosting the replicas (see {@link SimulationConfig.Placement}). */
 final class ReplicaPlacement {
@@ -48,7 +49,7 @@ final class ReplicaPlacement {
       int nodes, Fog.Rtts estimatedRtt, double[] demand, int replicas, RandomGenerator random) {
     int[] candidates =
         nodes <= MAX_CANDIDATES
-            ? shuffledPrefix(nodes, nodes, null)
+            ? IntStream.range(0, nodes).toArray()
             : sortedSample(nodes, MAX_CANDIDATES, random);
     int m = candidates.length;
     double[][] distance = new double[m][nodes]; // candidate → node, estimated
@@ -193,27 +194,23 @@ final class ReplicaPlacement {
     }
   }
 
-  private static int[] sortedSample(int nodes, int count, RandomGenerator random) {
-    int[] sample = shuffledPrefix(nodes, count, random);
-    Arrays.sort(sample);
-    return sample;
-  }
-
-  /** The first {@code count} of 0…size−1 after a partial shuffle (identity when random is null). */
-  private static int[] shuffledPrefix(int size, int count, RandomGenerator random) {
-    int[] order = new int[size];
+  /**
+   * {@code count} distinct indices in [0, size), drawn by a partial Fisher–Yates shuffle, sorted.
+   */
+  static int[] sortedSample(int size, int count, RandomGenerator random) {
+    int[] all = new int[size];
     for (int i = 0; i < size; i++) {
-      order[i] = i;
+      all[i] = i;
     }
-    if (random != null) {
-      for (int i = 0; i < count; i++) {
-        int j = i + random.nextInt(size - i);
-        int tmp = order[i];
-        order[i] = order[j];
-        order[j] = tmp;
-      }
+    for (int i = 0; i < count; i++) {
+      int j = i + random.nextInt(size - i);
+      int tmp = all[i];
+      all[i] = all[j];
+      all[j] = tmp;
     }
-    return Arrays.copyOf(order, count);
+    int[] chosen = Arrays.copyOf(all, count);
+    Arrays.sort(chosen);
+    return chosen;
   }
 
   private static int[] shuffled(int size, RandomGenerator random) {

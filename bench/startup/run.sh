@@ -91,7 +91,7 @@ for round in $(seq "$rounds"); do
     prep=true
     [ "$what" = pull ] && prep="rm -rf $work/store"
     hyperfine -w 1 -r "$runs" --prepare "$prep" \
-      --export-json "$work/$what-$round.json" "${cmds[@]}" >&2
+      --export-json "$work/result-$what-$round.json" "${cmds[@]}" >&2
   done
 done
 echo "load after: $(cat /proc/loadavg)" >&2
@@ -103,7 +103,7 @@ print("|---|---:|---:|---:|---:|---:|")
 for what in ("help", "agent", "pull"):
     times = {}
     cpu = {}
-    for f in sorted(glob.glob(f"{work}/{what}-*.json")):
+    for f in sorted(glob.glob(f"{work}/result-{what}-*.json")):
         for r in json.load(open(f))["results"]:
             key = "off" if "BRUME_AOT=0" in r["command"] else "on"
             times.setdefault(key, []).extend(r["times"])

@@ -23,10 +23,12 @@ final class ReplicaPlacement {
   private static final int RESTARTS = 30;
 
   /**
-   * Bound on the elementary steps (node × swap evaluations) of all restarts together, so that a fog
-   * of thousands of nodes is placed in seconds: fewer restarts when one pass is that large.
+   * Bound on the node visits of all restarts together (a swap evaluation visits every node, an
+   * accepted swap K + 1 times every node), so that a fog of thousands of nodes is placed in
+   * seconds: fewer restarts when one pass is large, and the search stops with the best placement so
+   * far when the budget is spent. Counted, not timed, so the result stays deterministic.
    */
-  private static final double WORK_BUDGET = 1.5e9;
+  private static final long WORK_BUDGET = 1_500_000_000L;
 
   private static final int PASSES_PER_RESTART_ESTIMATE = 4;
   private static final double IMBALANCE_PENALTY_MILLIS = 1000;
@@ -61,17 +63,20 @@ final class ReplicaPlacement {
     double passWork = (double) replicas * m * nodes;
     int restarts =
         (int) Math.clamp(WORK_BUDGET / (passWork * PASSES_PER_RESTART_ESTIMATE), 1, RESTARTS);
+    long work = 0;
     int[] best = null;
     double bestCost = Double.POSITIVE_INFINITY;
-    for (int restart = 0; restart < restarts; restart++) {
+    for (int restart = 0; restart < restarts && work < WORK_BUDGET; restart++) {
       Search search = new Search(distance, demand, random(m, replicas, random));
       boolean improved = true;
-      while (improved) {
+      while (improved && work < WORK_BUDGET) {
         improved = false;
-        for (int r = 0; r < replicas; r++) {
+        for (int r = 0; r < replicas && work < WORK_BUDGET; r++) {
           for (int candidate = 0; candidate < m; candidate++) {
-            if (!search.holds(candidate) && search.trySwap(r, candidate)) {
-              improved = true;
+            if (!search.holds(candidate)) {
+              boolean swapped = search.trySwap(r, candidate);
+              work += swapped ? (long) nodes * (replicas + 1) : nodes;
+              improved |= swapped;
             }
           }
         }

@@ -95,19 +95,24 @@ for round in $(seq "$rounds"); do
   done
 done
 echo "load after: $(cat /proc/loadavg)" >&2
-python3 - "$work" <<'PY'
+mkdir -p bench/out/startup
+python3 - "$work" bench/out/startup <<'PY'
 import json, glob, statistics, sys
 work = sys.argv[1]
-print("| command | AOT cache off: median s | on: median s | on/off | off: user+sys s | on: user+sys s |")
+if len(sys.argv) > 2:  # keep the raw hyperfine results
+    import shutil
+    for f in glob.glob(f"{work}/result-*.json"):
+        shutil.copy(f, sys.argv[2])
+print("| command | AOT cache off: median s | on: median s | on/off | off: CPU s | on: CPU s |")
 print("|---|---:|---:|---:|---:|---:|")
 for what in ("help", "agent", "pull"):
     times = {}
-    cpu = {}
+    cpu = {}  # hyperfine gives user and system time as means over a benchmark's runs
     for f in sorted(glob.glob(f"{work}/result-{what}-*.json")):
         for r in json.load(open(f))["results"]:
             key = "off" if "BRUME_AOT=0" in r["command"] else "on"
             times.setdefault(key, []).extend(r["times"])
-            cpu.setdefault(key, []).extend(u + s for u, s in zip(r["user"], r["system"]))
+            cpu.setdefault(key, []).append(r["user"] + r["system"])
     off, on = statistics.median(times["off"]), statistics.median(times["on"])
     print(f"| {what} | {off:.3f} | {on:.3f} | {on / off:.2f} | {statistics.median(cpu['off']):.3f} | "
           f"{statistics.median(cpu['on']):.3f} |")

@@ -32,7 +32,8 @@ final class RouteCommand {
       description = {
         "Simulate routing policies on a fog built from an RTT matrix: clients on every node, K replicas,"
             + " routing on Vivaldi coordinates computed by brume-coordinate, latency = RTT + queueing +"
-            + " service.",
+            + " service. The oracle is a floor: every request at its truly nearest replica, never"
+            + " queueing.",
         "Policies: "
             + "random, round-robin, least-outstanding, nearest, n-nearest-by-load,"
             + " proximity-alpha, adaptive, or all."

@@ -90,4 +90,35 @@ class RouteCommandTest {
     assertThat(cli.run("route", "sim", "--dataset", file, "--nodes", "50")).isEqualTo(1);
     assertThat(cli.err()).contains("has 12 nodes, fewer than the 50 asked for");
   }
+
+  @Test
+  void expandMakesEveryNodeASiteOfSeveralFogNodes() throws IOException {
+    String file = dataset().toString();
+
+    int exit =
+        cli.run(
+            "route",
+            "sim",
+            "--dataset",
+            file,
+            "--expand",
+            "5",
+            "--nodes",
+            "50",
+            "--replicas",
+            "4",
+            "--policy",
+            "nearest",
+            "--duration",
+            "6",
+            "--json");
+
+    assertThat(exit).as(cli.err()).isZero();
+    assertThat(cli.out()).startsWith("{\"policies\": {\"nearest\": {\"mean_latency_ms\": ");
+    assertThat(cli.run("route", "sim", "--dataset", file, "--expand", "4", "--nodes", "50"))
+        .isEqualTo(1);
+    assertThat(cli.err()).contains("has 12 nodes × 4 per site = 48, fewer than the 50 asked for");
+    assertThat(cli.run("route", "sim", "--dataset", file, "--expand", "0")).isEqualTo(1);
+    assertThat(cli.err()).contains("expand must be >= 1 fog nodes per site, got 0");
+  }
 }

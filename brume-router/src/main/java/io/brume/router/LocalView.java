@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
  * <p>Not-ready endpoints are dropped on construction, so every policy normalises its weights over
  * ready endpoints only. Endpoints are kept sorted by estimated RTT, ties broken by id, which makes
  * "the nearest" and "the n nearest" well defined and deterministic. Build one with {@link #of} from
- * any estimate (the simulator's oracle uses the true RTTs) or with {@link CoordinateViews} from
+ * any estimate (the simulator uses its Vivaldi estimates) or with {@link CoordinateViews} from
  * Vivaldi coordinates.
  */
 public final class LocalView {

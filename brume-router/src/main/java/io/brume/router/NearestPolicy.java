@@ -4,8 +4,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * {@code nearest}: always the endpoint with the smallest estimated RTT (ties: smallest id). Weight
- * 1 on it, 0 elsewhere. With Vivaldi estimates this is the seed's first proposal; with true RTTs it
- * is the simulator's oracle.
+ * 1 on it, 0 elsewhere. With Vivaldi estimates this is the seed's first proposal.
  */
 public final class NearestPolicy implements RoutingPolicy {
 

@@ -11,7 +11,7 @@ final class Sampling {
   private Sampling() {}
 
   static ServiceReplica draw(LocalView view, EndpointWeights weights, RandomGenerator random) {
-    return view.endpoint(view.indexOf(weights.sample(random)));
+    return view.endpoint(weights.sampleIndex(random));
   }
 
   static double[] uniform(int size) {

@@ -25,18 +25,42 @@ final class TarLayerReader {
   private static final String OPAQUE = ".wh..wh..opq";
   private static final String SCHILY_XATTR = "SCHILY.xattr.";
   private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
+  private static final int RECORD = 512;
 
   private TarLayerReader() {}
 
   static ExtractionReport read(InputStream tar, RootWriter writer, ExpansionBudget budget)
       throws IOException {
     try {
-      InputStream counted = new CountingInputStream(tar, budget);
+      CountingInputStream counted = new CountingInputStream(tar, budget);
       TarArchiveInputStream archive = new TarArchiveInputStream(counted, "UTF-8");
-      TarArchiveEntry header;
-      while ((header = archive.getNextEntry()) != null) {
+      TarArchiveEntry last = null;
+      long lastDataOffset = 0;
+      while (true) {
+        TarArchiveEntry header;
+        try {
+          header = archive.getNextEntry();
+        } catch (IOException e) {
+          throw truncation(e, counted, last, lastDataOffset);
+        }
+        if (header == null) {
+          // commons-compress takes a partial header record at the end of the stream for the
+          // end of the archive and would silently drop whatever that header began.
+          if (endsInsideHeader(counted, last, lastDataOffset)) {
+            throw truncation(null, counted, last, lastDataOffset);
+          }
+          break;
+        }
+        // commons-compress reads headers record by record without reading ahead, so the count
+        // right after a header is where that entry's data starts.
+        last = header;
+        lastDataOffset = counted.position();
         budget.onEntry(header.getName());
-        dispatch(header, archive, writer);
+        try {
+          dispatch(header, archive, writer);
+        } catch (IOException e) {
+          throw truncation(e, counted, last, lastDataOffset);
+        }
       }
       counted.transferTo(OutputStream.nullOutputStream());
       return writer.finish();
@@ -106,6 +130,89 @@ final class TarLayerReader {
     writer.write(entry, content);
   }
 
+  /**
+   * Replaces the tar library's bare "Truncated TAR archive" by a message that says where the stream
+   * ended relative to the last entry; other failures (unsafe entries, limits, disk errors, a stream
+   * that had not ended) pass through unchanged.
+   */
+  private static IOException truncation(
+      IOException failure, CountingInputStream counted, TarArchiveEntry last, long dataOffset) {
+    if (failure != null
+        && (!counted.ended()
+            || failure instanceof UnsafeEntryException
+            || failure instanceof ExpansionLimitException)) {
+      return failure;
+    }
+    long end = counted.position();
+    if (last == null) {
+      return new TruncatedArchiveException(
+          "",
+          end,
+          "truncated layer tar: the stream ends at byte " + end + " inside the first header",
+          failure);
+    }
+    String name = last.getName();
+    long dataEnd = dataOffset + last.getSize();
+    long paddedEnd = padded(dataEnd);
+    String where;
+    if (end < dataEnd) {
+      where =
+          "entry \""
+              + name
+              + "\" is cut short: its "
+              + last.getSize()
+              + " bytes of data start at byte "
+              + dataOffset
+              + " but the stream ends at byte "
+              + end
+              + " ("
+              + (dataEnd - end)
+              + " bytes missing)";
+    } else if (end < paddedEnd) {
+      where =
+          "the stream ends at byte "
+              + end
+              + (end == dataEnd ? ", right after" : ", inside the padding after")
+              + " the data of entry \""
+              + name
+              + "\" (bytes "
+              + dataOffset
+              + " to "
+              + dataEnd
+              + "): the zero padding to the next 512-byte record ("
+              + (paddedEnd - end)
+              + " of "
+              + (paddedEnd - dataEnd)
+              + " bytes) and the end-of-archive marker (two zero records) are missing;"
+              + " all entry data is present but the archive is not a valid tar";
+    } else {
+      where =
+          "the stream ends at byte "
+              + end
+              + " inside the header that follows entry \""
+              + name
+              + "\" (data ended at byte "
+              + dataEnd
+              + ")";
+    }
+    return new TruncatedArchiveException(name, end, "truncated layer tar: " + where, failure);
+  }
+
+  /** Whether the stream ended partway through the header record after the last entry. */
+  private static boolean endsInsideHeader(
+      CountingInputStream counted, TarArchiveEntry last, long dataOffset) {
+    if (!counted.ended()) {
+      return false;
+    }
+    long headerStart = last == null ? 0 : padded(dataOffset + last.getSize());
+    long end = counted.position();
+    return end > headerStart && end < headerStart + RECORD;
+  }
+
+  private static long padded(long offset) {
+    return (offset + RECORD - 1) / RECORD * RECORD;
+  }
+
   /** The kind of entry, or null for headers that carry no object (global PAX headers). */
   private static EntryKind kindOf(TarArchiveEntry header) throws IOException {
     byte flag = header.getLinkFlag();
@@ -154,6 +261,8 @@ final class TarLayerReader {
   /** Counts the uncompressed bytes and enforces the expansion budget while they are read. */
   private static final class CountingInputStream extends FilterInputStream {
     private final ExpansionBudget budget;
+    private long position;
+    private boolean ended;
 
     CountingInputStream(InputStream in, ExpansionBudget budget) {
       super(in);
@@ -165,6 +274,9 @@ final class TarLayerReader {
       int b = super.read();
       if (b >= 0) {
         budget.onStreamBytes(1);
+        position++;
+      } else {
+        ended = true;
       }
       return b;
     }
@@ -174,6 +286,9 @@ final class TarLayerReader {
       int n = super.read(buffer, offset, length);
       if (n > 0) {
         budget.onStreamBytes(n);
+        position += n;
+      } else if (n < 0) {
+        ended = true;
       }
       return n;
     }
@@ -183,8 +298,19 @@ final class TarLayerReader {
       long skipped = super.skip(n);
       if (skipped > 0) {
         budget.onStreamBytes(skipped);
+        position += skipped;
       }
       return skipped;
+    }
+
+    /** Uncompressed bytes read or skipped so far: the offset of the next byte. */
+    long position() {
+      return position;
+    }
+
+    /** Whether the underlying stream has reported its end. */
+    boolean ended() {
+      return ended;
     }
   }
 }

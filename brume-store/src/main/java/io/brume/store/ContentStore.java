@@ -96,8 +96,9 @@ public final class ContentStore implements AutoCloseable {
   }
 
   /**
-   * Deletes blobs and snapshots no image record references, incomplete snapshots, partial ingests
-   * and stale staging directories. Waits until no lease is held anywhere.
+   * Deletes blobs and snapshots no image record references, incomplete snapshots, partial ingests,
+   * stale staging directories and temporary image records of killed writers. Waits until no lease
+   * is held anywhere.
    */
   @SuppressWarnings("try") // the lease is held for the duration of the block, never read
   public GcResult gc() throws IOException {
@@ -135,6 +136,9 @@ public final class ContentStore implements AutoCloseable {
       }
       for (Path staging : snapshots.cleanStale()) {
         partials.add("staging/" + staging.getFileName());
+      }
+      for (Path temporary : images.deleteTemporaries()) {
+        partials.add("images/" + temporary.getFileName());
       }
       return new GcResult(deadBlobs, deadSnapshots, partials, freed);
     }

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,18 +27,21 @@ public final class ImageStore {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** A record write takes milliseconds; a temporary this old was left by a killed writer. */
+  private static final Duration STALE_TEMPORARY_AGE = Duration.ofHours(1);
+
   private final Path images;
 
   ImageStore(Path root) throws IOException {
     this.images = Files.createDirectories(root.resolve("images"));
-    // Temporaries of a killed writer: the record they were replacing is still intact.
-    try (var files = Files.list(images)) {
-      for (Path file : files.toList()) {
-        if (file.getFileName().toString().endsWith(".tmp")) {
-          Files.deleteIfExists(file);
-        }
-      }
-    }
+    // Temporaries of a killed writer (the record they were replacing is still intact). Only old
+    // ones: another process may be writing a record right now; gc removes the rest.
+    Durable.deleteTemporaries(images, FileTime.from(Instant.now().minus(STALE_TEMPORARY_AGE)));
+  }
+
+  /** Deletes every temporary record file; only while no writer can run (gc's exclusive lock). */
+  List<Path> deleteTemporaries() throws IOException {
+    return Durable.deleteTemporaries(images, FileTime.from(Instant.now().plusSeconds(1)));
   }
 
   /** Adds or replaces the record for its reference. */

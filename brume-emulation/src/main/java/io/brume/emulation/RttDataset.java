@@ -56,12 +56,20 @@ public final class RttDataset {
    * @throws UncheckedIOException if it cannot be read or parsed
    */
   public static RttDataset load(Path file) {
-    RttMatrix matrix;
     try {
-      matrix = RttMatrix.load(file);
+      return of(RttMatrix.load(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read RTT dataset " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The dataset of a matrix read by brume-coordinate (which rejects implausible RTTs), both
+   * directions averaged.
+   *
+   * @throws IllegalArgumentException naming the matrix's source and the pair if an RTT is missing
+   */
+  public static RttDataset of(RttMatrix matrix) {
     int n = matrix.size();
     double[][] m = new double[n][n];
     for (int i = 0; i < n; i++) {
@@ -69,7 +77,7 @@ public final class RttDataset {
         m[i][j] = matrix.rttMillis(i, j);
       }
     }
-    return checked(matrix.names(), m, file.toString());
+    return checked(matrix.names(), m, matrix.source());
   }
 
   /** The bundled JSON (same format as the AWS file), read without touching the file system. */

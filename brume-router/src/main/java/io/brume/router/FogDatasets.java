@@ -24,7 +24,15 @@ public final class FogDatasets {
    *     them is missing
    */
   public static Fog load(Path dataset, SimulationConfig config) throws IOException {
-    RttMatrix full = RttMatrix.load(dataset);
+    return load(RttMatrix.load(dataset), config);
+  }
+
+  /**
+   * As {@link #load(Path, SimulationConfig)}, from a matrix already read (e.g. a data set shipped
+   * with brume, {@link io.brume.coordinate.RttDatasets}).
+   */
+  public static Fog load(RttMatrix full, SimulationConfig config) {
+    String dataset = full.source();
     if (full.size() < config.nodes()) {
       throw new IllegalArgumentException(
           dataset

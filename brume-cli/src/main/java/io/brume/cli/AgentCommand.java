@@ -10,7 +10,6 @@ import io.brume.kubernetes.KubernetesAgentSettings;
 import io.brume.node.Agent;
 import io.brume.node.AgentConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -77,7 +76,7 @@ final class AgentCommand implements Callable<Integer> {
     AtomicReference<Agent> node = new AtomicReference<>();
     // The Kubernetes side starts first: its Node informer tells this agent whom to probe. Until
     // the probing agent runs, the coordinate is the origin, which is never published.
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = KubernetesConnection.open();
     KubernetesAgent cluster =
         new KubernetesAgent(
             client,

@@ -1,5 +1,6 @@
 package io.brume.cli;
 
+import io.brume.coordinate.RttMatrix;
 import io.brume.router.Fog;
 import io.brume.router.FogDatasets;
 import io.brume.router.RouteSimulator;
@@ -8,7 +9,6 @@ import io.brume.router.SimulationConfig;
 import io.brume.router.SimulationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,9 +42,10 @@ final class RouteCommand {
     @Option(
         names = "--dataset",
         required = true,
-        paramLabel = "FILE",
-        description = "RTT matrix in ms (whitespace matrix or AWS JSON).")
-    Path dataset;
+        paramLabel = "NAME|FILE",
+        converter = DatasetConverter.class,
+        description = DatasetConverter.HELP)
+    RttMatrix dataset;
 
     @Option(
         names = "--nodes",

@@ -118,6 +118,10 @@ final class AgentCommand implements Callable<Integer> {
       return AgentConfig.load(config);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--config: " + config + ": binary content, not a JSON configuration (UTF-8 text)");
     }
   }
 

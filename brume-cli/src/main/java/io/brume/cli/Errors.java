@@ -44,6 +44,10 @@ final class Errors {
     if (t instanceof InterruptedException) {
       return "interrupted";
     }
+    if (t instanceof java.nio.charset.CharacterCodingException) {
+      // MalformedInputException's message is only "Input length = 1".
+      return "a file that should be UTF-8 text is not (binary content?)";
+    }
     if (t instanceof java.net.UnknownHostException) {
       return "unknown host " + t.getMessage();
     }

@@ -127,6 +127,15 @@ final class RouteCommand {
         throw new IllegalArgumentException(
             "unknown policy '" + policy + "', expected 'all' or one of " + RoutingPolicies.NAMES);
       }
+      if (nodes > dataset.size()) {
+        throw new UserException(
+            "--nodes "
+                + nodes
+                + " is more than the "
+                + dataset.size()
+                + " nodes of --dataset "
+                + dataset.source());
+      }
       Fog fog = FogDatasets.load(dataset, config);
       SimulationReport report = RouteSimulator.simulate(fog, config, names);
       PrintWriter out = spec.commandLine().getOut();

@@ -88,6 +88,6 @@ class RouteCommandTest {
         .isEqualTo(1);
     assertThat(cli.err()).contains("unknown policy 'fastest'");
     assertThat(cli.run("route", "sim", "--dataset", file, "--nodes", "50")).isEqualTo(1);
-    assertThat(cli.err()).contains("has 12 nodes, fewer than the 50 asked for");
+    assertThat(cli.err()).contains("--nodes 50 is more than the 12 nodes of --dataset");
   }
 }

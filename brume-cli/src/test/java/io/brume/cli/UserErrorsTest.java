@@ -151,6 +151,26 @@ class UserErrorsTest {
   }
 
   @Test
+  void furtherProbesOfTheSameKinds() throws Exception {
+    // Found by probing beyond the list: a binary agent configuration printed
+    // "Input length = 1"; too many --nodes for the data set did not name the flag; a data set with
+    // a hole printed "got NaN and NaN".
+    Path binary = Files.write(dir.resolve("agent.json"), new byte[] {(byte) 0xff, (byte) 0xfe});
+    assertThat(brume("agent", "--config", binary.toString()).isOneLineError("agent").err())
+        .contains("agent.json: binary content, not a JSON configuration")
+        .doesNotContain("Input length");
+    assertThat(
+            brume("route", "sim", "--dataset", "aws32", "--nodes", "1000")
+                .isOneLineError("route sim")
+                .err())
+        .contains("--nodes 1000 is more than the 32 nodes of --dataset aws32");
+    Path holes = Files.writeString(dir.resolve("holes.tsv"), "0 5 -\n5 0 6\n- 6 0\n");
+    assertThat(brume("up", "--dataset", holes.toString(), "--no-open").isOneLineError("up").err())
+        .contains("RTT between 0 and 2 is missing")
+        .doesNotContain("NaN");
+  }
+
+  @Test
   void upNamesItsFlagsNotItsFields() {
     assertThat(brume("up", "--rate", "0", "--no-open").isOneLineError("up").err())
         .contains("--rate must be in (0, 1000]")

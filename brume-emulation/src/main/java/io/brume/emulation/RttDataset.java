@@ -116,6 +116,15 @@ public final class RttDataset {
       for (int j = 0; j < n; j++) {
         double a = raw[i][j];
         double b = raw[j][i];
+        if (i != j && (Double.isNaN(a) || Double.isNaN(b))) {
+          throw new IllegalArgumentException(
+              origin
+                  + ": the RTT between "
+                  + names.get(i)
+                  + " and "
+                  + names.get(j)
+                  + " is missing; the emulation needs every pair's RTT");
+        }
         if (i != j && !(a > 0 && b > 0 && Double.isFinite(a) && Double.isFinite(b))) {
           throw new IllegalArgumentException(
               origin
@@ -128,7 +137,8 @@ public final class RttDataset {
                   + " and "
                   + b);
         }
-        m[i][j] = i == j ? Math.max(MIN_SAME_SITE_MILLIS, finiteOr(a, 0)) : (a + b) / 2;
+        // a / 2 + b / 2: (a + b) / 2 overflows to infinity for huge finite values.
+        m[i][j] = i == j ? Math.max(MIN_SAME_SITE_MILLIS, finiteOr(a, 0)) : a / 2 + b / 2;
       }
     }
     return new RttDataset(names, m);

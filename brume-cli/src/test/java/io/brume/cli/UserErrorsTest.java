@@ -194,6 +194,29 @@ class UserErrorsTest {
   }
 
   @Test
+  void withoutAnApiServerTheSchedulerExtenderSaysWhichAndWhereItsAddressCameFrom()
+      throws Exception {
+    // Was 25-39 lines of fabric8 stack trace and, 21 s later, "within PT30S".
+    int port;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      port = closed.getLocalPort();
+    }
+    System.setProperty("kubernetes.master", "https://127.0.0.1:" + port);
+    try {
+      Run run =
+          brume("scheduler-extender", "--listen", "127.0.0.1:0")
+              .isOneLineError("scheduler-extender");
+      assertThat(run.err())
+          .contains("cannot reach the Kubernetes API server https://127.0.0.1:" + port)
+          .contains("(from KUBERNETES_MASTER)")
+          .contains("connection refused")
+          .contains("KUBECONFIG");
+    } finally {
+      System.clearProperty("kubernetes.master");
+    }
+  }
+
+  @Test
   void anUnknownFlagIsOneLineWithWhereToLook() {
     Run run = brume("pull", "--limit-rat", "5M", "alpine").isOneLineError("pull");
     assertThat(run.exit()).isEqualTo(2);

@@ -26,7 +26,7 @@ import net.jqwik.api.constraints.Size;
  * IOException} ({@link MalformedHttpException} with a 4xx/5xx status for bad input), quickly; a
  * valid request parses to what was sent.
  */
-class HttpParserProperties {
+class HttpParserPropertyTest {
   private static final Duration BOUND = Duration.ofSeconds(2);
 
   @Property(tries = 300)

@@ -28,7 +28,7 @@ import net.jqwik.api.lifecycle.BeforeProperty;
  * enough that a hostile size cannot make a try slow); a tar of ordinary files extracts to exactly
  * those files.
  */
-class TarReaderProperties {
+class TarReaderPropertyTest {
   private static final Duration BOUND = Duration.ofSeconds(5);
   private static final ExtractionLimits SMALL = new ExtractionLimits(8 << 20, 1_000, 100, 1 << 20);
 
@@ -44,13 +44,13 @@ class TarReaderProperties {
     deleteTree(sandbox);
   }
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void arbitraryBytesExtractOrFailWithIOException(@ForAll @Size(max = 3072) byte[] bytes)
       throws IOException {
     extractsOrRejects(bytes);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 120)
   void damagedTarsExtractOrFailWithIOException(
       @ForAll("files") Map<String, byte[]> files,
       @ForAll @IntRange(min = 0, max = 1 << 16) int at,

@@ -25,7 +25,7 @@ import net.jqwik.api.constraints.Size;
  * matrix of plausible RTTs (symmetric, each NaN or in (0, 10 s]) or fails with an {@link
  * IllegalArgumentException}, quickly; what brume would write reads back exactly.
  */
-class RttMatrixProperties {
+class RttMatrixPropertyTest {
   private static final Duration BOUND = Duration.ofSeconds(2);
 
   @Property(tries = 300)

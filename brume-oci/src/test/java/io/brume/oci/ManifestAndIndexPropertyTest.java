@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
  * either returns a valid document or fails with an {@link IllegalArgumentException} (the {@link
  * InvalidContentException} family), quickly; a document written by brume parses back to itself.
  */
-class ManifestAndIndexProperties {
+class ManifestAndIndexPropertyTest {
   private static final Duration BOUND = Duration.ofSeconds(2);
 
   @Property(tries = 300)

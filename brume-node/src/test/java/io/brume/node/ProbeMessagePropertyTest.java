@@ -20,7 +20,7 @@ import net.jqwik.api.constraints.Size;
  * ProbeMessage#decode} returns a message with finite numbers or throws {@link
  * MalformedProbeException}, quickly; every message encodes and decodes to itself.
  */
-class ProbeMessageProperties {
+class ProbeMessagePropertyTest {
   private static final Duration BOUND = Duration.ofSeconds(2);
 
   @Property(tries = 500)

@@ -140,7 +140,7 @@ public final class ImageStore {
               + file
               + " is damaged ("
               + e.getMessage().lines().findFirst().orElse("")
-              + "): remove it with brume rm, then pull the image again",
+              + "): delete that file, then pull the image again",
           e);
     }
   }

@@ -33,7 +33,7 @@ class SnapshotAndGcTest {
     assertThatThrownBy(() -> store.images().get("r:1"))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("is damaged")
-        .hasMessageContaining("brume rm");
+        .hasMessageContaining("delete that file");
     assertThat(ImageStore.openReadOnly(root.resolve("nothing-here")).list()).isEmpty();
   }
 

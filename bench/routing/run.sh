@@ -7,4 +7,4 @@ repo=$HOME/.m2/repository/io/brume
 cp="$repo/brume-router/0.1.0-SNAPSHOT/brume-router-0.1.0-SNAPSHOT.jar:$repo/brume-coordinate/0.1.0-SNAPSHOT/brume-coordinate-0.1.0-SNAPSHOT.jar"
 java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 "$java" -cp "$cp" bench/routing/RoutingBench.java \
-  "${1:-/work/shared/data/rtt/planetlab490_PlanetLabData_1.tsv}" docs/bench/routing-alpha.svg "${2:-5}"
+  "${1:-planetlab490}" docs/bench/routing-alpha.svg "${2:-5}"

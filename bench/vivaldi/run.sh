@@ -4,7 +4,7 @@
 #
 #   bench/vivaldi/run.sh [ROUNDS] [SEED]        (defaults: 1000 1)
 #
-# For each data set of shared/data/rtt it runs `brume vivaldi eval` with Serf's configuration and with brume's
+# For each data set shipped with brume (planetlab490, aws32) it runs `brume vivaldi eval` with Serf's configuration and with brume's
 # (--config serf|robust), writes each run's replay file (matrix, schedule, trials), and replays both schedules
 # through Serf's code (bench/vivaldi/serfreplay, built from Debian's golang-github-hashicorp-serf-dev in GOPATH
 # mode: no Go module download). Results: bench/out/vivaldi/results.md and the JSON lines next to it.
@@ -15,12 +15,6 @@ rounds="${1:-1000}"
 seed="${2:-1}"
 out="$root/bench/out/vivaldi"
 mkdir -p "$out"
-
-data=""
-for d in "$root/../shared/data/rtt" "$root/shared/data/rtt"; do
-  [ -d "$d" ] && data="$(cd "$d" && pwd)" && break
-done
-[ -n "$data" ] || { echo "run.sh: shared/data/rtt not found beside the repository" >&2; exit 1; }
 
 need=()
 command -v go >/dev/null 2>&1 || need+=(golang-go)
@@ -39,7 +33,7 @@ echo "building serfreplay (Serf $(dpkg-query -W -f='${Version}' golang-github-ha
 
 results="$out/results.jsonl"
 : > "$results"
-run() { # dataset-name file config
+run() { # dataset-name --dataset-value config
   local name="$1" file="$2" config="$3"
   local replay="$out/$name-$config.replay"
   local t0 t1 brume serf
@@ -53,8 +47,8 @@ run() { # dataset-name file config
   rm -f "$replay"
 }
 for config in serf robust; do
-  run PlanetLab490 "$data/planetlab490_PlanetLabData_1.tsv" "$config"
-  run AWS32 "$data/aws_regions32_p50_1y.json" "$config"
+  run PlanetLab490 planetlab490 "$config"
+  run AWS32 aws32 "$config"
 done
 
 python3 - "$results" "$out/results.md" "$rounds" "$seed" <<'PY'

@@ -223,6 +223,28 @@ class UserErrorsTest {
     assertThat(run.err()).contains("--limit-rat").contains("see 'brume pull --help'");
   }
 
+  /** A command with a bug, to see what the handler prints for one. */
+  @CommandLine.Command(name = "boom")
+  static final class Boom implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new IllegalStateException("a bug");
+    }
+  }
+
+  @Test
+  void aBugPrintsItsStackTraceAndSaysToReportIt() {
+    CommandLine commandLine = Main.commandLine();
+    commandLine.addSubcommand("boom", new Boom());
+    java.io.StringWriter err = new java.io.StringWriter();
+    commandLine.setErr(new java.io.PrintWriter(err));
+    assertThat(commandLine.execute("boom")).isEqualTo(70);
+    assertThat(err.toString())
+        .contains("java.lang.IllegalStateException: a bug")
+        .contains("\tat ")
+        .contains("brume boom: internal error (please report it with the trace above): a bug");
+  }
+
   @Test
   void userErrorsAreToldFromBugs() {
     assertThat(Errors.isUserError(new IllegalArgumentException("bad"))).isTrue();

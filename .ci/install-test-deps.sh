@@ -17,7 +17,14 @@ packages=(
   pigz isal:igzip zstd
   iproute2:ip iptables
   chromium
+  # brume-image builds the container image (debootstrap, jq, binutils' strip; its Debian base is
+  # cached in ~/.cache/brume/image-base, keep that directory between CI runs) and runs it.
+  debootstrap jq binutils:strip containerd runc
 )
+# brume-image's KustomizeManifestsTest renders deploy/base with `kubectl kustomize`. Debian's
+# kubernetes-client only where no kubectl is installed: another kubectl package may own
+# /usr/bin/kubectl, and Debian's conflicts with it.
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client:kubectl)
 
 [ "${BRUME_SKIP_TEST_DEPS:-}" = 1 ] && exit 0
 

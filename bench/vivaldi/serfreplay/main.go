@@ -155,6 +155,52 @@ func movementMillis(a, b *coordinate.Coordinate) float64 {
 	return (math.Sqrt(d) + math.Abs(a.Height-b.Height)) * 1000
 }
 
+// horizons are the rounds of the convergence curve, as brume's VivaldiEvaluation.horizons:
+// 10, 20, 50, 100, 200, 500, 1000, ... below the number of rounds, then the last round.
+func horizons(rounds int) []int {
+	var out []int
+	for _, h := range []int{10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000} {
+		if h < rounds {
+			out = append(out, h)
+		}
+	}
+	return append(out, rounds)
+}
+
+// checkpoint is one point of the convergence curve, over all known pairs and the trials.
+func checkpoint(r *replay, coords []*coordinate.Coordinate, rounds int) map[string]interface{} {
+	var errs []float64
+	for i := 0; i < r.n; i++ {
+		for j := i + 1; j < r.n; j++ {
+			m := r.rtt[i][j]
+			if !math.IsNaN(m) {
+				errs = append(errs, math.Abs(estMillis(coords[i], coords[j])-m)/m)
+			}
+		}
+	}
+	hits := 0
+	for _, t := range r.trials {
+		s := t[0]
+		pred := t[1]
+		best := r.rtt[s][t[1]]
+		for _, c := range t[2:] {
+			if estMillis(coords[s], coords[c]) < estMillis(coords[s], coords[pred]) {
+				pred = c
+			}
+			best = math.Min(best, r.rtt[s][c])
+		}
+		if r.rtt[s][pred] <= best {
+			hits++
+		}
+	}
+	return map[string]interface{}{
+		"rounds":                rounds,
+		"median_relative_error": percentile(errs, 0.5),
+		"p90_relative_error":    percentile(errs, 0.9),
+		"nearest_of_5_accuracy": float64(hits) / float64(len(r.trials)),
+	}
+}
+
 func main() {
 	path := flag.String("replay", "", "replay file written by `brume vivaldi eval --replay-out`")
 	dims := flag.Int("dimensions", 8, "Serf Dimensionality")
@@ -183,6 +229,8 @@ func main() {
 	scratch := make([]float64, len(r.tracked))
 	mv := make([]float64, r.n)
 	rejected := 0
+	marks := horizons(r.rounds)
+	var curve []map[string]interface{}
 	for k := 0; k < r.rounds; k++ {
 		prev := make([]*coordinate.Coordinate, r.n)
 		copy(prev, coords)
@@ -212,32 +260,12 @@ func main() {
 			}
 		}
 		moves[k] = percentile(mv, 0.5)
+		if len(curve) < len(marks) && k+1 == marks[len(curve)] {
+			curve = append(curve, checkpoint(r, coords, k+1))
+		}
 	}
 	elapsed := time.Since(start)
-	var errs []float64
-	for i := 0; i < r.n; i++ {
-		for j := i + 1; j < r.n; j++ {
-			m := r.rtt[i][j]
-			if !math.IsNaN(m) {
-				errs = append(errs, math.Abs(estMillis(coords[i], coords[j])-m)/m)
-			}
-		}
-	}
-	hits := 0
-	for _, t := range r.trials {
-		s := t[0]
-		pred := t[1]
-		best := r.rtt[s][t[1]]
-		for _, c := range t[2:] {
-			if estMillis(coords[s], coords[c]) < estMillis(coords[s], coords[pred]) {
-				pred = c
-			}
-			best = math.Min(best, r.rtt[s][c])
-		}
-		if r.rtt[s][pred] <= best {
-			hits++
-		}
-	}
+	end := curve[len(curve)-1]
 	final := medians[r.rounds-1]
 	roundsTo := r.rounds
 	for k, m := range medians {
@@ -256,11 +284,12 @@ func main() {
 	}
 	out := map[string]interface{}{
 		"nodes":                       r.n,
-		"median_relative_error":       percentile(errs, 0.5),
-		"p90_relative_error":          percentile(errs, 0.9),
-		"nearest_of_5_accuracy":       float64(hits) / float64(len(r.trials)),
+		"median_relative_error":       end["median_relative_error"],
+		"p90_relative_error":          end["p90_relative_error"],
+		"nearest_of_5_accuracy":       end["nearest_of_5_accuracy"],
 		"rounds_to_1_2x_final_median": roundsTo,
 		"stability_ms_per_round":      stab,
+		"curve":                       curve,
 	}
 	b, _ := json.Marshal(out)
 	fmt.Println(string(b))

@@ -1,5 +1,6 @@
 package io.brume.cli;
 
+import io.brume.coordinate.Checkpoint;
 import io.brume.coordinate.EvaluationResult;
 import io.brume.coordinate.ProbeSchedule;
 import io.brume.coordinate.ReplayFile;
@@ -9,7 +10,9 @@ import io.brume.coordinate.VivaldiEvaluation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,6 +101,22 @@ final class VivaldiCommand {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(
+        names = "--set",
+        paramLabel = "FIELD=VALUE",
+        description =
+            "Override one VivaldiConfig field of the chosen configuration (repeatable), e.g."
+                + " --set fastStart=0s --set adjustmentWindowSize=20: for ablations. Durations"
+                + " take ms, s or m (or ISO-8601).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(
+        names = "--curve",
+        description =
+            "Also report the convergence curve: median, p90 and nearest-of-5 after 10, 20, 50, 100,"
+                + " 200, 500, 1000, ... rounds (JSON field \"curve\").")
+    boolean curve;
+
     @Override
     public Integer call() throws IOException {
       if (rounds < 1) {
@@ -116,6 +135,11 @@ final class VivaldiCommand {
         }
         config = config.withDimensions(dimensions);
       }
+      try {
+        config = ConfigOverrides.apply(config, overrides);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--set: " + e.getMessage());
+      }
       if (matrix.knownPairs() == 0) {
         throw new ParameterException(
             spec.commandLine(), "--dataset " + matrix.source() + " has no known pair");
@@ -127,7 +151,7 @@ final class VivaldiCommand {
       EvaluationResult r = VivaldiEvaluation.evaluate(matrix, config, schedule, seed);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(r.toJson());
+        out.println(curve ? r.toJsonWithCurve() : r.toJson());
       } else {
         out.printf(
             Locale.ROOT,
@@ -155,9 +179,27 @@ final class VivaldiCommand {
                 : "n/a (needs a node with 5 others at known RTTs: at least 6 nodes)",
             r.roundsTo1_2xFinalMedian(),
             r.stabilityMillisPerRound());
+        if (curve) {
+          printCurve(out, r);
+        }
       }
       out.flush();
       return r.isFinite() ? 0 : 1;
+    }
+
+    private static void printCurve(PrintWriter out, EvaluationResult r) {
+      out.println("convergence curve      rounds: median / p90 / nearest of 5");
+      for (Checkpoint c : r.curve()) {
+        out.printf(
+            Locale.ROOT,
+            "  %20d: %.4f / %.4f / %s%n",
+            c.rounds(),
+            c.medianRelativeError(),
+            c.p90RelativeError(),
+            Double.isNaN(c.nearestOf5Accuracy())
+                ? "n/a"
+                : String.format(Locale.ROOT, "%.4f", c.nearestOf5Accuracy()));
+      }
     }
   }
 }

@@ -30,19 +30,26 @@ class VivaldiCommandTest {
     return Files.writeString(dir.resolve("grid.tsv"), text);
   }
 
+  /** {@code vivaldi eval} of the test grid, 300 rounds, seed 2, then {@code extra} options. */
+  private int eval300(CapturedCli on, String... extra) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "vivaldi",
+                "eval",
+                "--dataset",
+                dataset().toString(),
+                "--rounds",
+                "300",
+                "--seed",
+                "2"));
+    args.addAll(List.of(extra));
+    return on.run(args.toArray(String[]::new));
+  }
+
   @Test
   void evalJson_hasExactlyTheIssueFields() throws IOException {
-    int exit =
-        cli.run(
-            "vivaldi",
-            "eval",
-            "--dataset",
-            dataset().toString(),
-            "--rounds",
-            "300",
-            "--seed",
-            "2",
-            "--json");
+    int exit = eval300(cli, "--json");
     assertThat(exit).as(cli.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(cli.out());
     List<String> fields = new ArrayList<>();
@@ -57,6 +64,23 @@ class VivaldiCommandTest {
             "stability_ms_per_round");
     assertThat(json.get("nodes").asInt()).isEqualTo(16);
     assertThat(json.get("median_relative_error").asDouble()).isLessThan(0.05);
+  }
+
+  @Test
+  void evalCurve_reportsEveryHorizonInJsonAndText() throws IOException {
+    int exit = eval300(cli, "--json", "--curve");
+    assertThat(exit).as(cli.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(cli.out());
+    List<Integer> rounds = new ArrayList<>();
+    json.get("curve").forEach(c -> rounds.add(c.get("rounds").asInt()));
+    assertThat(rounds).containsExactly(10, 20, 50, 100, 200, 300);
+    JsonNode last = json.get("curve").get(rounds.size() - 1);
+    assertThat(last.get("median_relative_error").asDouble())
+        .isEqualTo(json.get("median_relative_error").asDouble());
+    assertThat(last.get("nearest_of_5_accuracy").asDouble()).isBetween(0.0, 1.0);
+    CapturedCli text = new CapturedCli();
+    assertThat(eval300(text, "--curve")).isZero();
+    assertThat(text.out()).contains("convergence curve").contains("                 200: 0.");
   }
 
   @Test
@@ -81,6 +105,42 @@ class VivaldiCommandTest {
     assertThat(exit).as(cli.err()).isZero();
     assertThat(cli.out()).contains("median relative error").contains("serf, 2 dimensions");
     assertThat(Files.readAllLines(replay).get(0)).isEqualTo("brume-vivaldi-replay 1");
+  }
+
+  @Test
+  void set_overridesOneFieldOfTheConfiguration() throws IOException {
+    String data = dataset().toString();
+    assertThat(cli.run("vivaldi", "eval", "--dataset", data, "--rounds", "100", "--json")).isZero();
+    String robust = cli.out();
+    CapturedCli other = new CapturedCli();
+    assertThat(
+            other.run(
+                "vivaldi",
+                "eval",
+                "--dataset",
+                data,
+                "--rounds",
+                "100",
+                "--json",
+                "--set",
+                "fastStart=0s",
+                "--set",
+                "adjustmentWindowSize=20"))
+        .as(other.err())
+        .isZero();
+    assertThat(other.out()).isNotEqualTo(robust);
+
+    CapturedCli bad = new CapturedCli();
+    assertThat(bad.run("vivaldi", "eval", "--dataset", data, "--set", "speed=11")).isNotZero();
+    assertThat(bad.err()).contains("--set: unknown VivaldiConfig field 'speed'").contains("cc");
+    CapturedCli badValue = new CapturedCli();
+    assertThat(badValue.run("vivaldi", "eval", "--dataset", data, "--set", "fastStart=soon"))
+        .isNotZero();
+    assertThat(badValue.err()).contains("fastStart must be a duration").contains("soon");
+    CapturedCli invalid = new CapturedCli();
+    assertThat(invalid.run("vivaldi", "eval", "--dataset", data, "--set", "fastStartSteps=0"))
+        .isNotZero();
+    assertThat(invalid.err()).contains("fastStartSteps must be in [1, 100]");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.brume.coordinate;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Accuracy of a set of coordinates against an {@link RttMatrix}, as {@code brume vivaldi eval}
@@ -17,6 +19,8 @@ import java.util.Locale;
  *     sample of pairs) is within 1.2× of its final value
  * @param stabilityMillisPerRound coordinate stability: median over nodes of how far a coordinate
  *     moved in one round (‖Δvector‖ + |Δheight|, ms), averaged over the last tenth of the rounds
+ * @param curve the convergence curve: the same accuracy after each of {@link
+ *     VivaldiEvaluation#horizons(int)} rounds, the last being this result's
  */
 public record EvaluationResult(
     int nodes,
@@ -26,7 +30,13 @@ public record EvaluationResult(
     double p90RelativeError,
     double nearestOf5Accuracy,
     int roundsTo1_2xFinalMedian,
-    double stabilityMillisPerRound) {
+    double stabilityMillisPerRound,
+    List<Checkpoint> curve) {
+
+  /** Copies the curve. */
+  public EvaluationResult {
+    curve = List.copyOf(curve);
+  }
 
   /** JSON field name of {@link #roundsTo1_2xFinalMedian()}. */
   public static final String ROUNDS_FIELD = "rounds_to_1_2x_final_median";
@@ -43,7 +53,13 @@ public record EvaluationResult(
     return Double.isFinite(medianRelativeError)
         && Double.isFinite(p90RelativeError)
         && (Double.isFinite(nearestOf5Accuracy) || !nearestOf5Applies())
-        && Double.isFinite(stabilityMillisPerRound);
+        && Double.isFinite(stabilityMillisPerRound)
+        && curve.stream()
+            .allMatch(
+                c ->
+                    Double.isFinite(c.medianRelativeError())
+                        && Double.isFinite(c.p90RelativeError())
+                        && (Double.isFinite(c.nearestOf5Accuracy()) || !nearestOf5Applies()));
   }
 
   /** False when no nearest-of-5 trial was possible (no node has 5 others with known RTTs). */
@@ -68,5 +84,16 @@ public record EvaluationResult(
         roundsTo1_2xFinalMedian,
         STABILITY_FIELD,
         JsonNumbers.format(stabilityMillisPerRound, 6));
+  }
+
+  /**
+   * {@link #toJson()} plus {@code curve}: an array of {@link Checkpoint#toJson()}, one per horizon.
+   */
+  public String toJsonWithCurve() {
+    String plain = toJson();
+    return plain.substring(0, plain.length() - 1)
+        + ",\"curve\":["
+        + curve.stream().map(Checkpoint::toJson).collect(Collectors.joining(","))
+        + "]}";
   }
 }

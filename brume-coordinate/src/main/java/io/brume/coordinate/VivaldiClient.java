@@ -39,6 +39,8 @@ public final class VivaldiClient {
   private double adjustment;
   private double height;
   private int adjustmentIndex;
+  private long firstUpdateNanos;
+  private boolean started;
   private long updates;
   private long rejected;
   private long resets;
@@ -116,6 +118,7 @@ public final class VivaldiClient {
    */
   public synchronized void reset() {
     resetState();
+    started = false;
     filters.clear();
     neighbours.clear();
   }
@@ -179,8 +182,13 @@ public final class VivaldiClient {
       rejected++;
       throw e;
     }
-    double filtered = latencyFilter(node, rttMillis);
-    updateVivaldi(node, other, filtered);
+    long now = needsClock() ? clockNanos() : 0L;
+    if (!started) {
+      started = true;
+      firstUpdateNanos = now;
+    }
+    double filtered = latencyFilter(node, rttMillis, now);
+    updateVivaldi(node, other, filtered, now);
     updateAdjustment(other, filtered);
     updateGravity();
     if (!isStateValid()) {
@@ -209,15 +217,23 @@ public final class VivaldiClient {
     }
   }
 
-  private double latencyFilter(String node, double rtt) {
+  /** The clock is read only when samples age or the fast start is on. */
+  private boolean needsClock() {
+    return config.latencyFilterMaxAge().isPositive() || isFastStartConfigured();
+  }
+
+  private boolean isFastStartConfigured() {
+    return config.neighbourMemory() > 0 && config.fastStart().isPositive();
+  }
+
+  private double latencyFilter(String node, double rtt, long now) {
     if (config.latencyFilterSize() == 1) {
       return rtt;
     }
     LatencyFilter f =
         filters.computeIfAbsent(node, k -> new LatencyFilter(config.latencyFilterSize()));
     long maxAge = config.latencyFilterMaxAge().toNanos();
-    long now = maxAge > 0 ? clockNanos() : 0L;
-    return f.add(rtt, now, maxAge, config.latencyFilterPercentile());
+    return f.add(rtt, maxAge > 0 ? now : 0L, maxAge, config.latencyFilterPercentile());
   }
 
   private long clockNanos() {
@@ -235,12 +251,20 @@ public final class VivaldiClient {
   }
 
   private double distance(Coordinate other) {
-    double raw = rawDistance(other);
+    return adjusted(rawDistance(other), other);
+  }
+
+  /** {@link #distance(Coordinate)} with {@code other}'s vector already copied out. */
+  private double distance(Coordinate other, double[] otherVector) {
+    return adjusted(Vectors.distance(vector, otherVector) + height + other.height(), other);
+  }
+
+  private double adjusted(double raw, Coordinate other) {
     double adjusted = raw + adjustment + other.adjustment();
     return adjusted > 0.0 ? adjusted : raw;
   }
 
-  private void updateVivaldi(String node, Coordinate other, double rttMillis) {
+  private void updateVivaldi(String node, Coordinate other, double rttMillis, long now) {
     double dist = distance(other);
     double rtt = Math.max(rttMillis, VivaldiConfig.ZERO_MILLIS);
     double wrongness = Math.min(Math.abs(dist - rtt) / rtt, config.wrongnessCap());
@@ -251,8 +275,12 @@ public final class VivaldiClient {
       error = config.errorMax();
     }
     if (config.neighbourMemory() > 0) {
-      remember(node, other, rtt);
-      applyMemoryForces(errorBefore);
+      remember(node, other, rtt, now);
+      double tau = fastStartRecencyNanos(now);
+      int steps = tau > 0 ? config.fastStartSteps() : 1;
+      for (int step = 0; step < steps; step++) {
+        applyMemoryForces(errorBefore, now, tau);
+      }
     } else {
       applyForce(force(weight, rtt, dist), other);
     }
@@ -270,11 +298,25 @@ public final class VivaldiClient {
     return Math.max(-limit, Math.min(limit, force));
   }
 
-  private void remember(String node, Coordinate other, double rtt) {
+  /**
+   * τ of the fast start's recency weight, ns, or 0 once the fast start is over (or when it is off).
+   */
+  private double fastStartRecencyNanos(long now) {
+    if (!isFastStartConfigured()) {
+      return 0.0;
+    }
+    long age = now - firstUpdateNanos;
+    if (age >= config.fastStart().toNanos()) {
+      return 0.0;
+    }
+    return Math.max(
+        (double) config.fastStartRecency().toNanos(), config.fastStartRecencyGrowth() * age);
+  }
+
+  private void remember(String node, Coordinate other, double rtt, long now) {
     long maxAge = config.latencyFilterMaxAge().toNanos();
-    long now = maxAge > 0 ? clockNanos() : 0L;
     neighbours.remove(node);
-    neighbours.put(node, new Neighbour(other, rtt, now));
+    neighbours.put(node, new Neighbour(other, other.vector(), rtt, now));
     while (neighbours.size() > config.neighbourMemory()) {
       neighbours.remove(neighbours.keySet().iterator().next());
     }
@@ -289,33 +331,43 @@ public final class VivaldiClient {
    * would. Averaging over a neighbour set removes most of the sample-to-sample noise of
    * single-sample Vivaldi, so its fixed point is closer to the least-squares embedding (see
    * docs/bench/vivaldi.md).
+   *
+   * <p>With {@code recencyTau} &gt; 0 (ns; the fast start) each spring is weighted by exp(−age/τ)
+   * and the step is the weighted average: right after a (re)start everyone moves fast, and a
+   * coordinate remembered a minute ago pulls toward where that peer no longer is.
    */
-  private void applyMemoryForces(double errorBefore) {
+  private void applyMemoryForces(double errorBefore, long now, double recencyTau) {
     double[] delta = new double[vector.length];
     double heightDelta = 0.0;
+    double weights = 0.0;
     for (Neighbour n : neighbours.values()) {
-      double force = force(weight(errorBefore, n.coordinate), n.rtt, distance(n.coordinate));
-      double mag = Vectors.unitVectorAt(vector, n.coordinate.vector(), unit, random);
+      double recency = recencyTau > 0 ? Math.exp(-Math.max(0L, now - n.nanos) / recencyTau) : 1.0;
+      weights += recency;
+      double force =
+          recency
+              * force(weight(errorBefore, n.coordinate), n.rtt, distance(n.coordinate, n.vector));
+      double mag = Vectors.unitVectorAt(vector, n.vector, unit, random);
       for (int i = 0; i < vector.length; i++) {
         delta[i] += unit[i] * force;
       }
-      // The heights' share of the predicted distance moves with the force. Serf's (h_i + h_j)/‖x_i
-      // − x_j‖
-      // is unbounded for nearly co-located vectors and zero for exactly co-located ones, which,
-      // once
-      // averaging has removed the single-sample noise, leaves LAN clusters stuck with too much
-      // height.
+      // The heights' share of the predicted distance moves with the force. Serf's
+      // (h_i + h_j)/‖x_i − x_j‖ is unbounded for nearly co-located vectors and zero for exactly
+      // co-located ones, which, once averaging has removed the single-sample noise, leaves LAN
+      // clusters stuck with too much height. The floor (heightShareMin) lets a small height grow
+      // as fast as a coordinate instead of in proportion to itself.
       double heights = height + n.coordinate.height();
-      heightDelta += force * heights / Math.max(mag + heights, VivaldiConfig.ZERO_MILLIS);
+      double share = heights / Math.max(mag + heights, VivaldiConfig.ZERO_MILLIS);
+      heightDelta += force * Math.max(share, config.heightShareMin());
     }
-    double scale = config.memoryGain() / neighbours.size();
+    double scale = config.memoryGain() / weights;
     for (int i = 0; i < vector.length; i++) {
       vector[i] += delta[i] * scale;
     }
     height = Math.max(height + heightDelta * scale, config.heightMin());
   }
 
-  private record Neighbour(Coordinate coordinate, double rtt, long nanos) {}
+  /** A remembered peer; {@code vector} is its coordinate's vector, copied once. */
+  private record Neighbour(Coordinate coordinate, double[] vector, double rtt, long nanos) {}
 
   /**
    * Moves the vector by {@code force} along the unit vector from {@code other}, and the height with

@@ -59,6 +59,24 @@ import java.util.Objects;
  * @param memoryGain robust update (brume): step of the averaged force, as a multiple of {@code cc};
  *     the average of many springs partly cancels, so a gain above 1 keeps convergence as fast as
  *     single-sample Vivaldi. Ignored when {@code neighbourMemory} is 0.
+ * @param fastStart robust update (brume): for this long after a client's first update (by the
+ *     injected clock) the neighbour memory is used for a fast start: every spring is weighted by
+ *     its recency, exp(−age/τ), and the averaged step is taken {@code fastStartSteps} times per
+ *     update. At a (re)start every coordinate moves quickly, so the coordinates remembered even a
+ *     minute ago are stale, and the plain average over them stalls convergence. {@link
+ *     Duration#ZERO} = off (Serf, and brume before issue 14).
+ * @param fastStartRecency τ₀ of the fast start's recency weight: τ = max(τ₀, {@code
+ *     fastStartRecencyGrowth} × time since the first update), so the remembered window widens as
+ *     the coordinates settle.
+ * @param fastStartRecencyGrowth how fast τ grows with the client's age (dimensionless).
+ * @param fastStartSteps averaged steps per update during the fast start (distances recomputed
+ *     between steps: a few steps of local gradient descent against the remembered neighbours).
+ * @param heightShareMin robust update (brume): floor of the share of the averaged force that moves
+ *     the height. The share (h_i + h_j)/(‖x_i − x_j‖ + h_i + h_j) makes the height change in
+ *     proportion to itself, so a node whose access link needs a large height starts at {@code
+ *     heightMin} and gets there only after hundreds of rounds; with a floor, the height follows the
+ *     springs' pull like one more dimension (the least-squares gradient is the whole force). 0 =
+ *     the share alone (brume before issue 14).
  */
 public record VivaldiConfig(
     int dimensions,
@@ -76,7 +94,12 @@ public record VivaldiConfig(
     int nearPeers,
     double nearProbeFraction,
     int neighbourMemory,
-    double memoryGain) {
+    double memoryGain,
+    Duration fastStart,
+    Duration fastStartRecency,
+    double fastStartRecencyGrowth,
+    int fastStartSteps,
+    double heightShareMin) {
 
   /**
    * Largest RTT accepted from a probe, ms (10 s); larger values are measurement errors ([S]
@@ -96,6 +119,8 @@ public record VivaldiConfig(
   /** Validates every field; the message names the field and the value. */
   public VivaldiConfig {
     Objects.requireNonNull(latencyFilterMaxAge, "latencyFilterMaxAge");
+    Objects.requireNonNull(fastStart, "fastStart");
+    Objects.requireNonNull(fastStartRecency, "fastStartRecency");
     check(dimensions >= 1 && dimensions <= 64, "dimensions", dimensions, "in [1, 64]");
     check(errorMax > 0 && Double.isFinite(errorMax), "errorMax", errorMax, "finite and > 0");
     check(ce > 0 && ce <= 1, "ce", ce, "in (0, 1]");
@@ -139,6 +164,24 @@ public record VivaldiConfig(
         neighbourMemory,
         "in [0, 10000]");
     check(memoryGain > 0 && memoryGain <= 10, "memoryGain", memoryGain, "in (0, 10]");
+    check(!fastStart.isNegative(), "fastStart", fastStart, ">= 0");
+    check(
+        fastStartRecency.isPositive() || fastStart.isZero(),
+        "fastStartRecency",
+        fastStartRecency,
+        "> 0 when fastStart is set");
+    check(
+        fastStartRecencyGrowth >= 0 && fastStartRecencyGrowth <= 100,
+        "fastStartRecencyGrowth",
+        fastStartRecencyGrowth,
+        "in [0, 100]");
+    check(
+        heightShareMin >= 0 && heightShareMin <= 1, "heightShareMin", heightShareMin, "in [0, 1]");
+    check(
+        fastStartSteps >= 1 && fastStartSteps <= 100,
+        "fastStartSteps",
+        fastStartSteps,
+        "in [1, 100]");
     check(
         nearProbeFraction >= 0 && nearProbeFraction <= 1,
         "nearProbeFraction",
@@ -174,7 +217,12 @@ public record VivaldiConfig(
         0,
         0.0,
         0,
-        1.0);
+        1.0,
+        Duration.ZERO,
+        Duration.ofSeconds(8),
+        0.25,
+        5,
+        0.0);
   }
 
   /**
@@ -192,6 +240,12 @@ public record VivaldiConfig(
         .nearProbeFraction(0.3)
         .neighbourMemory(96)
         .memoryGain(4.0)
+        .adjustmentWindowSize(40)
+        .heightShareMin(1.0)
+        .fastStart(Duration.ofMinutes(5))
+        .fastStartRecency(Duration.ofSeconds(8))
+        .fastStartRecencyGrowth(0.25)
+        .fastStartSteps(5)
         .build();
   }
 
@@ -228,6 +282,11 @@ public record VivaldiConfig(
     private double nearProbeFraction;
     private int neighbourMemory;
     private double memoryGain;
+    private Duration fastStart;
+    private Duration fastStartRecency;
+    private double fastStartRecencyGrowth;
+    private int fastStartSteps;
+    private double heightShareMin;
 
     private Builder(VivaldiConfig c) {
       dimensions = c.dimensions;
@@ -246,6 +305,11 @@ public record VivaldiConfig(
       nearProbeFraction = c.nearProbeFraction;
       neighbourMemory = c.neighbourMemory;
       memoryGain = c.memoryGain;
+      fastStart = c.fastStart;
+      fastStartRecency = c.fastStartRecency;
+      fastStartRecencyGrowth = c.fastStartRecencyGrowth;
+      fastStartSteps = c.fastStartSteps;
+      heightShareMin = c.heightShareMin;
     }
 
     public Builder dimensions(int v) {
@@ -328,6 +392,31 @@ public record VivaldiConfig(
       return this;
     }
 
+    public Builder fastStart(Duration v) {
+      fastStart = v;
+      return this;
+    }
+
+    public Builder fastStartRecency(Duration v) {
+      fastStartRecency = v;
+      return this;
+    }
+
+    public Builder fastStartRecencyGrowth(double v) {
+      fastStartRecencyGrowth = v;
+      return this;
+    }
+
+    public Builder fastStartSteps(int v) {
+      fastStartSteps = v;
+      return this;
+    }
+
+    public Builder heightShareMin(double v) {
+      heightShareMin = v;
+      return this;
+    }
+
     public VivaldiConfig build() {
       return new VivaldiConfig(
           dimensions,
@@ -345,7 +434,12 @@ public record VivaldiConfig(
           nearPeers,
           nearProbeFraction,
           neighbourMemory,
-          memoryGain);
+          memoryGain,
+          fastStart,
+          fastStartRecency,
+          fastStartRecencyGrowth,
+          fastStartSteps,
+          heightShareMin);
     }
   }
 }

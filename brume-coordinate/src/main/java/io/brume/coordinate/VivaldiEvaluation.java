@@ -22,7 +22,30 @@ public final class VivaldiEvaluation {
    */
   public static final int TRACKED_PAIRS = 10_000;
 
+  /**
+   * Rounds at which the convergence curve is measured (those below the evaluation's length, then
+   * its last round): a fog node that joins, or a cluster that restarts, lives in the first ones.
+   */
+  private static final int[] HORIZONS = {10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000};
+
   private VivaldiEvaluation() {}
+
+  /**
+   * The rounds of the convergence curve of a {@code rounds}-round evaluation: 10, 20, 50, 100, 200,
+   * 500, 1000, 2000, … below {@code rounds}, then {@code rounds}. bench/vivaldi's Serf harness uses
+   * the same list.
+   */
+  public static int[] horizons(int rounds) {
+    int[] out = new int[HORIZONS.length + 1];
+    int k = 0;
+    for (int h : HORIZONS) {
+      if (h < rounds) {
+        out[k++] = h;
+      }
+    }
+    out[k++] = rounds;
+    return Arrays.copyOf(out, k);
+  }
 
   /**
    * Simulates {@code rounds} rounds on a schedule generated from {@code config}, {@code seed} and
@@ -45,27 +68,32 @@ public final class VivaldiEvaluation {
     Coordinate[] previous = new Coordinate[n];
     double[] scratch = new double[tracked[0].length];
     double[] moves = new double[n];
-    Coordinate[] last =
-        VivaldiSimulation.run(
-            matrix,
-            config,
-            schedule,
-            seed,
-            (round, coords) -> {
-              for (int k = 0; k < scratch.length; k++) {
-                int i = tracked[0][k];
-                int j = tracked[1][k];
-                scratch[k] =
-                    relativeError(matrix.rttMillis(i, j), coords[i].estimateRttMillis(coords[j]));
-              }
-              medianPerRound[round] = percentile(scratch, 0.5);
-              for (int i = 0; i < n; i++) {
-                moves[i] = previous[i] == null ? 0.0 : movement(previous[i], coords[i]);
-                previous[i] = coords[i];
-              }
-              movementPerRound[round] = percentile(moves.clone(), 0.5);
-            });
-    double[] errors = relativeErrors(matrix, last);
+    int[][] trials = nearestTrials(matrix, NEAREST_K, NEAREST_TRIALS, seed);
+    int[] horizons = horizons(rounds);
+    List<Checkpoint> curve = new ArrayList<>(horizons.length);
+    VivaldiSimulation.run(
+        matrix,
+        config,
+        schedule,
+        seed,
+        (round, coords) -> {
+          for (int k = 0; k < scratch.length; k++) {
+            int i = tracked[0][k];
+            int j = tracked[1][k];
+            scratch[k] =
+                relativeError(matrix.rttMillis(i, j), coords[i].estimateRttMillis(coords[j]));
+          }
+          medianPerRound[round] = percentile(scratch, 0.5);
+          for (int i = 0; i < n; i++) {
+            moves[i] = previous[i] == null ? 0.0 : movement(previous[i], coords[i]);
+            previous[i] = coords[i];
+          }
+          movementPerRound[round] = percentile(moves.clone(), 0.5);
+          if (Arrays.binarySearch(horizons, round + 1) >= 0) {
+            curve.add(checkpoint(matrix, coords, trials, round + 1));
+          }
+        });
+    Checkpoint end = curve.get(curve.size() - 1);
     double finalTracked = medianPerRound[rounds - 1];
     int roundsTo = rounds;
     for (int r = 0; r < rounds; r++) {
@@ -81,13 +109,24 @@ public final class VivaldiEvaluation {
     }
     return new EvaluationResult(
         n,
-        errors.length,
+        matrix.knownPairs(),
+        rounds,
+        end.medianRelativeError(),
+        end.p90RelativeError(),
+        end.nearestOf5Accuracy(),
+        roundsTo,
+        stability,
+        curve);
+  }
+
+  private static Checkpoint checkpoint(
+      RttMatrix matrix, Coordinate[] coords, int[][] trials, int rounds) {
+    double[] errors = relativeErrors(matrix, coords);
+    return new Checkpoint(
         rounds,
         percentile(errors, 0.5),
         percentile(errors, 0.9),
-        nearestOfK(matrix, last, NEAREST_K, NEAREST_TRIALS, seed),
-        roundsTo,
-        stability);
+        nearestAccuracy(matrix, coords, trials));
   }
 
   /** |predicted − measured| / measured. */

@@ -1,5 +1,6 @@
 package io.brume.coordinate;
 
+import java.time.Duration;
 import java.util.SplittableRandom;
 
 /** Synthetic RTT matrices (milliseconds) in the spirit of Serf's {@code phantom.go}, for tests. */
@@ -62,17 +63,20 @@ final class Topologies {
   static VivaldiClient[] simulate(double[][] m, VivaldiConfig config, int cycles, long seed) {
     int n = m.length;
     SplittableRandom r = new SplittableRandom(seed);
+    FakeClock clock = FakeClock.atEpoch();
     VivaldiClient[] clients = new VivaldiClient[n];
     for (int i = 0; i < n; i++) {
-      clients[i] = new VivaldiClient(config, r.split(), FakeClock.atEpoch());
+      clients[i] = new VivaldiClient(config, r.split(), clock);
     }
-    return simulate(m, clients, cycles, r);
+    return simulate(m, clients, cycles, r, clock);
   }
 
+  /** One cycle per second of {@code clock} (Serf's LAN probe interval), which the clients share. */
   static VivaldiClient[] simulate(
-      double[][] m, VivaldiClient[] clients, int cycles, SplittableRandom r) {
+      double[][] m, VivaldiClient[] clients, int cycles, SplittableRandom r, FakeClock clock) {
     int n = m.length;
     for (int c = 0; c < cycles; c++) {
+      clock.advance(Duration.ofSeconds(1));
       for (int i = 0; i < n; i++) {
         int j = r.nextInt(n);
         if (j == i) {

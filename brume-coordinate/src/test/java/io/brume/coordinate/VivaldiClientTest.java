@@ -204,6 +204,64 @@ class VivaldiClientTest {
     assertThat(again.component(0)).isGreaterThan(after.component(0));
   }
 
+  /** A 3-D client remembering 8 peers, gain 1, no adjustment: the springs alone move it. */
+  private static VivaldiConfig memory3d(Duration fastStart) {
+    return SERF_3D.toBuilder()
+        .neighbourMemory(8)
+        .memoryGain(1.0)
+        .adjustmentWindowSize(0)
+        .fastStart(fastStart)
+        .fastStartRecency(Duration.ofSeconds(1))
+        .fastStartRecencyGrowth(0.0)
+        .fastStartSteps(1)
+        .build();
+  }
+
+  @Test
+  void fastStart_weightsRecentSpringsUntilItEnds() {
+    FakeClock clock = FakeClock.atEpoch();
+    VivaldiClient fast =
+        new VivaldiClient(memory3d(Duration.ofSeconds(60)), new SplittableRandom(1), clock);
+    VivaldiClient plain =
+        new VivaldiClient(memory3d(Duration.ZERO), new SplittableRandom(1), clock);
+    Coordinate origin = new Coordinate(new double[] {0, 0, 0}, 1.0, 0, 1e-5);
+    Coordinate atRest = new Coordinate(new double[] {10, 0, 0}, 1.0, 0, 1e-5);
+    Coordinate pushing = new Coordinate(new double[] {0, 10, 0}, 1.0, 0, 1e-5);
+    for (VivaldiClient c : new VivaldiClient[] {fast, plain}) {
+      c.setCoordinate(origin);
+      c.update("rest", atRest, 10.0); // a spring already at its rest length: no force
+    }
+    clock.advance(Duration.ofSeconds(5));
+    double fastMove = -fast.update("push", pushing, 20.0).component(1);
+    double plainMove = -plain.update("push", pushing, 20.0).component(1);
+    // The plain memory averages the fresh spring with the idle one and moves half as far; in the
+    // fast start the 5 s old spring weighs exp(-5) and the fresh one moves the node almost fully.
+    assertThat(plainMove).isPositive();
+    assertThat(fastMove / plainMove).isBetween(1.95, 2.0);
+
+    // Once the fast start is over, the update is exactly the plain one.
+    clock.advance(Duration.ofSeconds(60));
+    fast.setCoordinate(plain.coordinate());
+    assertThat(fast.update("rest", atRest, 12.0)).isEqualTo(plain.update("rest", atRest, 12.0));
+  }
+
+  @Test
+  void fastStartSteps_repeatTheAveragedStepTowardTheRestLength() {
+    FakeClock clock = FakeClock.atEpoch();
+    VivaldiConfig one = memory3d(Duration.ofSeconds(60));
+    VivaldiClient single = new VivaldiClient(one, new SplittableRandom(1), clock);
+    VivaldiClient triple =
+        new VivaldiClient(
+            one.toBuilder().fastStartSteps(3).build(), new SplittableRandom(1), clock);
+    Coordinate p = new Coordinate(new double[] {10, 0, 0}, 1.0, 0, 1e-5);
+    for (VivaldiClient c : new VivaldiClient[] {single, triple}) {
+      c.setCoordinate(new Coordinate(new double[] {0, 0, 0}, 1.0, 0, 1e-5));
+    }
+    double gapOne = Math.abs(single.update("p", p, 30.0).estimateRttMillis(p) - 30.0);
+    double gapThree = Math.abs(triple.update("p", p, 30.0).estimateRttMillis(p) - 30.0);
+    assertThat(gapThree).isLessThan(gapOne).isLessThan(20.0);
+  }
+
   @Test
   void isDeterministicWithSeed() {
     double[][] m = Topologies.random(20, 100.0, 20.0, 9);

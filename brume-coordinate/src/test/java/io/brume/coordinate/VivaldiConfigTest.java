@@ -29,7 +29,7 @@ class VivaldiConfigTest {
     assertThat(r.dimensions()).isEqualTo(16);
     assertThat(r.ce()).isEqualTo(0.25);
     assertThat(r.cc()).isEqualTo(0.25);
-    assertThat(r.adjustmentWindowSize()).isEqualTo(20);
+    assertThat(r.adjustmentWindowSize()).isEqualTo(40);
     assertThat(r.gravityRho()).isEqualTo(150_000.0);
     assertThat(r.latencyFilterSize()).isEqualTo(4);
     assertThat(r.latencyFilterPercentile()).isEqualTo(0.25);
@@ -37,6 +37,12 @@ class VivaldiConfigTest {
     assertThat(r.nearProbeFraction()).isEqualTo(0.3);
     assertThat(r.neighbourMemory()).isEqualTo(96);
     assertThat(r.memoryGain()).isEqualTo(4.0);
+    assertThat(r.fastStart()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(r.fastStartRecency()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(r.fastStartRecencyGrowth()).isEqualTo(0.25);
+    assertThat(r.fastStartSteps()).isEqualTo(5);
+    assertThat(r.heightShareMin()).isEqualTo(1.0);
+    assertThat(VivaldiConfig.defaults().fastStart()).isZero();
     assertThat(VivaldiConfig.defaults().neighbourMemory()).isZero();
     assertThat(VivaldiConfig.defaults().withDimensions(3).dimensions()).isEqualTo(3);
   }
@@ -77,6 +83,21 @@ class VivaldiConfigTest {
         .hasMessageContaining("neighbourMemory");
     assertThatThrownBy(() -> VivaldiConfig.builder().memoryGain(0).build())
         .hasMessageContaining("memoryGain");
+    assertThatThrownBy(() -> VivaldiConfig.builder().fastStart(Duration.ofSeconds(-1)).build())
+        .hasMessageContaining("fastStart");
+    assertThatThrownBy(
+            () ->
+                VivaldiConfig.builder()
+                    .fastStart(Duration.ofSeconds(1))
+                    .fastStartRecency(Duration.ZERO)
+                    .build())
+        .hasMessageContaining("fastStartRecency");
+    assertThatThrownBy(() -> VivaldiConfig.builder().fastStartSteps(0).build())
+        .hasMessageContaining("fastStartSteps");
+    assertThatThrownBy(() -> VivaldiConfig.builder().fastStartRecencyGrowth(-1).build())
+        .hasMessageContaining("fastStartRecencyGrowth");
+    assertThatThrownBy(() -> VivaldiConfig.builder().heightShareMin(1.5).build())
+        .hasMessageContaining("heightShareMin");
     assertThatThrownBy(() -> VivaldiConfig.builder().nearProbeFraction(2).build())
         .hasMessageContaining("nearProbeFraction");
     assertThatThrownBy(() -> VivaldiConfig.builder().wrongnessCap(Double.NaN).build())

@@ -103,14 +103,15 @@ class VivaldiConvergenceTest {
       }
     }
     SplittableRandom r = new SplittableRandom(1);
+    FakeClock clock = FakeClock.atEpoch();
     VivaldiClient[] clients = new VivaldiClient[4];
     for (int i = 0; i < 4; i++) {
-      clients[i] = new VivaldiClient(c2, r.split(), FakeClock.atEpoch());
+      clients[i] = new VivaldiClient(c2, r.split(), clock);
       clients[i].setCoordinate(new Coordinate(p[i], c2.errorMax(), 0, c2.heightMin()));
     }
-    Topologies.simulate(m, clients, 1000, r);
+    Topologies.simulate(m, clients, 1000, r, clock);
     double baseline = centroidDistance(clients);
-    Topologies.simulate(m, clients, 10_000, r);
+    Topologies.simulate(m, clients, 10_000, r, clock);
     assertThat(centroidDistance(clients))
         .isLessThanOrEqualTo((config.neighbourMemory() == 0 ? 0.82 : 0.87) * baseline);
   }

@@ -1,7 +1,7 @@
 package io.brume.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.brume.http.EmbeddedHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,13 +10,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Serves the dashboard page and its JSON API for one {@link DashboardSource}, on the JDK's HTTP
- * server with one virtual thread per request.
+ * Serves the dashboard page and its JSON API for one {@link DashboardSource}, on an {@link
+ * EmbeddedHttpServer} (one virtual thread per request, its default caps and deadlines).
  *
  * <p>Routes: {@code /} the page; {@code /app.js}, {@code /style.css} its assets (from the jar, no
  * external network); {@code /api/nodes}, {@code /api/routing}, {@code /api/stats}, {@code
@@ -34,14 +32,11 @@ public final class DashboardServer implements AutoCloseable {
           "/app.js", "app.js",
           "/style.css", "style.css");
 
-  private final HttpServer server;
-  private final ExecutorService executor;
   private final DashboardSource source;
   private final DashboardJson json = new DashboardJson();
+  private EmbeddedHttpServer server;
 
-  private DashboardServer(HttpServer server, ExecutorService executor, DashboardSource source) {
-    this.server = server;
-    this.executor = executor;
+  private DashboardServer(DashboardSource source) {
     this.source = source;
   }
 
@@ -52,36 +47,34 @@ public final class DashboardServer implements AutoCloseable {
    */
   public static DashboardServer start(DashboardSource source, InetSocketAddress address) {
     Objects.requireNonNull(source, "source");
-    HttpServer server;
+    DashboardServer dashboard = new DashboardServer(source);
     try {
-      server = HttpServer.create(address, 64);
+      dashboard.server =
+          EmbeddedHttpServer.builder("brume-dashboard", address)
+              .stopDelaySeconds(1)
+              .route("/", dashboard::handle)
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot serve the dashboard on " + address + ": " + e.getMessage(), e);
+          "cannot serve the dashboard on " + address + ": " + e.getCause().getMessage(), e);
     }
-    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    DashboardServer dashboard = new DashboardServer(server, executor, source);
-    server.setExecutor(executor);
-    server.createContext("/", dashboard::handle);
-    server.start();
     return dashboard;
   }
 
   /** The bound port. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
   /** The page's URL, for example {@code http://127.0.0.1:7070/}. */
   public URI uri() {
     return URI.create(
-        "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port() + "/");
+        "http://" + server.address().getAddress().getHostAddress() + ":" + port() + "/");
   }
 
   @Override
   public void close() {
-    server.stop(1);
-    executor.shutdownNow();
+    server.close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -120,13 +113,8 @@ public final class DashboardServer implements AutoCloseable {
 
   private static void send(HttpExchange exchange, int status, String type, byte[] body)
       throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(status, head ? -1 : (body.length == 0 ? -1 : body.length));
-    if (!head) {
-      exchange.getResponseBody().write(body);
-    }
+    EmbeddedHttpServer.send(exchange, status, type + "; charset=utf-8", body);
   }
 
   private static byte[] asset(String file) throws IOException {

@@ -1,21 +1,21 @@
 package io.brume.emulation;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.brume.http.EmbeddedHttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One replica of the demo service: a real HTTP server on loopback whose every request holds one of
  * {@code workers} slots for {@code serviceTime}, so it serves at most {@code workers / serviceTime}
- * requests per second and queues beyond that, like a small node's CPU would.
+ * requests per second and queues beyond that, like a small node's CPU would. Requests wait in that
+ * queue as long as it takes (no request deadline), up to 4096 in flight.
  */
 final class DemoReplica implements AutoCloseable {
   private final String id;
@@ -23,12 +23,12 @@ final class DemoReplica implements AutoCloseable {
   private final Duration serviceTime;
   private final int workers;
   private final Semaphore slots;
-  private final HttpServer server;
+  private final EmbeddedHttpServer server;
   private final AtomicLong received = new AtomicLong();
   private long receivedAtLastReport;
   private long lastReportNanos = System.nanoTime();
 
-  DemoReplica(String id, String node, Duration serviceTime, int workers, ExecutorService threads) {
+  DemoReplica(String id, String node, Duration serviceTime, int workers) {
     this.id = id;
     this.node = node;
     this.serviceTime = serviceTime;
@@ -36,13 +36,16 @@ final class DemoReplica implements AutoCloseable {
     this.slots = new Semaphore(workers, true);
     try {
       this.server =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+          EmbeddedHttpServer.builder(
+                  "brume-demo-replica", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+              .backlog(256)
+              .maxRequests(4096)
+              .noRequestTimeout()
+              .route("/", this::handle)
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start demo replica " + id, e);
     }
-    server.setExecutor(threads);
-    server.createContext("/", this::handle);
-    server.start();
   }
 
   String id() {
@@ -55,7 +58,7 @@ final class DemoReplica implements AutoCloseable {
   }
 
   InetSocketAddress address() {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getAddress().getPort());
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.address().getPort());
   }
 
   /** Requests per second this replica serves at most. */
@@ -95,18 +98,16 @@ final class DemoReplica implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        exchange.sendResponseHeaders(503, -1);
+        EmbeddedHttpServer.send(exchange, 503, null, new byte[0]);
         return;
       }
       byte[] body = ("served by " + id + "\n").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
+      EmbeddedHttpServer.send(exchange, 200, "text/plain", body);
     }
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -66,8 +66,7 @@ final class PolicyLane implements AutoCloseable {
     this.nodes = nodes;
     for (String host : hosts) {
       DemoReplica replica =
-          new DemoReplica(
-              "demo@" + host, host, config.serviceTime(), config.workersPerReplica(), threads);
+          new DemoReplica("demo@" + host, host, config.serviceTime(), config.workersPerReplica());
       replicas.add(replica);
       hostOf.put(replica.id(), host);
       endpoints.add(Endpoint.ready(replica.id(), replica.capacityRps()));

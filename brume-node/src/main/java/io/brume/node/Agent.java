@@ -122,6 +122,16 @@ public final class Agent implements AutoCloseable {
     return prober.peerCoordinates();
   }
 
+  /** Whether probing still runs (the receive loop and the probe schedule); see /healthz. */
+  boolean isProbing() {
+    return prober.isProbing();
+  }
+
+  /** For tests: stops probing only, as a dead probe thread would. */
+  void stopProbing() {
+    prober.close();
+  }
+
   /** The bound UDP probe address. */
   public InetSocketAddress probeAddress() {
     try {

@@ -3,21 +3,19 @@ package io.brume.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.brume.coordinate.Coordinate;
+import io.brume.http.EmbeddedHttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * The agent's HTTP API (JSON), on the JDK's {@code com.sun.net.httpserver} with one virtual thread
- * per request:
+ * The agent's HTTP API (JSON), on an {@link EmbeddedHttpServer} with one virtual thread per
+ * request:
  *
  * <ul>
  *   <li>{@code GET /v1/coordinate}: this node's coordinate and error;
@@ -25,18 +23,29 @@ import java.util.concurrent.Executors;
  *   <li>{@code GET /v1/rtt?node=NAME}: estimated RTT to NAME in ms (404 if its coordinate is
  *       unknown);
  *   <li>{@code GET /metrics}: Prometheus text format;
- *   <li>{@code GET /healthz}: {@code ok}.
+ *   <li>{@code GET /healthz}: {@code ok}, or 503 {@code probing stopped} when the probe threads
+ *       died (the liveness and readiness check of the DaemonSet).
  * </ul>
  *
  * Anything else is answered 4xx and counted as a malformed request.
+ *
+ * <p>The agent runs in a 32 MB heap and faces the node's network: at most {@value #MAX_REQUESTS}
+ * requests are in flight (each costs tens of KB while the JDK reads its headers), and a request
+ * gets {@code HEADER_TIMEOUT} for its headers and {@code REQUEST_TIMEOUT} in all. The API shares no
+ * thread and no lock with probing ({@link Prober} runs on platform threads of its own).
  */
 final class AgentHttpApi implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Enough for scrapes, probes and the routing controller; ~2 MB of heap when all are slow. */
+  static final int MAX_REQUESTS = 48;
+
+  static final Duration HEADER_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
   private final Agent agent;
   private final AgentMetrics metrics;
-  private HttpServer server;
-  private ExecutorService executor;
+  private EmbeddedHttpServer server;
 
   AgentHttpApi(Agent agent, AgentMetrics metrics) {
     this.agent = agent;
@@ -44,15 +53,17 @@ final class AgentHttpApi implements AutoCloseable {
   }
 
   void start(InetSocketAddress address) throws IOException {
-    server = HttpServer.create(address, 64);
-    executor = Executors.newVirtualThreadPerTaskExecutor();
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    server =
+        EmbeddedHttpServer.builder("brume-agent-http", address)
+            .maxRequests(MAX_REQUESTS)
+            .headerTimeout(HEADER_TIMEOUT)
+            .requestTimeout(REQUEST_TIMEOUT)
+            .route("/", this::handle)
+            .start();
   }
 
   InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -63,7 +74,12 @@ final class AgentHttpApi implements AutoCloseable {
       }
       String path = ex.getRequestURI().getPath();
       switch (path) {
-        case "/healthz" -> send(ex, 200, "text/plain; charset=utf-8", "ok\n");
+        case "/healthz" ->
+            send(
+                ex,
+                agent.isProbing() ? 200 : 503,
+                "text/plain; charset=utf-8",
+                agent.isProbing() ? "ok\n" : "probing stopped\n");
         case "/metrics" ->
             send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
         case "/v1/coordinate" -> {
@@ -159,21 +175,13 @@ final class AgentHttpApi implements AutoCloseable {
 
   private void send(HttpExchange ex, int status, String type, String body) throws IOException {
     metrics.httpRequests.increment();
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+    EmbeddedHttpServer.send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public void close() {
     if (server != null) {
-      server.stop(0);
-    }
-    if (executor != null) {
-      executor.shutdownNow();
+      server.close();
     }
   }
 }

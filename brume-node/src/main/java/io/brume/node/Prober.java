@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -47,6 +48,7 @@ final class Prober implements AutoCloseable {
   private final TokenBucket pongBudget;
   private DatagramChannel channel;
   private ScheduledExecutorService scheduler;
+  private volatile ScheduledFuture<?> schedule;
   private Thread receiver;
   private volatile boolean closed;
 
@@ -74,12 +76,25 @@ final class Prober implements AutoCloseable {
   void start() throws IOException {
     channel = DatagramChannel.open();
     channel.bind(config.listen());
-    receiver = Thread.ofVirtual().name("brume-probe-receiver").start(this::receiveLoop);
+    // Platform threads, not virtual ones: probing must go on when the HTTP API's virtual threads
+    // keep every carrier busy (issue 15: an API under attack starved the probes).
+    receiver = Thread.ofPlatform().daemon().name("brume-probe-receiver").start(this::receiveLoop);
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("brume-prober").factory());
     long period = config.probeInterval().toNanos();
-    scheduler.scheduleAtFixedRate(this::probeOnce, period, period, TimeUnit.NANOSECONDS);
+    schedule = scheduler.scheduleAtFixedRate(this::probeOnce, period, period, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Whether probing still runs: the receive loop is alive and the probe schedule was not cancelled
+   * (an {@code Error} such as an {@code OutOfMemoryError} in a probe ends a fixed-rate schedule
+   * silently). What the agent's {@code /healthz} reports.
+   */
+  boolean isProbing() {
+    Thread r = receiver;
+    ScheduledFuture<?> s = schedule;
+    return r != null && r.isAlive() && s != null && !s.isDone();
   }
 
   InetSocketAddress localAddress() throws IOException {

@@ -172,6 +172,18 @@ class AgentTest {
   }
 
   @Test
+  void healthzFailsOnceProbingHasStopped() throws Exception {
+    a = Agent.create(config("a", List.of(), freeUdpPort())).start();
+    assertThat(get(a, "/healthz").statusCode()).isEqualTo(200);
+
+    a.stopProbing();
+
+    HttpResponse<String> health = get(a, "/healthz");
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(health.body()).isEqualTo("probing stopped\n");
+  }
+
+  @Test
   void configFile_isParsedAndValidated() throws Exception {
     Path f =
         Files.writeString(

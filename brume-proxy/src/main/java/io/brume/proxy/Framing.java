@@ -36,6 +36,13 @@ record Framing(Kind kind, long length) {
       }
       return CHUNKED;
     }
+    if (contentLengths.size() > 1
+        || (!contentLengths.isEmpty() && contentLengths.get(0).contains(","))) {
+      // RFC 9110 §8.6 lets a recipient accept a list of equal values, but the proxy forwards the
+      // field as it came and backends refuse such a list (issue 15: "Content-Length: 5, 5" got
+      // the backend penalised for a client's request). One value or 400, as nginx does.
+      throw in.malformed(400, "more than one Content-Length value " + contentLengths);
+    }
     long length = contentLength(contentLengths, in);
     return length <= 0 ? NONE : new Framing(Kind.LENGTH, length);
   }
@@ -65,7 +72,10 @@ record Framing(Kind kind, long length) {
         && transferEncodings.get(0).strip().equalsIgnoreCase("chunked");
   }
 
-  /** The value of {@code Content-Length} fields, -1 without any; every element must agree. */
+  /**
+   * The value of {@code Content-Length} fields, -1 without any; every element must agree (a
+   * response may carry a list of equal values; a request is refused earlier).
+   */
   private static long contentLength(List<String> values, HttpInput in) throws IOException {
     long length = -1;
     for (String value : values) {

@@ -49,7 +49,7 @@ final class HttpConnectionHandler implements Runnable {
       out = new HttpOutput(socket.getOutputStream(), true);
       String clientAddress = socket.getInetAddress().getHostAddress();
       HttpForwarder forwarder = new HttpForwarder(config, upstreams, deadlines, out, clientAddress);
-      while (serveOne(in, out, forwarder)) {
+      while (serveOne(in, out, forwarder, idle)) {
         // next request on the same connection
       }
     } catch (MalformedHttpException e) {
@@ -92,9 +92,21 @@ final class HttpConnectionHandler implements Runnable {
   }
 
   /** Serves one request; true when the connection stays open for another. */
-  private boolean serveOne(HttpInput in, HttpOutput out, HttpForwarder forwarder)
+  private boolean serveOne(
+      HttpInput in, HttpOutput out, HttpForwarder forwarder, ReadDeadlines.Deadline deadline)
       throws IOException {
-    RequestHead request = HttpParser.readRequest(in);
+    // Idle until the request's first byte (the idle timeout), then the whole head must arrive
+    // within the header timeout, however the client spreads it over reads (slowloris).
+    if (!in.awaitByte()) {
+      return false;
+    }
+    RequestHead request;
+    deadline.limitFromNow(config.requestHeaderTimeout());
+    try {
+      request = HttpParser.readRequest(in);
+    } finally {
+      deadline.clearLimit();
+    }
     if (request == null) {
       return false;
     }

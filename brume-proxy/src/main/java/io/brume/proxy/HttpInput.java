@@ -41,6 +41,15 @@ final class HttpInput {
   }
 
   /**
+   * Waits until at least one byte is buffered.
+   *
+   * @return false at end of stream
+   */
+  boolean awaitByte() throws IOException {
+    return position < limit || fill();
+  }
+
+  /**
    * Reads one line without its CRLF (a bare LF is accepted, a bare CR is not).
    *
    * @param maxLength longest accepted line in bytes
@@ -178,10 +187,7 @@ final class HttpInput {
 
   private SocketTimeoutException timedOut() {
     return new SocketTimeoutException(
-        (fromClient ? "client" : "upstream")
-            + " sent nothing for "
-            + deadline.timeoutMillis()
-            + " ms");
+        (fromClient ? "client" : "upstream") + " sent " + deadline.describeTimeout());
   }
 
   MalformedHttpException malformed(int status, String message) {

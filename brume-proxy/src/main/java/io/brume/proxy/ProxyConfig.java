@@ -20,9 +20,14 @@ import java.util.Objects;
  * @param maxBufferedBody request bodies up to this size are buffered so the request can be retried
  * @param connectTimeout timeout of a connection to an endpoint
  * @param responseTimeout longest wait for an endpoint's response head (and between body reads)
- * @param clientIdleTimeout a client connection idle this long between requests is closed (both read
- *     timeouts are enforced by a watchdog ({@code ReadDeadlines}) that ticks 20 times per the
- *     shorter of the two (every 10–500 ms), so a timeout fires up to one tick late)
+ * @param clientIdleTimeout a client connection idle this long between requests is closed (the read
+ *     timeouts and the header deadline are enforced by a watchdog ({@code ReadDeadlines}) that
+ *     ticks 20 times per the shortest of them (every 10–500 ms), so a timeout fires up to one tick
+ *     late)
+ * @param requestHeaderTimeout longest time from the first byte of a request to the end of its head
+ *     (a slowloris client that trickles its headers is closed after it)
+ * @param maxConnections client connections served at once; beyond it the proxy stops accepting (new
+ *     connections wait in the listen backlog) until one closes
  */
 public record ProxyConfig(
     Protocol protocol,
@@ -35,7 +40,9 @@ public record ProxyConfig(
     int maxBufferedBody,
     Duration connectTimeout,
     Duration responseTimeout,
-    Duration clientIdleTimeout) {
+    Duration clientIdleTimeout,
+    Duration requestHeaderTimeout,
+    int maxConnections) {
 
   /** The proxied protocol. */
   public enum Protocol {
@@ -48,7 +55,11 @@ public record ProxyConfig(
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(chooser, "chooser");
     Objects.requireNonNull(healthCheck, "healthCheck");
+    Objects.requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");
     endpoints = List.copyOf(endpoints);
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be >= 1, not " + maxConnections);
+    }
     if (ejectAfterFailures < 1 || maxAttempts < 1 || maxBufferedBody < 0) {
       throw new IllegalArgumentException(
           "ejectAfterFailures ("
@@ -61,7 +72,11 @@ public record ProxyConfig(
     }
   }
 
-  /** An L7 proxy with round-robin, HTTP health checks on {@code /}, 3 attempts. */
+  /**
+   * An L7 proxy with round-robin, HTTP health checks on {@code /}, 3 attempts, 10 s for a request
+   * head and at most 2,048 client connections (each busy one holds ~75 KB of heap: buffers both
+   * ways; the launcher gives {@code brume proxy} a 256 MB heap).
+   */
   public static ProxyConfig http(InetSocketAddress listen, List<Endpoint> endpoints) {
     return new ProxyConfig(
         Protocol.HTTP,
@@ -74,7 +89,9 @@ public record ProxyConfig(
         64 * 1024,
         Duration.ofSeconds(1),
         Duration.ofSeconds(30),
-        Duration.ofSeconds(60));
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10),
+        2048);
   }
 
   /** An L4 proxy with round-robin and TCP health checks. */
@@ -94,7 +111,9 @@ public record ProxyConfig(
         maxBufferedBody,
         connectTimeout,
         responseTimeout,
-        clientIdleTimeout);
+        clientIdleTimeout,
+        requestHeaderTimeout,
+        maxConnections);
   }
 
   public ProxyConfig withChooser(EndpointChooser value) {
@@ -109,7 +128,9 @@ public record ProxyConfig(
         maxBufferedBody,
         connectTimeout,
         responseTimeout,
-        clientIdleTimeout);
+        clientIdleTimeout,
+        requestHeaderTimeout,
+        maxConnections);
   }
 
   public ProxyConfig withHealthCheck(HealthCheck value) {
@@ -124,7 +145,9 @@ public record ProxyConfig(
         maxBufferedBody,
         connectTimeout,
         responseTimeout,
-        clientIdleTimeout);
+        clientIdleTimeout,
+        requestHeaderTimeout,
+        maxConnections);
   }
 
   public ProxyConfig withEjectAfterFailures(int value) {
@@ -139,7 +162,9 @@ public record ProxyConfig(
         maxBufferedBody,
         connectTimeout,
         responseTimeout,
-        clientIdleTimeout);
+        clientIdleTimeout,
+        requestHeaderTimeout,
+        maxConnections);
   }
 
   public ProxyConfig withMaxAttempts(int value) {
@@ -154,7 +179,9 @@ public record ProxyConfig(
         maxBufferedBody,
         connectTimeout,
         responseTimeout,
-        clientIdleTimeout);
+        clientIdleTimeout,
+        requestHeaderTimeout,
+        maxConnections);
   }
 
   public ProxyConfig withResponseTimeout(Duration value) {
@@ -169,7 +196,9 @@ public record ProxyConfig(
         maxBufferedBody,
         connectTimeout,
         value,
-        clientIdleTimeout);
+        clientIdleTimeout,
+        requestHeaderTimeout,
+        maxConnections);
   }
 
   public ProxyConfig withClientIdleTimeout(Duration value) {
@@ -184,6 +213,42 @@ public record ProxyConfig(
         maxBufferedBody,
         connectTimeout,
         responseTimeout,
+        value,
+        requestHeaderTimeout,
+        maxConnections);
+  }
+
+  public ProxyConfig withRequestHeaderTimeout(Duration value) {
+    return new ProxyConfig(
+        protocol,
+        listen,
+        endpoints,
+        chooser,
+        healthCheck,
+        ejectAfterFailures,
+        maxAttempts,
+        maxBufferedBody,
+        connectTimeout,
+        responseTimeout,
+        clientIdleTimeout,
+        value,
+        maxConnections);
+  }
+
+  public ProxyConfig withMaxConnections(int value) {
+    return new ProxyConfig(
+        protocol,
+        listen,
+        endpoints,
+        chooser,
+        healthCheck,
+        ejectAfterFailures,
+        maxAttempts,
+        maxBufferedBody,
+        connectTimeout,
+        responseTimeout,
+        clientIdleTimeout,
+        requestHeaderTimeout,
         value);
   }
 }

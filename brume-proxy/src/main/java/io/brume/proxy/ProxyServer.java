@@ -5,26 +5,38 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * brume's user-space proxy for one service: accepts connections on {@link ProxyConfig#listen()} and
  * forwards them (L4) or each HTTP request on them (L7) to an endpoint chosen by the config's {@link
  * EndpointChooser}. One virtual thread per client connection, blocking I/O.
  *
+ * <p>Limits: at most {@link ProxyConfig#maxConnections()} client connections at once (beyond them
+ * the proxy stops accepting, and new connections wait in the kernel's listen backlog, as HAProxy's
+ * {@code maxconn} does); a request head must arrive within {@link
+ * ProxyConfig#requestHeaderTimeout()}; when {@code accept} fails (e.g. at the file-descriptor
+ * limit) the accept loop backs off from 10 ms to 1 s and logs once, instead of spinning.
+ *
  * <p>Lifecycle: construct, {@link #start()}, then {@link #updateEndpoints} as replicas come and go,
  * and {@link #close()} to stop listening and drop every connection. Instances are thread-safe.
  */
 public final class ProxyServer implements AutoCloseable {
+  private static final Duration MIN_ACCEPT_BACKOFF = Duration.ofMillis(10);
+  private static final Duration MAX_ACCEPT_BACKOFF = Duration.ofSeconds(1);
+
   private final ProxyConfig config;
   private final UpstreamSet upstreams;
   private final HealthChecker healthChecker;
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+  private final Semaphore connectionSlots;
+  private boolean loggedAcceptFailure;
+  private boolean loggedFull;
 
   /**
    * Virtual threads by default; {@code -Dbrume.proxy.threads=platform} runs each connection on a
@@ -45,6 +57,7 @@ public final class ProxyServer implements AutoCloseable {
     this.upstreams =
         new UpstreamSet(config.endpoints(), config.chooser(), config.ejectAfterFailures());
     this.healthChecker = new HealthChecker(upstreams, config.healthCheck());
+    this.connectionSlots = new Semaphore(config.maxConnections());
   }
 
   /**
@@ -97,31 +110,100 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private void acceptConnections() {
+    Duration backoff = MIN_ACCEPT_BACKOFF;
     while (!closed) {
+      try {
+        awaitConnectionSlot();
+      } catch (InterruptedException e) {
+        return; // close()
+      }
       Socket client;
       try {
         client = serverSocket.accept();
-      } catch (SocketException e) {
-        return; // closed by close()
       } catch (IOException e) {
-        if (closed) {
+        connectionSlots.release();
+        if (closed || serverSocket.isClosed()) {
           return;
         }
-        continue; // e.g. the client reset before accept: keep serving the others
+        // A client that reset before accept costs nothing; running out of file descriptors
+        // (EMFILE) fails every accept at once: back off so the loop does not spin.
+        logAcceptFailureOnce(e);
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_ACCEPT_BACKOFF) > 0
+                ? MAX_ACCEPT_BACKOFF
+                : backoff.multipliedBy(2);
+        continue;
       }
+      backoff = MIN_ACCEPT_BACKOFF;
       clients.add(client);
       Runnable handler =
           config.protocol() == ProxyConfig.Protocol.HTTP
               ? new HttpConnectionHandler(config, upstreams, deadlines, client)
               : new TcpConnectionHandler(config, upstreams, client);
-      connectionThreads.start(
-          () -> {
-            try {
-              handler.run();
-            } finally {
-              clients.remove(client);
-            }
-          });
+      try {
+        connectionThreads.start(
+            () -> {
+              try {
+                handler.run();
+              } finally {
+                clients.remove(client);
+                connectionSlots.release();
+              }
+            });
+      } catch (RuntimeException | Error e) {
+        clients.remove(client);
+        connectionSlots.release();
+        closeQuietly(client);
+        throw e;
+      }
+    }
+  }
+
+  /** Waits for a free connection slot, logging (once) when the cap is first reached. */
+  private void awaitConnectionSlot() throws InterruptedException {
+    if (connectionSlots.tryAcquire()) {
+      return;
+    }
+    if (!loggedFull) {
+      loggedFull = true;
+      System.err.println(
+          "brume proxy on "
+              + serverSocket.getLocalSocketAddress()
+              + ": "
+              + config.maxConnections()
+              + " client connections open (maxConnections); new ones wait in the listen backlog"
+              + " until one closes (logged once)");
+    }
+    connectionSlots.acquire();
+  }
+
+  private void logAcceptFailureOnce(IOException e) {
+    if (!loggedAcceptFailure) {
+      loggedAcceptFailure = true;
+      // Straight to stderr (as the other line above), not through System.Logger: out of file
+      // descriptors, java.util.logging's first formatted line opens lib/tzdb.dat, fails, and the
+      // Error would end the accept loop.
+      System.err.println(
+          "brume proxy on "
+              + serverSocket.getLocalSocketAddress()
+              + ": accepting a connection failed ("
+              + e.getMessage()
+              + "); retrying with a back-off of up to "
+              + MAX_ACCEPT_BACKOFF.toMillis()
+              + " ms (logged once)");
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Closing anyway.
     }
   }
 
@@ -140,14 +222,11 @@ public final class ProxyServer implements AutoCloseable {
       }
     }
     for (Socket client : clients) {
-      try {
-        client.close();
-      } catch (IOException e) {
-        // Closing anyway.
-      }
+      closeQuietly(client);
     }
     upstreams.closeAll();
     if (acceptLoop != null) {
+      acceptLoop.interrupt(); // it may be waiting for a connection slot
       try {
         acceptLoop.join();
       } catch (InterruptedException e) {
@@ -162,8 +241,10 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private static Duration shortestTimeout(ProxyConfig config) {
-    Duration response = config.responseTimeout();
-    Duration idle = config.clientIdleTimeout();
-    return response.compareTo(idle) < 0 ? response : idle;
+    Duration shortest = config.responseTimeout();
+    for (Duration d : new Duration[] {config.clientIdleTimeout(), config.requestHeaderTimeout()}) {
+      shortest = d.compareTo(shortest) < 0 ? d : shortest;
+    }
+    return shortest;
   }
 }

@@ -80,10 +80,43 @@ final class ReadDeadlines implements AutoCloseable {
       this.timeoutNanos = timeoutNanos;
     }
 
+    /** An absolute limit on reads until {@link #clearLimit()}: {@code limitNanos} if armed. */
+    private volatile boolean limited;
+
+    private volatile long limitNanos;
+    private volatile long limitMillis;
+
     /** Before a read. */
     void start() {
-      long due = System.nanoTime() + timeoutNanos;
+      long now = System.nanoTime();
+      long due = now + timeoutNanos;
+      if (limited && limitNanos - due < 0) {
+        due = limitNanos;
+      }
       state.compareAndSet(IDLE, due == IDLE || due == EXPIRED ? 1 : due);
+    }
+
+    /**
+     * Reads from now on also end {@code limit} from now at the latest, whatever they receive: the
+     * deadline of a whole request head, which a per-read timeout cannot enforce against a client
+     * that sends one byte at a time.
+     */
+    void limitFromNow(Duration limit) {
+      limitNanos = System.nanoTime() + limit.toNanos();
+      limitMillis = limit.toMillis();
+      limited = true;
+    }
+
+    /** Back to the per-read timeout only. */
+    void clearLimit() {
+      limited = false;
+    }
+
+    /** What expired, for the timeout's message. */
+    String describeTimeout() {
+      return limited
+          ? "no complete request head within " + limitMillis + " ms"
+          : "nothing for " + timeoutNanos / 1_000_000 + " ms";
     }
 
     /**
@@ -106,10 +139,6 @@ final class ReadDeadlines implements AutoCloseable {
           // Closing anyway: the reader sees a failed read either way.
         }
       }
-    }
-
-    long timeoutMillis() {
-      return timeoutNanos / 1_000_000;
     }
 
     /** Stops watching (the socket is being closed by its owner). */

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -64,6 +65,18 @@ class MalformedRequestTest {
             "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabc",
             400),
         new Case(
+            "list-valued length",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nabcde",
+            400),
+        new Case(
+            "duplicate equal lengths",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nabcde",
+            400),
+        new Case(
+            "list with an empty element",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5,\r\n\r\nabcde",
+            400),
+        new Case(
             "negative length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
         new Case(
             "gzip transfer coding",
@@ -86,5 +99,27 @@ class MalformedRequestTest {
     String next =
         RawHttp.exchange(proxy.address(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(next).startsWith("HTTP/1.1 200 ").endsWith("a");
+  }
+
+  @Test
+  void aListValuedContentLengthNeverReachesTheBackend() throws Exception {
+    // Issue 15: "Content-Length: 5, 5" was forwarded as is; the backend reset, the client got a 502
+    // and the backend was penalised for the client's request.
+    try (Replica backend = Replica.start("b");
+        ProxyServer own =
+            new ProxyServer(
+                    ProxyConfig.http(
+                            new InetSocketAddress("127.0.0.1", 0), List.of(backend.endpoint()))
+                        .withHealthCheck(HealthCheck.none()))
+                .start()) {
+      for (String value : List.of("5, 5", "5,5", "5, 6", "5,")) {
+        String response =
+            RawHttp.exchange(
+                own.address(),
+                "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + value + "\r\n\r\nabcde");
+        assertThat(response).as(value).startsWith("HTTP/1.1 400 ");
+      }
+      assertThat(backend.requests()).isZero();
+    }
   }
 }

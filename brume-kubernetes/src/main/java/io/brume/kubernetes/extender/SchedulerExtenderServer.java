@@ -6,18 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.brume.http.EmbeddedHttpServer;
 import io.brume.kubernetes.BrumeAnnotations;
 import io.brume.kubernetes.PeerNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +27,15 @@ import org.slf4j.LoggerFactory;
  * brume.io/max-latency-ms}; nodes brume knows nothing about pass. Prioritize returns {@code
  * [{"Host":..,"Score":0..10}]}. A malformed request gets 400 with a message naming the field; an
  * internal failure in prioritize degrades to neutral scores (a 200), so brume can never make a pod
- * unschedulable through scoring.
+ * unschedulable through scoring. {@code GET /healthz} answers {@code ok} (liveness and readiness).
+ * Served by an {@link EmbeddedHttpServer} with its default caps and deadlines.
  */
 public final class SchedulerExtenderServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerExtenderServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY_BYTES = 64 << 20;
 
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final EmbeddedHttpServer server;
   private final Supplier<Map<String, PeerNode>> peers;
 
   /**
@@ -48,16 +46,26 @@ public final class SchedulerExtenderServer implements AutoCloseable {
   public SchedulerExtenderServer(InetSocketAddress address, Supplier<Map<String, PeerNode>> peers)
       throws IOException {
     this.peers = peers;
-    this.server = HttpServer.create(address, 64);
-    server.setExecutor(executor);
-    server.createContext("/filter", exchange -> handle(exchange, this::filter));
-    server.createContext("/prioritize", exchange -> handle(exchange, this::prioritize));
-    server.start();
+    this.server =
+        EmbeddedHttpServer.builder("brume-scheduler-extender", address)
+            // kube-scheduler calls one extender verb at a time; a body may be up to 64 MB.
+            .maxRequests(16)
+            .route("/filter", exchange -> handle(exchange, this::filter))
+            .route("/prioritize", exchange -> handle(exchange, this::prioritize))
+            .route("/healthz", SchedulerExtenderServer::health)
+            .start();
   }
 
   /** The bound address (with the real port). */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
+  }
+
+  private static void health(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      EmbeddedHttpServer.send(
+          exchange, 200, "text/plain; charset=utf-8", "ok\n".getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   private interface Verb {
@@ -98,12 +106,7 @@ public final class SchedulerExtenderServer implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    EmbeddedHttpServer.send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
   }
 
   private JsonNode filter(ExtenderArgs args) {
@@ -193,7 +196,6 @@ public final class SchedulerExtenderServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.close();
+    server.close();
   }
 }

@@ -167,4 +167,14 @@ class SchedulerExtenderServerTest {
     assertThat(result).hasSize(4);
     result.forEach(h -> assertThat(h.path("Score").asInt()).isEqualTo(NodeScorer.NEUTRAL_SCORE));
   }
+
+  @Test
+  void healthzAnswersOkForTheKubeletsProbes() throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/healthz");
+    HttpResponse<String> response =
+        http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("ok\n");
+  }
 }

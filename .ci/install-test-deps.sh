@@ -18,8 +18,11 @@ packages=(
   iproute2:ip iptables
   chromium
   # brume-image builds the container image (debootstrap, jq, binutils' strip; its Debian base is
-  # cached in ~/.cache/brume/image-base, keep that directory between CI runs) and runs it.
+  # cached in ~/.cache/brume/image-base, keep that directory between CI runs) and runs it;
+  # containerd and runc also serve brume-snapshotter's CriPullTest (containerd 1.6 acting for kubelet).
   debootstrap jq binutils:strip containerd runc
+  # brume-peer's P2pBenchTest and bench/p2p drive nodes in network namespaces with curl.
+  curl
 )
 # brume-image's KustomizeManifestsTest renders deploy/base with `kubectl kustomize`. Debian's
 # kubernetes-client only where no kubectl is installed: another kubectl package may own

@@ -71,3 +71,42 @@ remove_tree() {
   done < <(awk -v d="$dir" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts | sort -r)
   rm -rf --one-file-system "$dir"
 }
+
+# Writes a containerd 1.6 config for a private daemon rooted at $1 (socket $1/c.sock; CRI and unused snapshotters off).
+write_containerd_config() {
+  local dir="$1"
+  mkdir -p "$dir/root" "$dir/state"
+  cat >"$dir/config.toml" <<EOF
+version = 2
+root = "$dir/root"
+state = "$dir/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
+[grpc]
+  address = "$dir/c.sock"
+[ttrpc]
+  address = "$dir/c.sock.ttrpc"
+[debug]
+  level = "warn"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$dir/opt"
+EOF
+}
+
+# Writes a docker-registry config to $1: storage under $2, listening on $3 (host:port), quiet.
+write_registry_config() {
+  cat >"$1" <<EOF
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $2
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: $3
+EOF
+}

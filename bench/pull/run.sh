@@ -74,22 +74,7 @@ WORK="$BENCH_OUT/work"
 
 prepare_containerd() {
   local dir="$1"
-  mkdir -p "$dir/root" "$dir/state"
-  cat >"$dir/config.toml" <<EOF
-version = 2
-root = "$dir/root"
-state = "$dir/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$dir/c.sock"
-[ttrpc]
-  address = "$dir/c.sock.ttrpc"
-[debug]
-  level = "warn"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$dir/opt"
-EOF
+  write_containerd_config "$dir"
   containerd --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 &
   echo $! >"$dir/containerd.pid"
   for _ in $(seq 1 100); do

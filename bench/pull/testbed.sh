@@ -86,20 +86,7 @@ testbed_up() {
   ip netns exec "$NETNS" ip link set "$VETH_NS" up
   ip netns exec "$NETNS" ip link set lo up
 
-  cat >"$TESTBED_STATE/registry.yml" <<EOF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $BENCH_OUT/registry
-  cache:
-    blobdescriptor: inmemory
-http:
-  addr: $REG
-EOF
+  write_registry_config "$TESTBED_STATE/registry.yml" "$BENCH_OUT/registry" "$REG"
   ip netns exec "$NETNS" docker-registry serve "$TESTBED_STATE/registry.yml" >"$TESTBED_STATE/registry.log" 2>&1 &
   echo $! >"$TESTBED_STATE/registry.pid"
   local ok=0

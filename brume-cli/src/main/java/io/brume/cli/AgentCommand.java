@@ -8,11 +8,15 @@ import io.brume.kubernetes.KernelDataPlane;
 import io.brume.kubernetes.KubernetesAgent;
 import io.brume.kubernetes.KubernetesAgentSettings;
 import io.brume.node.Agent;
+import io.brume.node.AgentComponent;
 import io.brume.node.AgentConfig;
+import io.brume.node.PeerServing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,6 +47,12 @@ final class AgentCommand implements Callable<Integer> {
   /** Where the agent's HTTP API listens in the DaemonSet (host network, node-local). */
   static final String KUBERNETES_HTTP = "127.0.0.1:7947";
 
+  /**
+   * Where the DaemonSet mounts the optional Secret with the probe keys (docs/kubernetes.md, "Probe
+   * keys").
+   */
+  static final Path PROBE_KEY_DIR = Path.of("/etc/brume/probe-key");
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -57,6 +67,55 @@ final class AgentCommand implements Callable<Integer> {
           "Also run brume's Kubernetes add-on, with peers and node name from the cluster.")
   boolean kubernetes;
 
+  @Option(
+      names = "--peer-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Serve this node's verified blobs to cluster members here (peer-to-peer layer sharing and"
+              + " containerd mirror), e.g. 0.0.0.0:7948; needs --peer-token-file.")
+  String peerListen;
+
+  @Option(
+      names = "--peer-token-file",
+      paramLabel = "FILE",
+      description = "The cluster token peers must present (a mounted Secret).")
+  Path peerTokenFile;
+
+  @Option(
+      names = "--peer-max-uploads",
+      paramLabel = "N",
+      description = "Blob bodies served at once; more get 429 (default: ${DEFAULT-VALUE}).")
+  int peerMaxUploads = 4;
+
+  @picocli.CommandLine.Mixin StoreOptions store;
+
+  /** The peer server, when --peer-listen is given. */
+  private List<AgentComponent> components() {
+    if (peerListen == null) {
+      return List.of();
+    }
+    if (peerTokenFile == null) {
+      throw new ParameterException(
+          spec.commandLine(), "--peer-token-file FILE is required with --peer-listen");
+    }
+    int colon = peerListen.lastIndexOf(':');
+    int port;
+    try {
+      port = Integer.parseInt(peerListen.substring(colon + 1));
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--peer-listen must be HOST:PORT, got '" + peerListen + "'");
+    }
+    if (colon <= 0 || port < 0 || port > 65535) {
+      throw new ParameterException(
+          spec.commandLine(), "--peer-listen must be HOST:PORT, got '" + peerListen + "'");
+    }
+    String host = peerListen.substring(0, colon).replaceAll("^\\[|\\]$", "");
+    return List.of(
+        new PeerServing(
+            new InetSocketAddress(host, port), store.root(), peerTokenFile, peerMaxUploads));
+  }
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     if (config == null && !kubernetes) {
@@ -64,8 +123,9 @@ final class AgentCommand implements Callable<Integer> {
           spec.commandLine(), "--config FILE is required (or --kubernetes)");
     }
     long begin = System.nanoTime();
+    List<AgentComponent> components = components();
     if (!kubernetes) {
-      Agent agent = Agent.create(loadConfig()).start();
+      Agent agent = Agent.create(loadConfig(), components).start();
       Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "brume-agent-stop"));
       report(agent, begin);
       agent.awaitStop();
@@ -92,8 +152,9 @@ final class AgentCommand implements Callable<Integer> {
       AgentConfig agentConfig =
           config != null
               ? loadConfig()
-              : kubernetesConfig(nodeName, cluster.peers().internalAddresses());
-      node.set(Agent.create(agentConfig).start());
+              : kubernetesConfig(nodeName, cluster.peers().internalAddresses())
+                  .withProbeKeysIfPresent(PROBE_KEY_DIR);
+      node.set(Agent.create(agentConfig, components).start());
     } catch (RuntimeException | IOException e) {
       cluster.stop();
       client.close();

@@ -29,5 +29,6 @@ import picocli.CommandLine.HelpCommand;
       UpCommand.class,
       VivaldiCommand.class,
       AgentCommand.class,
+      SnapshotterCommand.class,
     })
 public final class BrumeCommand {}

@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,6 +35,7 @@ final class PullProgress implements PullListener {
   private final Mode mode;
   private final Clock clock;
   private final Map<Digest, String> lines = new LinkedHashMap<>();
+  private final List<PullEvent.Transferred> sources = new ArrayList<>();
   private int drawnLines;
   private long lastDraw;
 
@@ -63,6 +66,10 @@ final class PullProgress implements PullListener {
       }
       return;
     }
+    if (event instanceof PullEvent.Transferred t) {
+      sources.add(t); // listed under the layers once the pull is done
+      return;
+    }
     lines.put(event.layer(), state);
     long now = System.nanoTime();
     if (event instanceof PullEvent.Downloading && now - lastDraw < REDRAW_NANOS) {
@@ -76,6 +83,10 @@ final class PullProgress implements PullListener {
   synchronized void finish() {
     if (mode == Mode.TERMINAL) {
       redraw();
+      for (PullEvent.Transferred t : sources) {
+        out.println(shortId(t.layer()) + ": " + describe(t));
+      }
+      out.flush();
     }
   }
 
@@ -104,6 +115,13 @@ final class PullProgress implements PullListener {
       return "resuming at " + megabytes(r.offset()) + " (" + r.reason() + ")";
     } else if (event instanceof PullEvent.Extracting) {
       return "extracting";
+    } else if (event instanceof PullEvent.Transferred t) {
+      return String.format(
+          Locale.ROOT,
+          "fetched %s from %s in %.2f s",
+          megabytes(t.bytes()),
+          t.source(),
+          t.nanos() / 1e9);
     } else if (event instanceof PullEvent.Done d) {
       return "done " + megabytes(d.size()) + " → " + megabytes(d.uncompressedSize());
     }

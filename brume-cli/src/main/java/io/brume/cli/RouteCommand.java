@@ -7,6 +7,7 @@ import io.brume.router.RouteSimulator;
 import io.brume.router.RoutingPolicies;
 import io.brume.router.SimulationConfig;
 import io.brume.router.SimulationReport;
+import io.brume.router.SiteExpansion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -31,7 +32,8 @@ final class RouteCommand {
       description = {
         "Simulate routing policies on a fog built from an RTT matrix: clients on every node, K replicas,"
             + " routing on Vivaldi coordinates computed by brume-coordinate, latency = RTT + queueing +"
-            + " service.",
+            + " service. The oracle is a floor: every request at its truly nearest replica, never"
+            + " queueing.",
         "Policies: "
             + "random, round-robin, least-outstanding, nearest, n-nearest-by-load,"
             + " proximity-alpha, adaptive, or all."
@@ -52,6 +54,15 @@ final class RouteCommand {
         paramLabel = "N",
         description = "Nodes drawn from the data set (default ${DEFAULT-VALUE}).")
     int nodes = SimulationConfig.defaults().nodes();
+
+    @Option(
+        names = "--expand",
+        paramLabel = "K",
+        description =
+            "Make every node of the data set a site of K fog nodes, 1-5 ms apart within a site"
+                + " (seeded; docs/bench/routing.md); --nodes then draws from sites x K"
+                + " (default ${DEFAULT-VALUE}: the data set's nodes).")
+    int expand = 1;
 
     @Option(
         names = "--replicas",
@@ -127,16 +138,18 @@ final class RouteCommand {
         throw new IllegalArgumentException(
             "unknown policy '" + policy + "', expected 'all' or one of " + RoutingPolicies.NAMES);
       }
-      if (nodes > dataset.size()) {
+      // (--expand below 1 is SiteExpansion's to reject, naming it.)
+      if (expand >= 1 && (long) nodes > (long) dataset.size() * expand) {
         throw new UserException(
             "--nodes "
                 + nodes
                 + " is more than the "
-                + dataset.size()
+                + (long) dataset.size() * expand
                 + " nodes of --dataset "
-                + dataset.source());
+                + dataset.source()
+                + (expand > 1 ? " with --expand " + expand : ""));
       }
-      Fog fog = FogDatasets.load(dataset, config);
+      Fog fog = FogDatasets.load(dataset, config, new SiteExpansion(expand));
       SimulationReport report = RouteSimulator.simulate(fog, config, names);
       PrintWriter out = spec.commandLine().getOut();
       out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());

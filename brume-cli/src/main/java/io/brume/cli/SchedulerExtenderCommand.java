@@ -64,9 +64,6 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   Duration placementInterval;
 
-  /** A move must improve the placement objective by 10 % to be worth a rolling update. */
-  private static final double PLACEMENT_HYSTERESIS = 0.10;
-
   static final class ListenConverter
       implements picocli.CommandLine.ITypeConverter<InetSocketAddress> {
     @Override
@@ -89,7 +86,12 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
       PlacementController placer =
           placement
               ? new PlacementController(
-                  client, resync, PLACEMENT_HYSTERESIS, placementInterval, InstantSource.system())
+                  client,
+                  peers, // one Node informer for the extender and the controller
+                  resync,
+                  PlacementController.DEFAULT_HYSTERESIS,
+                  placementInterval,
+                  InstantSource.system())
               : null;
       if (placer != null) {
         try {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     name = "vivaldi",
     mixinStandardHelpOptions = true,
     description = "Vivaldi network coordinates.",
-    subcommands = {VivaldiCommand.Eval.class})
+    subcommands = {VivaldiCommand.Eval.class, VivaldiAttackCommand.class})
 final class VivaldiCommand {
 
   /** Which configuration {@code eval} simulates. */
@@ -117,6 +117,13 @@ final class VivaldiCommand {
                 + " 200, 500, 1000, ... rounds (JSON field \"curve\").")
     boolean curve;
 
+    @Option(
+        names = "--defended",
+        description =
+            "Judge every sample with the agent's defence against lying peers (SampleGuard) before"
+                + " it reaches Vivaldi; off by default, so the probes match Serf's replay.")
+    boolean defended;
+
     @Override
     public Integer call() throws IOException {
       if (rounds < 1) {
@@ -148,7 +155,13 @@ final class VivaldiCommand {
       if (replayOut != null) {
         ReplayFile.write(replayOut, matrix, schedule, seed);
       }
-      EvaluationResult r = VivaldiEvaluation.evaluate(matrix, config, schedule, seed);
+      EvaluationResult r =
+          VivaldiEvaluation.evaluate(
+              matrix,
+              config,
+              schedule,
+              seed,
+              defended ? io.brume.coordinate.SampleGuard.Settings.defaults() : null);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(curve ? r.toJsonWithCurve() : r.toJson());

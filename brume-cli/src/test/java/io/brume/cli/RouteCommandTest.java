@@ -90,4 +90,37 @@ class RouteCommandTest {
     assertThat(cli.run("route", "sim", "--dataset", file, "--nodes", "50")).isEqualTo(1);
     assertThat(cli.err()).contains("--nodes 50 is more than the 12 nodes of --dataset");
   }
+
+  @Test
+  void expandMakesEveryNodeASiteOfSeveralFogNodes() throws IOException {
+    String file = dataset().toString();
+
+    int exit =
+        cli.run(
+            "route",
+            "sim",
+            "--dataset",
+            file,
+            "--expand",
+            "5",
+            "--nodes",
+            "50",
+            "--replicas",
+            "4",
+            "--policy",
+            "nearest",
+            "--duration",
+            "6",
+            "--json");
+
+    assertThat(exit).as(cli.err()).isZero();
+    assertThat(cli.out()).startsWith("{\"policies\": {\"nearest\": {\"mean_latency_ms\": ");
+    assertThat(cli.run("route", "sim", "--dataset", file, "--expand", "4", "--nodes", "50"))
+        .isEqualTo(1);
+    assertThat(cli.err())
+        .contains("--nodes 50 is more than the 48 nodes of --dataset")
+        .contains("with --expand 4");
+    assertThat(cli.run("route", "sim", "--dataset", file, "--expand", "0")).isEqualTo(1);
+    assertThat(cli.err()).contains("expand must be >= 1 fog nodes per site, got 0");
+  }
 }

@@ -12,6 +12,11 @@ public final class InvalidSampleException extends IllegalArgumentException {
     RTT_TOO_LARGE,
     /** The peer's coordinate has a NaN or infinite field. */
     COORDINATE_NOT_FINITE,
+    /**
+     * The peer's coordinate holds a value no honest node can have (negative height or error, an
+     * absurd magnitude); see {@link CoordinateBounds}.
+     */
+    COORDINATE_IMPLAUSIBLE,
     /** The peer's coordinate has another number of dimensions. */
     DIMENSION_MISMATCH,
     /** The peer name is empty. */

@@ -1,6 +1,8 @@
 package io.brume.coordinate;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -55,14 +57,12 @@ public record ProbeSchedule(int[][] peer, double[][] rttMillis) {
     SplittableRandom random = new SplittableRandom(seed);
     List<List<String>> peers = new ArrayList<>(n);
     PeerSelector[] selectors = new PeerSelector[n];
+    String[] names = new String[n];
+    for (int j = 0; j < n; j++) {
+      names[j] = Integer.toString(j);
+    }
     for (int i = 0; i < n; i++) {
-      List<String> known = new ArrayList<>();
-      for (int j = 0; j < n; j++) {
-        if (matrix.known(i, j)) {
-          known.add(Integer.toString(j));
-        }
-      }
-      peers.add(known);
+      peers.add(knownPeers(matrix, i, names));
       selectors[i] =
           new PeerSelector(config.nearPeers(), config.nearProbeFraction(), random.split());
     }
@@ -90,5 +90,34 @@ public record ProbeSchedule(int[][] peer, double[][] rttMillis) {
       }
     }
     return new ProbeSchedule(peer, rtt);
+  }
+
+  /**
+   * The names of node i's known peers in index order, as a view: O(1) memory for a complete row
+   * (every other node), so that a simulation of thousands of nodes does not hold N² strings.
+   */
+  private static List<String> knownPeers(RttMatrix matrix, int i, String[] names) {
+    int n = names.length;
+    int[] known = new int[n];
+    int count = 0;
+    for (int j = 0; j < n; j++) {
+      if (matrix.known(i, j)) {
+        known[count++] = j;
+      }
+    }
+    int[] indices = count == n - 1 ? null : Arrays.copyOf(known, count);
+    int size = count;
+    return new AbstractList<>() {
+      @Override
+      public String get(int k) {
+        Objects.checkIndex(k, size);
+        return names[indices != null ? indices[k] : k < i ? k : k + 1];
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    };
   }
 }

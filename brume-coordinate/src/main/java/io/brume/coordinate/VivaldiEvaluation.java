@@ -60,6 +60,19 @@ public final class VivaldiEvaluation {
   /** Replays {@code schedule} and evaluates the result. */
   public static EvaluationResult evaluate(
       RttMatrix matrix, VivaldiConfig config, ProbeSchedule schedule, long seed) {
+    return evaluate(matrix, config, schedule, seed, null);
+  }
+
+  /**
+   * Replays {@code schedule} with every node's samples judged by a {@link SampleGuard} with {@code
+   * guard} settings (null: none, as Serf) and evaluates the result.
+   */
+  public static EvaluationResult evaluate(
+      RttMatrix matrix,
+      VivaldiConfig config,
+      ProbeSchedule schedule,
+      long seed,
+      SampleGuard.Settings guard) {
     int rounds = schedule.rounds();
     int[][] tracked = trackedPairs(matrix);
     double[] medianPerRound = new double[rounds];
@@ -92,7 +105,8 @@ public final class VivaldiEvaluation {
           if (Arrays.binarySearch(horizons, round + 1) >= 0) {
             curve.add(checkpoint(matrix, coords, trials, round + 1));
           }
-        });
+        },
+        guard);
     Checkpoint end = curve.get(curve.size() - 1);
     double finalTracked = medianPerRound[rounds - 1];
     int roundsTo = rounds;

@@ -41,15 +41,34 @@ public final class VivaldiSimulation {
       ProbeSchedule schedule,
       long seed,
       RoundObserver observer) {
+    return run(matrix, config, schedule, seed, observer, null);
+  }
+
+  /**
+   * Replays {@code schedule} as {@link #run(RttMatrix, VivaldiConfig, ProbeSchedule, long,
+   * RoundObserver)}, with every node's samples going through a {@link SampleGuard} with {@code
+   * guard} settings (as the agent does) unless {@code guard} is null.
+   */
+  public static Coordinate[] run(
+      RttMatrix matrix,
+      VivaldiConfig config,
+      ProbeSchedule schedule,
+      long seed,
+      RoundObserver observer,
+      SampleGuard.Settings guard) {
     int n = matrix.size();
     SimulatedClock clock = new SimulatedClock();
     SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
     VivaldiClient[] clients = new VivaldiClient[n];
+    GuardedVivaldi[] guarded = new GuardedVivaldi[n];
     Coordinate[] coords = new Coordinate[n];
     String[] names = new String[n];
     for (int i = 0; i < n; i++) {
       clients[i] = new VivaldiClient(config, random.split(), clock);
       coords[i] = clients[i].coordinate();
+      if (guard != null) {
+        guarded[i] = new GuardedVivaldi(clients[i], new SampleGuard(guard, clock));
+      }
       names[i] = Integer.toString(i);
     }
     for (int r = 0; r < schedule.rounds(); r++) {
@@ -59,7 +78,12 @@ public final class VivaldiSimulation {
       for (int i = 0; i < n; i++) {
         int j = peers[i];
         if (j >= 0) {
-          coords[i] = clients[i].update(names[j], coords[j], rtts[i]);
+          if (guard == null) {
+            coords[i] = clients[i].update(names[j], coords[j], rtts[i]);
+          } else {
+            guarded[i].update(names[j], coords[j], rtts[i]);
+            coords[i] = clients[i].coordinate();
+          }
         }
       }
       if (observer != null) {

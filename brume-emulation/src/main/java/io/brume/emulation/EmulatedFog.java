@@ -1,7 +1,7 @@
 package io.brume.emulation;
 
-import io.brume.router.AdaptiveConfig;
 import io.brume.router.RoutingPolicies;
+import io.brume.router.placement.PlacementPlanner;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -94,11 +94,11 @@ public final class EmulatedFog implements AutoCloseable {
   }
 
   private void startLanes() {
-    for (int index : Placement.farthestFirst(dataset, config.replicas(), 0)) {
+    for (int index :
+        PlacementPlanner.farthestFirst(dataset.size(), dataset::rttMillis, config.replicas(), 0)) {
       hosts.add(dataset.name(index));
     }
-    RoutingPolicies.Options options =
-        new RoutingPolicies.Options(0.8, 2, AdaptiveConfig.defaults(), InstantSource.system());
+    RoutingPolicies.Options options = RoutingPolicies.Options.defaults(InstantSource.system());
     for (String policy : List.of("random", config.brumePolicy())) {
       RoutingPolicies.create(policy, options); // fails early, naming the valid policies
       lanes.add(

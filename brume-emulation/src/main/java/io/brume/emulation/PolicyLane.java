@@ -1,12 +1,13 @@
 package io.brume.emulation;
 
+import io.brume.proxy.Endpoint;
 import io.brume.proxy.HealthCheck;
 import io.brume.proxy.ProxyConfig;
 import io.brume.proxy.ProxyServer;
 import io.brume.proxy.RoutingPolicyChooser;
-import io.brume.router.Endpoint;
 import io.brume.router.LocalView;
 import io.brume.router.RoutingPolicy;
+import io.brume.router.ServiceReplica;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -38,7 +39,7 @@ final class PolicyLane implements AutoCloseable {
   private final Map<String, EmulatedNode> nodes;
   private final Map<String, RoutingPolicy> policies = new LinkedHashMap<>();
   private final List<DemoReplica> replicas = new ArrayList<>();
-  private final List<Endpoint> endpoints = new ArrayList<>();
+  private final List<ServiceReplica> endpoints = new ArrayList<>();
   private final Map<String, Map<String, TcpDelayRelay>> paths = new LinkedHashMap<>();
   private final Map<String, ProxyServer> proxies = new LinkedHashMap<>();
   private final Map<String, String> hostOf = new LinkedHashMap<>();
@@ -69,7 +70,7 @@ final class PolicyLane implements AutoCloseable {
           new DemoReplica("demo@" + host, host, config.serviceTime(), config.workersPerReplica());
       replicas.add(replica);
       hostOf.put(replica.id(), host);
-      endpoints.add(Endpoint.ready(replica.id(), replica.capacityRps()));
+      endpoints.add(ServiceReplica.ready(replica.id(), replica.capacityRps()));
     }
     for (String node : nodes.keySet()) {
       policies.put(node, newPolicy.get());
@@ -130,12 +131,11 @@ final class PolicyLane implements AutoCloseable {
   }
 
   private ProxyServer startProxy(String node, Map<String, TcpDelayRelay> fromNode) {
-    List<io.brume.proxy.Endpoint> upstreams = new ArrayList<>();
+    List<Endpoint> upstreams = new ArrayList<>();
     Map<String, Double> capacity = new LinkedHashMap<>();
     for (DemoReplica replica : replicas) {
       upstreams.add(
-          new io.brume.proxy.Endpoint(
-              replica.id(), "127.0.0.1", fromNode.get(replica.id()).address().getPort()));
+          new Endpoint(replica.id(), "127.0.0.1", fromNode.get(replica.id()).address().getPort()));
       capacity.put(replica.id(), replica.capacityRps());
     }
     RoutingPolicyChooser chooser =

@@ -3,6 +3,7 @@ package io.brume.emulation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brume.coordinate.RttMatrix;
+import io.brume.router.placement.PlacementPlanner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -185,7 +186,7 @@ public final class RttDataset {
               + size()
               + ")");
     }
-    int[] chosen = Placement.farthestFirst(this, count, 0);
+    int[] chosen = PlacementPlanner.farthestFirst(size(), this::rttMillis, count, 0);
     java.util.Arrays.sort(chosen);
     List<String> subNames = new ArrayList<>();
     double[][] sub = new double[count][count];

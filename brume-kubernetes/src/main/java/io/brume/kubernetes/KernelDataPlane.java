@@ -104,7 +104,7 @@ public final class KernelDataPlane implements DataPlane {
         continue;
       }
       List<KernelService.WeightedEndpoint> endpoints = new ArrayList<>();
-      for (WeightedEndpoint endpoint : route.endpoints()) {
+      for (WeightedPod endpoint : route.endpoints()) {
         if (endpoint.weight() > 0 && IPV4.matcher(endpoint.address()).matches()) {
           endpoints.add(
               new KernelService.WeightedEndpoint(

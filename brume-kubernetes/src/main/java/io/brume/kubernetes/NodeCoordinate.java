@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brume.coordinate.Coordinate;
+import io.brume.coordinate.CoordinateBounds;
 import java.util.Arrays;
 
 /**
@@ -44,6 +45,12 @@ public record NodeCoordinate(
     requireFinite("error", error);
     if (heightMs < 0) {
       throw new IllegalArgumentException("coordinate heightMs is negative: " + heightMs);
+    }
+    // Finite but absurd values (a vector of 1e200 ms) would overflow distances to Infinity.
+    String impossible =
+        CoordinateBounds.violation(new Coordinate(vectorMs, error, adjustmentMs, heightMs));
+    if (impossible != null) {
+      throw new IllegalArgumentException("coordinate is impossible: " + impossible);
     }
   }
 

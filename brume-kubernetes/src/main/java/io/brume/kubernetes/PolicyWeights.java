@@ -1,11 +1,11 @@
 package io.brume.kubernetes;
 
 import io.brume.router.AdaptiveConfig;
-import io.brume.router.Endpoint;
 import io.brume.router.EndpointWeights;
 import io.brume.router.LocalView;
 import io.brume.router.RoutingPolicies;
 import io.brume.router.RoutingPolicy;
+import io.brume.router.ServiceReplica;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,10 +42,10 @@ final class PolicyWeights {
    * Weights of {@code endpoints} (ready, distinct addresses) as seen from {@code local}; sorted by
    * address, summing to 1; empty if there are no endpoints.
    */
-  static List<WeightedEndpoint> compute(
+  static List<WeightedPod> compute(
       RoutingSpec spec,
       PeerNode local,
-      List<ReadyEndpoint> endpoints,
+      List<PodEndpoint> endpoints,
       Map<String, PeerNode> peers,
       InstantSource clock) {
     if (endpoints.isEmpty()) {
@@ -57,11 +57,11 @@ final class PolicyWeights {
         RoutingPolicies.create(
             placeable ? spec.policy() : "random",
             new RoutingPolicies.Options(spec.alpha(), spec.n(), AdaptiveConfig.defaults(), clock));
-    List<Endpoint> viewEndpoints = new ArrayList<>();
-    Map<String, String> nodeOf = new HashMap<>();
-    for (ReadyEndpoint endpoint : endpoints) {
-      viewEndpoints.add(Endpoint.ready(endpoint.address(), CAPACITY_RPS));
-      nodeOf.put(endpoint.address(), endpoint.nodeName());
+    List<ServiceReplica> viewEndpoints = new ArrayList<>();
+    Map<String, PodEndpoint> podOf = new HashMap<>();
+    for (PodEndpoint endpoint : endpoints) {
+      viewEndpoints.add(ServiceReplica.ready(endpoint.address(), CAPACITY_RPS));
+      podOf.put(endpoint.address(), endpoint);
       PeerNode node = endpoint.nodeName() == null ? null : peers.get(endpoint.nodeName());
       if (node != null && Double.isFinite(node.load()) && node.load() >= 0) {
         policy.loadReported(endpoint.address(), node.load());
@@ -69,25 +69,23 @@ final class PolicyWeights {
     }
     LocalView view = LocalView.of(viewEndpoints, e -> placeable ? rtts.get(e.id()) : 0.0);
     EndpointWeights weights = policy.weights(view);
-    List<WeightedEndpoint> result = new ArrayList<>();
+    List<WeightedPod> result = new ArrayList<>();
     weights
         .asMap()
-        .forEach(
-            (address, weight) ->
-                result.add(new WeightedEndpoint(address, nodeOf.get(address), weight)));
-    result.sort(Comparator.comparing(WeightedEndpoint::address));
+        .forEach((address, weight) -> result.add(new WeightedPod(podOf.get(address), weight)));
+    result.sort(Comparator.comparing(WeightedPod::address));
     return result;
   }
 
   /** Estimated RTT per endpoint address; null when nothing can be estimated. */
   private static Map<String, Double> estimates(
-      PeerNode local, List<ReadyEndpoint> endpoints, Map<String, PeerNode> peers) {
+      PeerNode local, List<PodEndpoint> endpoints, Map<String, PeerNode> peers) {
     if (local.coordinate().isEmpty()) {
       return null;
     }
     Map<String, Double> known = new HashMap<>();
     double farthest = Double.NaN;
-    for (ReadyEndpoint endpoint : endpoints) {
+    for (PodEndpoint endpoint : endpoints) {
       String node = endpoint.nodeName();
       PeerNode peer = node == null ? null : peers.get(node);
       double rtt =
@@ -103,7 +101,7 @@ final class PolicyWeights {
       return null;
     }
     Map<String, Double> all = new HashMap<>(known);
-    for (ReadyEndpoint endpoint : endpoints) {
+    for (PodEndpoint endpoint : endpoints) {
       all.putIfAbsent(endpoint.address(), farthest + UNKNOWN_PENALTY_MILLIS);
     }
     return all;

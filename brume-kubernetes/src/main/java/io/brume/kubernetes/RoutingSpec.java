@@ -17,10 +17,8 @@ import java.util.Map;
  */
 public record RoutingSpec(String policy, double alpha, int n) {
   public static final String DEFAULT_POLICY = "proximity-alpha";
-  public static final double DEFAULT_ALPHA = 0.8;
-
-  /** Default n: enough endpoints to survive one failure and spread load. */
-  public static final int DEFAULT_N = 3;
+  public static final double DEFAULT_ALPHA = RoutingPolicies.DEFAULT_ALPHA;
+  public static final int DEFAULT_N = RoutingPolicies.DEFAULT_N;
 
   /** The result of parsing: the effective spec and what was wrong, if anything. */
   public record Parsed(RoutingSpec spec, List<String> problems) {

@@ -67,7 +67,7 @@ public final class ServiceReconciler {
     PeerNode local =
         known.getOrDefault(
             localNode, new PeerNode(localNode, Optional.empty(), true, Double.NaN, Map.of()));
-    List<WeightedEndpoint> weights =
+    List<WeightedPod> weights =
         PolicyWeights.compute(parsed.spec(), local, readyEndpoints(serviceSlices), known, clock);
     dataPlane.program(
         key,
@@ -81,8 +81,8 @@ public final class ServiceReconciler {
    * Endpoints that may receive new traffic: {@code ready} true or unset (the EndpointSlice API says
    * unset means ready), not terminating, deduplicated by address across slices.
    */
-  static List<ReadyEndpoint> readyEndpoints(List<EndpointSlice> slices) {
-    Map<String, ReadyEndpoint> byAddress = new LinkedHashMap<>();
+  static List<PodEndpoint> readyEndpoints(List<EndpointSlice> slices) {
+    Map<String, PodEndpoint> byAddress = new LinkedHashMap<>();
     for (EndpointSlice slice : slices) {
       if (slice.getEndpoints() == null) {
         continue;
@@ -98,12 +98,12 @@ public final class ServiceReconciler {
           continue;
         }
         for (String address : endpoint.getAddresses()) {
-          byAddress.putIfAbsent(address, new ReadyEndpoint(address, endpoint.getNodeName()));
+          byAddress.putIfAbsent(address, new PodEndpoint(address, endpoint.getNodeName()));
         }
       }
     }
-    List<ReadyEndpoint> ready = new ArrayList<>(byAddress.values());
-    ready.sort(Comparator.comparing(ReadyEndpoint::address));
+    List<PodEndpoint> ready = new ArrayList<>(byAddress.values());
+    ready.sort(Comparator.comparing(PodEndpoint::address));
     return ready;
   }
 

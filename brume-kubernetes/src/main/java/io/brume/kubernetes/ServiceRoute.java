@@ -10,8 +10,7 @@ import java.util.List;
  * @param ports the Service ports and where they go on the endpoints
  * @param endpoints the endpoints with weights summing to 1, sorted by address
  */
-public record ServiceRoute(
-    String clusterIp, List<PortMapping> ports, List<WeightedEndpoint> endpoints) {
+public record ServiceRoute(String clusterIp, List<PortMapping> ports, List<WeightedPod> endpoints) {
   public ServiceRoute {
     ports = List.copyOf(ports);
     endpoints = List.copyOf(endpoints);

@@ -6,6 +6,6 @@
  * io.brume.kubernetes.ProximityRoutingController}, weights from brume-router, rules through {@link
  * io.brume.kubernetes.KernelDataPlane}). Also here: the scheduler extender ({@link
  * io.brume.kubernetes.extender.SchedulerExtenderServer}) and latency-driven placement ({@link
- * io.brume.kubernetes.placement.PlacementPlanner}).
+ * io.brume.router.placement.PlacementPlanner}).
  */
 package io.brume.kubernetes;

@@ -22,10 +22,10 @@ class KernelDataPlaneTest {
             new ServiceRoute.PortMapping("http", "TCP", 80, 8080),
             new ServiceRoute.PortMapping("dns", "UDP", 53, 5353)),
         List.of(
-            new WeightedEndpoint("10.0.0.2", "b", 0.5),
-            new WeightedEndpoint("10.0.0.3", "c", 0.3),
-            new WeightedEndpoint("10.0.0.4", "d", 0.2),
-            new WeightedEndpoint("10.0.0.5", "e", 0.0)));
+            new WeightedPod("10.0.0.2", "b", 0.5),
+            new WeightedPod("10.0.0.3", "c", 0.3),
+            new WeightedPod("10.0.0.4", "d", 0.2),
+            new WeightedPod("10.0.0.5", "e", 0.0)));
   }
 
   private static List<Double> probabilities(String rules) {
@@ -68,7 +68,7 @@ class KernelDataPlaneTest {
         new ServiceRoute(
             "10.96.0.11",
             List.of(new ServiceRoute.PortMapping("", "TCP", 8443, 443)),
-            List.of(new WeightedEndpoint("10.0.0.2", "b", 1.0)));
+            List.of(new WeightedPod("10.0.0.2", "b", 1.0)));
 
     assertThat(KernelDataPlane.kernelServices(WEB, route))
         .singleElement()

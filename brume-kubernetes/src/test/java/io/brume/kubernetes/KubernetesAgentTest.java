@@ -72,7 +72,7 @@ class KubernetesAgentTest {
 
   private static Map<String, Double> weights(InMemoryDataPlane dataPlane) {
     return dataPlane.route(WEB).orElseThrow().endpoints().stream()
-        .collect(Collectors.toMap(WeightedEndpoint::address, WeightedEndpoint::weight));
+        .collect(Collectors.toMap(WeightedPod::address, WeightedPod::weight));
   }
 
   @Test

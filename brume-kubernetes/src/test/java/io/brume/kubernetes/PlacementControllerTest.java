@@ -118,7 +118,7 @@ class PlacementControllerTest {
   private Set<String> nodesOf(String name) {
     Deployment d = get(name);
     return new TreeSet<>(
-        PlacementController.currentNodes(d)
+        PlacementReconciler.currentNodes(d)
             .orElseThrow(() -> new AssertionError("no brume affinity: " + d.getSpec())));
   }
 
@@ -184,6 +184,31 @@ class PlacementControllerTest {
     // The Deployment without the annotation was never touched.
     assertThat(nodesOf("other")).isEqualTo(Set.of("c", "d"));
     assertThat(movedAt("other")).isNull();
+  }
+
+  @Test
+  void onTheSchedulerExtendersNodeDirectoryItMovesAndLeavesTheDirectoryToItsOwner() {
+    try (PeerDirectory shared = new PeerDirectory(client, Duration.ofMinutes(10))) {
+      shared.start(Duration.ofSeconds(10));
+      controller =
+          new PlacementController(
+              client,
+              shared,
+              Duration.ofMinutes(10),
+              PlacementController.DEFAULT_HYSTERESIS,
+              Duration.ofHours(1),
+              now::get);
+      controller.start(Duration.ofSeconds(10));
+
+      await().until(() -> movedAt("web") != null);
+      assertThat(countIn(nodesOf("web"), Set.of("a", "b"))).isEqualTo(1);
+
+      // Closing the controller does not stop the directory it was given.
+      controller.close();
+      controller = null;
+      client.resource(node("f", at(1, 0))).create();
+      await().until(() -> shared.peers().containsKey("f"));
+    }
   }
 
   @Test

@@ -23,11 +23,11 @@ class PolicyWeightsTest {
           "b", peer("b", at(10, 0), Double.NaN),
           "c", peer("c", at(40, 0), Double.NaN),
           "d", peer("d", at(80, 0), Double.NaN));
-  private static final List<ReadyEndpoint> ENDPOINTS =
+  private static final List<PodEndpoint> ENDPOINTS =
       List.of(
-          new ReadyEndpoint("10.0.0.4", "d"),
-          new ReadyEndpoint("10.0.0.2", "b"),
-          new ReadyEndpoint("10.0.0.3", "c"));
+          new PodEndpoint("10.0.0.4", "d"),
+          new PodEndpoint("10.0.0.2", "b"),
+          new PodEndpoint("10.0.0.3", "c"));
 
   static final List<String> ALL_POLICIES = RoutingPolicies.NAMES;
 
@@ -36,13 +36,12 @@ class PolicyWeightsTest {
   }
 
   private static Map<String, Double> weights(
-      String policy, PeerNode local, List<ReadyEndpoint> endpoints, Map<String, PeerNode> peers) {
-    List<WeightedEndpoint> weights =
+      String policy, PeerNode local, List<PodEndpoint> endpoints, Map<String, PeerNode> peers) {
+    List<WeightedPod> weights =
         PolicyWeights.compute(
             new RoutingSpec(policy, 0.8, 2), local, endpoints, peers, InstantSource.system());
-    assertThat(weights).extracting(WeightedEndpoint::address).isSorted();
-    return weights.stream()
-        .collect(Collectors.toMap(WeightedEndpoint::address, WeightedEndpoint::weight));
+    assertThat(weights).extracting(WeightedPod::address).isSorted();
+    return weights.stream().collect(Collectors.toMap(WeightedPod::address, WeightedPod::weight));
   }
 
   @ParameterizedTest
@@ -77,8 +76,8 @@ class PolicyWeightsTest {
 
   @Test
   void anEndpointOnThisNodeIsTheNearest() {
-    List<ReadyEndpoint> withLocal =
-        List.of(new ReadyEndpoint("10.0.0.2", "b"), new ReadyEndpoint("10.0.9.9", "a"));
+    List<PodEndpoint> withLocal =
+        List.of(new PodEndpoint("10.0.0.2", "b"), new PodEndpoint("10.0.9.9", "a"));
 
     assertThat(weights("nearest", A, withLocal, PEERS)).containsEntry("10.0.9.9", 1.0);
   }
@@ -100,12 +99,12 @@ class PolicyWeightsTest {
   void anEndpointOnANodeWithoutCoordinateRanksBehindEveryPlacedOne() {
     Map<String, PeerNode> dUnknown = new java.util.HashMap<>(PEERS);
     dUnknown.put("d", peer("d", null, Double.NaN));
-    List<ReadyEndpoint> endpoints =
-        List.of(new ReadyEndpoint("10.0.0.1", "d"), new ReadyEndpoint("10.0.0.3", "c"));
+    List<PodEndpoint> endpoints =
+        List.of(new PodEndpoint("10.0.0.1", "d"), new PodEndpoint("10.0.0.3", "c"));
 
     // The unplaced endpoint has the smaller address, so it would win a tie.
     assertThat(weights("nearest", A, endpoints, dUnknown)).containsEntry("10.0.0.3", 1.0);
-    assertThat(weights("nearest", A, List.of(new ReadyEndpoint("10.0.0.1", null)), dUnknown))
+    assertThat(weights("nearest", A, List.of(new PodEndpoint("10.0.0.1", null)), dUnknown))
         .containsEntry("10.0.0.1", 1.0);
   }
 

@@ -62,8 +62,7 @@ class ProximityRoutingControllerTest {
 
   private Map<String, Double> weights() {
     return dataPlane.route(WEB).orElseThrow().endpoints().stream()
-        .collect(
-            java.util.stream.Collectors.toMap(WeightedEndpoint::address, WeightedEndpoint::weight));
+        .collect(java.util.stream.Collectors.toMap(WeightedPod::address, WeightedPod::weight));
   }
 
   @Test
@@ -221,9 +220,7 @@ class ProximityRoutingControllerTest {
     await().until(() -> dataPlane.route(typo).isPresent());
     Map<String, Double> w =
         dataPlane.route(typo).orElseThrow().endpoints().stream()
-            .collect(
-                java.util.stream.Collectors.toMap(
-                    WeightedEndpoint::address, WeightedEndpoint::weight));
+            .collect(java.util.stream.Collectors.toMap(WeightedPod::address, WeightedPod::weight));
     assertThat(w.get("10.0.3.2")).isCloseTo(0.2 / 2 + 0.8, within());
     await().until(() -> client.v1().events().inNamespace("shop").list().getItems().size() == 1);
     assertThat(client.v1().events().inNamespace("shop").list().getItems().getFirst().getMessage())

@@ -1,15 +1,22 @@
 package io.brume.node;
 
 import io.brume.coordinate.Coordinate;
+import io.brume.coordinate.GuardedVivaldi;
+import io.brume.coordinate.SampleGuard;
 import io.brume.coordinate.VivaldiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The brume node agent: one per fog node. Lifecycle: {@link #create} builds it, {@link #start}
@@ -18,6 +25,17 @@ import java.util.concurrent.CountDownLatch;
  * started after and stopped before probing.
  */
 public final class Agent implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+
+  /** Authentic probes older or newer than this (by the sender's clock) are refused as replays. */
+  static final Duration REPLAY_WINDOW = Duration.ofSeconds(30);
+
+  /** The warning about unauthenticated probes is logged once per process. */
+  private static final AtomicBoolean WARNED_UNAUTHENTICATED = new AtomicBoolean();
+
+  /** How often the probe key files are re-read (a rotated Secret appears within this). */
+  static final Duration KEY_RELOAD = Duration.ofSeconds(10);
+
   private final AgentConfig config;
   private final VivaldiClient vivaldi;
   private final AgentMetrics metrics;
@@ -32,8 +50,20 @@ public final class Agent implements AutoCloseable {
     this.config = config;
     this.components = List.copyOf(components);
     this.vivaldi = new VivaldiClient(config.vivaldi(), new SplittableRandom(~config.seed()));
+    GuardedVivaldi guarded =
+        new GuardedVivaldi(
+            vivaldi, new SampleGuard(SampleGuard.Settings.defaults(), InstantSource.system()));
     this.metrics = new AgentMetrics(vivaldi, this::knownPeers);
-    this.prober = new Prober(config, vivaldi, metrics);
+    ProbeSeal seal = null;
+    if (config.probeKeyDir() != null) {
+      seal =
+          new ProbeSeal(
+              ProbeKeyring.load(config.probeKeyDir(), InstantSource.system(), KEY_RELOAD),
+              InstantSource.system(),
+              REPLAY_WINDOW);
+    }
+    metrics.watch(guarded, seal != null);
+    this.prober = new Prober(config, guarded, metrics, seal);
     this.http = new AgentHttpApi(this, metrics);
   }
 
@@ -60,6 +90,17 @@ public final class Agent implements AutoCloseable {
   public synchronized Agent start() {
     if (started) {
       return this;
+    }
+    if (config.probeKeyDir() == null && WARNED_UNAUTHENTICATED.compareAndSet(false, true)) {
+      LOG.log(
+          Level.WARNING,
+          "probes are NOT authenticated (no probe_key_dir): anyone who can send UDP to {0} can"
+              + " speak for a configured peer from its address; run this only on a trusted network,"
+              + " or give the agent a cluster key (docs/kubernetes.md, \"Probe keys\"; in Kubernetes:"
+              + " kubectl -n brume-system create secret generic brume-probe-key"
+              + " --from-literal=current=\"$(openssl rand -base64 32)\", then restart the"
+              + " DaemonSet)",
+          config.listen());
     }
     try {
       prober.start();
@@ -144,6 +185,11 @@ public final class Agent implements AutoCloseable {
   /** The bound HTTP address. */
   public InetSocketAddress httpAddress() {
     return http.address();
+  }
+
+  /** The agent's meters, for components that export their own. */
+  AgentMetrics metrics() {
+    return metrics;
   }
 
   /** Prometheus text of the agent's metrics. */

@@ -28,7 +28,8 @@ import java.util.Set;
  *   "probe_timeout_ms": 500,                // a probe without answer by then is lost (memberlist: 500 ms)
  *   "max_pongs_per_second": 100,            // answers to pings are rate-limited too
  *   "vivaldi": "robust",                    // "robust" (brume) or "serf" (Serf's defaults)
- *   "seed": 1                               // optional: seed of the probe schedule
+ *   "seed": 1,                              // optional: seed of the probe schedule
+ *   "probe_key_dir": "/etc/brume/probe-key" // optional: cluster keys that authenticate probes
  * }
  * </pre>
  *
@@ -43,6 +44,9 @@ import java.util.Set;
  * @param maxPongsPerSecond rate limit of answers to pings
  * @param vivaldi coordinate configuration
  * @param seed seed of the probe schedule and of Vivaldi's random source
+ * @param probeKeyDir directory with the cluster keys that authenticate probes ({@code current},
+ *     optional {@code previous}; see {@link ProbeKeyring}), or null: unauthenticated probes, for a
+ *     trusted network only
  */
 public record AgentConfig(
     String node,
@@ -53,7 +57,8 @@ public record AgentConfig(
     Duration probeTimeout,
     int maxPongsPerSecond,
     VivaldiConfig vivaldi,
-    long seed) {
+    long seed,
+    Path probeKeyDir) {
 
   /** A peer: its name and UDP probe address. */
   public record Peer(String name, InetSocketAddress address) {
@@ -73,7 +78,8 @@ public record AgentConfig(
           "probe_timeout_ms",
           "max_pongs_per_second",
           "vivaldi",
-          "seed");
+          "seed",
+          "probe_key_dir");
 
   /** Validates; messages name the field. */
   public AgentConfig {
@@ -105,6 +111,53 @@ public record AgentConfig(
     if (maxPongsPerSecond < 1) {
       throw new IllegalArgumentException("max_pongs_per_second must be >= 1");
     }
+  }
+
+  /** A configuration without probe keys (unauthenticated probes). */
+  public AgentConfig(
+      String node,
+      InetSocketAddress listen,
+      InetSocketAddress http,
+      List<Peer> peers,
+      Duration probeInterval,
+      Duration probeTimeout,
+      int maxPongsPerSecond,
+      VivaldiConfig vivaldi,
+      long seed) {
+    this(
+        node,
+        listen,
+        http,
+        peers,
+        probeInterval,
+        probeTimeout,
+        maxPongsPerSecond,
+        vivaldi,
+        seed,
+        null);
+  }
+
+  /** The same configuration with probes authenticated by the keys in {@code dir}. */
+  public AgentConfig withProbeKeyDir(Path dir) {
+    return new AgentConfig(
+        node,
+        listen,
+        http,
+        peers,
+        probeInterval,
+        probeTimeout,
+        maxPongsPerSecond,
+        vivaldi,
+        seed,
+        dir);
+  }
+
+  /**
+   * This configuration with probes authenticated by the keys in {@code dir} if it holds a {@code
+   * current} key (an optional, mounted Secret), else unchanged.
+   */
+  public AgentConfig withProbeKeysIfPresent(Path dir) {
+    return ProbeKeyring.present(dir) ? withProbeKeyDir(dir) : this;
   }
 
   /** Reads and validates a configuration file. */
@@ -165,7 +218,8 @@ public record AgentConfig(
         Duration.ofMillis(number(root, "probe_timeout_ms", 500)),
         (int) number(root, "max_pongs_per_second", 100),
         vivaldi,
-        number(root, "seed", node.hashCode()));
+        number(root, "seed", node.hashCode()),
+        root.hasNonNull("probe_key_dir") ? Path.of(text(root, "probe_key_dir", null)) : null);
   }
 
   private static String text(JsonNode n, String field, String fallback) {

@@ -1,5 +1,6 @@
 package io.brume.node;
 
+import io.brume.coordinate.GuardedVivaldi;
 import io.brume.coordinate.VivaldiClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +27,29 @@ final class AgentMetrics {
       counter("brume.probe.pongs.unexpected", "Pongs for no pending ping (late or forged)");
   final Counter rejectedSamples =
       counter("brume.vivaldi.samples.rejected", "Samples refused by Vivaldi");
+  final Counter unauthenticatedPackets =
+      counter(
+          "brume.probe.packets.unauthenticated",
+          "Probe datagrams without a valid MAC under the cluster's probe keys");
+  final Counter replayedPackets =
+      counter(
+          "brume.probe.packets.replayed",
+          "Authentic probe datagrams refused as replays (seen before or outside the time window)");
+  final Counter spoofedPackets =
+      counter(
+          "brume.probe.packets.spoofed",
+          "Datagrams naming a configured peer but sent from another IP address");
+  final Counter implausibleCoordinates =
+      counter(
+          "brume.vivaldi.coordinates.implausible",
+          "Peer coordinates refused for impossible values (non-finite, negative height or error,"
+              + " absurd magnitude)");
+  final Counter contradictedSamples =
+      counter(
+          "brume.vivaldi.samples.contradicted",
+          "Samples discarded: the claimed coordinate is far beyond the measured RTT");
+  final Counter distrustedSamples =
+      counter("brume.vivaldi.samples.distrusted", "Samples of distrusted peers discarded");
   final Counter malformedRequests =
       counter("brume.http.requests.malformed", "HTTP requests refused (4xx)");
   final Counter httpRequests = counter("brume.http.requests", "HTTP requests served");
@@ -45,6 +69,16 @@ final class AgentMetrics {
     this.knownPeers = knownPeers; // gauges hold their object weakly
     Gauge.builder("brume.peers.known", this, m -> m.knownPeers.get())
         .description("Peers whose coordinate is known")
+        .register(registry);
+  }
+
+  /** Gauges of the defence against lying peers. */
+  void watch(GuardedVivaldi guarded, boolean authenticated) {
+    Gauge.builder("brume.vivaldi.peers.distrusted", guarded, g -> g.stats().distrustedPeers())
+        .description("Peers whose samples are ignored for now: their claims contradicted the RTT")
+        .register(registry);
+    Gauge.builder("brume.probe.authenticated", guarded, g -> authenticated ? 1 : 0)
+        .description("1 if probes are authenticated with the cluster's probe keys, 0 if not")
         .register(registry);
   }
 

@@ -1,9 +1,10 @@
 package io.brume.node;
 
 import io.brume.coordinate.Coordinate;
+import io.brume.coordinate.CoordinateBounds;
+import io.brume.coordinate.GuardedVivaldi;
 import io.brume.coordinate.InvalidSampleException;
 import io.brume.coordinate.PeerSelector;
-import io.brume.coordinate.VivaldiClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -30,13 +31,20 @@ import java.util.logging.Logger;
  * each RTT fed to Vivaldi with the peer's coordinate. Pings are answered (rate-limited) with a pong
  * carrying this node's coordinate. Datagrams that are malformed, from unknown names, or pongs for
  * no pending ping are counted and dropped; they never reach Vivaldi.
+ *
+ * <p>Defences against other nodes (issue 15): with probe keys, every datagram is sealed and only
+ * authentic, fresh ones are read ({@link ProbeSeal}); a datagram naming a configured peer must come
+ * from that peer's IP address (ports may differ: relays, NAT); every sample goes through a {@link
+ * GuardedVivaldi}, and a peer's coordinate is stored (and shown in the API) only if it was accepted
+ * with a measured RTT or, from a ping, is plausible.
  */
 final class Prober implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Prober.class.getName());
   private static final int MAX_PENDING = 1024;
 
   private final AgentConfig config;
-  private final VivaldiClient vivaldi;
+  private final GuardedVivaldi vivaldi;
+  private final ProbeSeal seal;
   private final AgentMetrics metrics;
   private final PeerSelector selector;
   private final Map<String, InetSocketAddress> peerAddresses = new ConcurrentHashMap<>();
@@ -54,9 +62,13 @@ final class Prober implements AutoCloseable {
 
   private record Pending(String peer, long sentNanos) {}
 
-  Prober(AgentConfig config, VivaldiClient vivaldi, AgentMetrics metrics) {
+  /**
+   * @param seal seals and opens datagrams with the cluster keys, or null for unauthenticated probes
+   */
+  Prober(AgentConfig config, GuardedVivaldi vivaldi, AgentMetrics metrics, ProbeSeal seal) {
     this.config = config;
     this.vivaldi = vivaldi;
+    this.seal = seal;
     this.metrics = metrics;
     this.selector =
         new PeerSelector(
@@ -125,8 +137,8 @@ final class Prober implements AutoCloseable {
       }
       long seq = sequence.incrementAndGet();
       byte[] ping =
-          new ProbeMessage(ProbeMessage.Type.PING, seq, config.node(), vivaldi.coordinate())
-              .encode();
+          encode(
+              new ProbeMessage(ProbeMessage.Type.PING, seq, config.node(), vivaldi.coordinate()));
       pending.put(seq, new Pending(peer, System.nanoTime()));
       channel.send(ByteBuffer.wrap(ping), peerAddresses.get(peer));
       metrics.probesSent.increment();
@@ -139,7 +151,7 @@ final class Prober implements AutoCloseable {
   }
 
   private void receiveLoop() {
-    ByteBuffer buffer = ByteBuffer.allocate(ProbeMessage.MAX_SIZE + 1);
+    ByteBuffer buffer = ByteBuffer.allocate(ProbeMessage.MAX_SIZE + ProbeSeal.OVERHEAD + 1);
     while (!closed) {
       SocketAddress from;
       try {
@@ -168,29 +180,44 @@ final class Prober implements AutoCloseable {
   private void handle(byte[] data, int length, SocketAddress from, long receivedNanos) {
     ProbeMessage m;
     try {
-      m = ProbeMessage.decode(data, 0, length);
+      m = seal == null ? ProbeMessage.decode(data, 0, length) : seal.open(data, length);
     } catch (ProbeMessage.MalformedProbeException e) {
       metrics.malformedPackets.increment();
       return;
+    } catch (ProbeSeal.RefusedException e) {
+      (e.refusal == ProbeSeal.Refusal.UNAUTHENTICATED
+              ? metrics.unauthenticatedPackets
+              : metrics.replayedPackets)
+          .increment();
+      return;
     }
-    if (!peerAddresses.containsKey(m.sender())) {
+    InetSocketAddress known = peerAddresses.get(m.sender());
+    if (known == null) {
       metrics.unknownSenders.increment();
       return;
     }
-    if (m.coordinate().dimensions() != vivaldi.config().dimensions()) {
+    if (!fromPeer(known, from)) {
+      metrics.spoofedPackets.increment();
+      return;
+    }
+    if (m.coordinate().dimensions() != vivaldi.client().config().dimensions()) {
       metrics.malformedPackets.increment();
       return;
     }
     if (m.type() == ProbeMessage.Type.PING) {
-      peerCoordinates.put(m.sender(), m.coordinate());
+      if (CoordinateBounds.violation(m.coordinate()) != null) {
+        metrics.implausibleCoordinates.increment();
+      } else if (vivaldi.plausible(m.sender(), m.coordinate())) {
+        peerCoordinates.put(m.sender(), m.coordinate());
+      }
       if (!pongBudget.tryTake(receivedNanos)) {
         metrics.pongsRateLimited.increment();
         return;
       }
       byte[] pong =
-          new ProbeMessage(
-                  ProbeMessage.Type.PONG, m.sequence(), config.node(), vivaldi.coordinate())
-              .encode();
+          encode(
+              new ProbeMessage(
+                  ProbeMessage.Type.PONG, m.sequence(), config.node(), vivaldi.coordinate()));
       try {
         channel.send(ByteBuffer.wrap(pong), from);
         metrics.pongsSent.increment();
@@ -206,15 +233,44 @@ final class Prober implements AutoCloseable {
     }
     double rttMillis = (receivedNanos - p.sentNanos()) / 1e6;
     metrics.probesAnswered.increment();
-    peerCoordinates.put(m.sender(), m.coordinate());
     synchronized (selector) {
       selector.observe(m.sender(), rttMillis);
     }
     try {
-      vivaldi.update(m.sender(), m.coordinate(), rttMillis);
+      switch (vivaldi.update(m.sender(), m.coordinate(), rttMillis)) {
+        case ACCEPTED -> peerCoordinates.put(m.sender(), m.coordinate());
+        case CONTRADICTED -> metrics.contradictedSamples.increment();
+        case NOW_DISTRUSTED -> {
+          metrics.contradictedSamples.increment();
+          LOG.log(
+              Level.WARNING,
+              "peer {0} distrusted for a while: its coordinates keep contradicting the measured RTT",
+              m.sender());
+        }
+        case DISTRUSTED -> metrics.distrustedSamples.increment();
+      }
     } catch (InvalidSampleException e) {
-      metrics.rejectedSamples.increment();
+      if (e.reason() == InvalidSampleException.Reason.COORDINATE_IMPLAUSIBLE) {
+        metrics.implausibleCoordinates.increment();
+      } else {
+        metrics.rejectedSamples.increment();
+      }
     }
+  }
+
+  private byte[] encode(ProbeMessage m) {
+    return seal == null ? m.encode() : seal.seal(m);
+  }
+
+  /**
+   * Whether a datagram from {@code from} may speak for the peer configured at {@code known}: same
+   * IP address. The port is not compared, so relays and NAT keep working; the cluster keys are the
+   * real authentication.
+   */
+  static boolean fromPeer(InetSocketAddress known, SocketAddress from) {
+    return from instanceof InetSocketAddress f
+        && known.getAddress() != null
+        && known.getAddress().equals(f.getAddress());
   }
 
   @Override

@@ -40,7 +40,7 @@ class AgentTest {
     }
   }
 
-  private static AgentConfig config(String name, List<AgentConfig.Peer> peers, int port) {
+  static AgentConfig config(String name, List<AgentConfig.Peer> peers, int port) {
     return new AgentConfig(
         name,
         new InetSocketAddress("127.0.0.1", port),

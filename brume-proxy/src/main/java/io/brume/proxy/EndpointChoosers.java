@@ -1,6 +1,5 @@
 package io.brume.proxy;
 
-import io.brume.router.AdaptiveConfig;
 import io.brume.router.RoutingPolicies;
 import java.time.Clock;
 import java.util.function.ToDoubleFunction;
@@ -16,7 +15,8 @@ public final class EndpointChoosers {
   private EndpointChoosers() {}
 
   /**
-   * The named policy with default parameters (α = 0.5, n = 2, adaptive defaults, system clock).
+   * The named policy with default parameters ({@link RoutingPolicies.Options#defaults}, system
+   * clock).
    *
    * @param rttEstimateMillis this node's RTT estimate per endpoint; policies that ignore proximity
    *     ignore it
@@ -34,7 +34,7 @@ public final class EndpointChoosers {
   }
 
   public static RoutingPolicies.Options defaultOptions() {
-    return new RoutingPolicies.Options(0.5, 2, AdaptiveConfig.defaults(), Clock.systemUTC());
+    return RoutingPolicies.Options.defaults(Clock.systemUTC());
   }
 
   /** Cycles through the candidates. */

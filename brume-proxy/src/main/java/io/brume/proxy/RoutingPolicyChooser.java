@@ -2,6 +2,7 @@ package io.brume.proxy;
 
 import io.brume.router.LocalView;
 import io.brume.router.RoutingPolicy;
+import io.brume.router.ServiceReplica;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,12 +66,12 @@ public final class RoutingPolicyChooser implements EndpointChooser {
     int size = candidates.size();
     double[] rtts = new double[size];
     double[] capacities = new double[size];
-    List<io.brume.router.Endpoint> routerEndpoints = new ArrayList<>(size);
+    List<ServiceReplica> routerEndpoints = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       Endpoint candidate = candidates.get(i);
       rtts[i] = rttEstimateMillis.applyAsDouble(candidate);
       capacities[i] = capacityRps.applyAsDouble(candidate);
-      routerEndpoints.add(io.brume.router.Endpoint.ready(candidate.name(), capacities[i]));
+      routerEndpoints.add(ServiceReplica.ready(candidate.name(), capacities[i]));
     }
     LocalView view =
         LocalView.of(

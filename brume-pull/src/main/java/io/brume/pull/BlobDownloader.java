@@ -1,6 +1,9 @@
 package io.brume.pull;
 
 import io.brume.oci.Descriptor;
+import io.brume.oci.Digest;
+import io.brume.peer.PeerFetcher;
+import io.brume.peer.PeerStream;
 import io.brume.registry.BlobResponse;
 import io.brume.registry.RegistryClient;
 import io.brume.registry.RegistryException;
@@ -11,7 +14,13 @@ import io.brume.store.BlobWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Downloads one blob into the store's ingest file, resuming with HTTP {@code Range} from the bytes
@@ -23,6 +32,14 @@ import java.util.function.Consumer;
  * by the retry policy, so a slow link that keeps delivering is never given up on. Hashing runs on
  * the download thread: with SHA extensions SHA-256 is several times faster than any link or
  * inflater here, so it never becomes the critical path.
+ *
+ * <p>With a {@link PeerFetcher}, peers are asked first. Bytes from a peer are extracted only after
+ * the whole blob verified (a LAN transfer is short; a lying peer must never reach extraction): a
+ * peer that fails, stalls or is too slow is abandoned mid-blob and the download resumes at the same
+ * byte from the next peer or the registry ({@code Range}); a blob whose peer bytes fail
+ * verification is deleted, its peers are dropped, and it is fetched again from the registry. Only
+ * when no peer holds the blob does it stream from the registry into extraction as before. Each
+ * source's share of a layer is reported as a {@link PullEvent.Transferred}.
  */
 final class BlobDownloader {
   private static final int CHUNK = 256 * 1024;
@@ -35,6 +52,8 @@ final class BlobDownloader {
   private final RetryPolicy retry;
   private final Sleeper sleeper;
   private final PullListener listener;
+  private final Optional<PeerFetcher> peers;
+  private final Digest image;
 
   BlobDownloader(
       RegistryClient registry,
@@ -42,13 +61,17 @@ final class BlobDownloader {
       BlobStore blobs,
       RetryPolicy retry,
       Sleeper sleeper,
-      PullListener listener) {
+      PullListener listener,
+      Optional<PeerFetcher> peers,
+      Digest image) {
     this.registry = registry;
     this.repository = repository;
     this.blobs = blobs;
     this.retry = retry;
     this.sleeper = sleeper;
     this.listener = listener;
+    this.peers = peers;
+    this.image = image;
   }
 
   /**
@@ -59,6 +82,106 @@ final class BlobDownloader {
    */
   void download(Descriptor blob, Consumer<GrowingFile> onStart)
       throws IOException, InterruptedException {
+    if (peers.isPresent() && downloadFromPeers(peers.get(), blob, onStart)) {
+      return;
+    }
+    downloadFromRegistry(blob, onStart);
+  }
+
+  /**
+   * Fetches the whole blob starting from the best peer, failing over to other peers and finally the
+   * registry, verifies it and only then hands it to extraction.
+   *
+   * @return false when no peer holds the blob, or the peers' bytes were wrong (deleted): fetch it
+   *     from the registry
+   */
+  private boolean downloadFromPeers(
+      PeerFetcher fetcher, Descriptor blob, Consumer<GrowingFile> onStart)
+      throws IOException, InterruptedException {
+    Sources sources = new Sources(blob);
+    try (BlobWriter writer = blobs.ingest(blob.digest(), blob.size())) {
+      if (blobs.contains(blob.digest())) {
+        writer.discard();
+        onStart.accept(GrowingFile.complete(blobs.path(blob.digest())));
+        return true;
+      }
+      Optional<PeerStream> next =
+          fetcher.open(repository, blob.digest(), blob.size(), writer.offset());
+      if (next.isEmpty()) {
+        // Nobody has it yet: if a node of this site is fetching this image, wait for it.
+        next = fetcher.awaitSeeder(image, repository, blob.digest(), blob.size(), writer.offset());
+      }
+      if (next.isEmpty()) {
+        return false;
+      }
+      Set<String> contributors = new LinkedHashSet<>();
+      LongConsumer nobodyFollows = length -> {};
+      while (next.isPresent()) {
+        PeerStream stream = next.get();
+        contributors.add(stream.peer());
+        long before = writer.offset();
+        long started = System.nanoTime();
+        try (stream) {
+          pump(stream.body(), blob, writer, nobodyFollows);
+        } catch (io.brume.store.BlobVerificationException e) {
+          // More bytes than the descriptor declares: the writer deleted them.
+          return rejected(fetcher, blob, contributors, sources);
+        } catch (IOException e) {
+          stream.abandon(e);
+          if (writer.offset() < blob.size()) {
+            listener.onEvent(
+                new PullEvent.Resuming(
+                    blob.digest(),
+                    writer.offset(),
+                    "peer " + stream.peer() + ": " + e.getMessage()));
+          }
+        } finally {
+          sources.add(
+              "peer " + stream.peer(), writer.offset() - before, System.nanoTime() - started);
+        }
+        if (writer.offset() == blob.size()) {
+          break;
+        }
+        next = fetcher.open(repository, blob.digest(), blob.size(), writer.offset());
+      }
+      if (writer.offset() < blob.size()) {
+        long before = writer.offset();
+        long started = System.nanoTime();
+        try {
+          receive(blob, writer, nobodyFollows);
+        } finally {
+          sources.add(REGISTRY, writer.offset() - before, System.nanoTime() - started);
+        }
+      }
+      try {
+        writer.commit();
+      } catch (io.brume.store.BlobVerificationException e) {
+        return rejected(fetcher, blob, contributors, sources);
+      }
+    }
+    sources.report(listener);
+    onStart.accept(GrowingFile.complete(blobs.path(blob.digest())));
+    return true;
+  }
+
+  /** The peers' bytes were wrong (already deleted): drop those peers, go to the registry. */
+  private boolean rejected(
+      PeerFetcher fetcher, Descriptor blob, Set<String> contributors, Sources sources) {
+    fetcher.rejectContent(blob.digest(), contributors);
+    sources.report(listener);
+    listener.onEvent(
+        new PullEvent.Resuming(
+            blob.digest(),
+            0,
+            "bytes from peer(s) "
+                + String.join(", ", contributors)
+                + " failed verification; peers dropped, fetching from the registry"));
+    return false;
+  }
+
+  private void downloadFromRegistry(Descriptor blob, Consumer<GrowingFile> onStart)
+      throws IOException, InterruptedException {
+    Sources sources = new Sources(blob);
     try (BlobWriter writer = blobs.ingest(blob.digest(), blob.size())) {
       if (blobs.contains(blob.digest())) {
         // Another pull (or this image's other use of the same layer) committed it while this one
@@ -69,8 +192,11 @@ final class BlobDownloader {
       }
       GrowingFile growing = GrowingFile.follow(writer.path(), writer.offset());
       onStart.accept(growing);
+      long before = writer.offset();
+      long started = System.nanoTime();
       try {
-        receive(blob, writer, growing);
+        receive(blob, writer, growing::advance);
+        sources.add(REGISTRY, writer.offset() - before, System.nanoTime() - started);
         writer.commit();
         growing.complete();
       } catch (IOException | InterruptedException | RuntimeException e) {
@@ -78,9 +204,10 @@ final class BlobDownloader {
         throw e;
       }
     }
+    sources.report(listener);
   }
 
-  private void receive(Descriptor blob, BlobWriter writer, GrowingFile growing)
+  private void receive(Descriptor blob, BlobWriter writer, LongConsumer advanced)
       throws IOException, InterruptedException {
     if (writer.offset() > 0) {
       listener.onEvent(
@@ -91,7 +218,7 @@ final class BlobDownloader {
       long before = writer.offset();
       IOException failure = null;
       try {
-        copyFrom(blob, writer, growing);
+        copyFrom(blob, writer, advanced);
       } catch (RegistryException e) {
         throw e; // the client already retried what can be retried; 4xx will not heal
       } catch (io.brume.store.BlobVerificationException e) {
@@ -127,24 +254,59 @@ final class BlobDownloader {
   }
 
   /** One request: appends the body from the writer's offset on. */
-  private void copyFrom(Descriptor blob, BlobWriter writer, GrowingFile growing)
+  private void copyFrom(Descriptor blob, BlobWriter writer, LongConsumer advanced)
       throws IOException, InterruptedException {
     long offset = writer.offset();
     try (BlobResponse response = registry.openBlob(repository, blob.digest(), offset);
         InputStream in = response.body()) {
       // A registry that ignores Range sends the blob from byte 0: drop what is already on disk.
       in.skipNBytes(offset - response.startOffset());
-      byte[] chunk = new byte[CHUNK];
-      long nextProgress = offset + PROGRESS_STEP;
-      int n;
-      while ((n = in.read(chunk)) > 0) {
-        writer.write(chunk, 0, n);
-        growing.advance(writer.offset());
-        if (writer.offset() >= nextProgress || writer.offset() == blob.size()) {
-          listener.onEvent(new PullEvent.Downloading(blob.digest(), writer.offset(), blob.size()));
-          nextProgress = writer.offset() + PROGRESS_STEP;
-        }
+      pump(in, blob, writer, advanced);
+    }
+  }
+
+  /** Appends {@code in} to the writer, reporting progress. */
+  private void pump(InputStream in, Descriptor blob, BlobWriter writer, LongConsumer advanced)
+      throws IOException {
+    byte[] chunk = new byte[CHUNK];
+    long nextProgress = writer.offset() + PROGRESS_STEP;
+    int n;
+    while ((n = in.read(chunk)) > 0) {
+      writer.write(chunk, 0, n);
+      advanced.accept(writer.offset());
+      if (writer.offset() >= nextProgress || writer.offset() == blob.size()) {
+        listener.onEvent(new PullEvent.Downloading(blob.digest(), writer.offset(), blob.size()));
+        nextProgress = writer.offset() + PROGRESS_STEP;
       }
+    }
+  }
+
+  static final String REGISTRY = "registry";
+
+  /** Bytes and time per source of one layer, reported once the layer's download ends. */
+  private static final class Sources {
+    private final Descriptor blob;
+    private final Map<String, long[]> bySource = new LinkedHashMap<>();
+
+    Sources(Descriptor blob) {
+      this.blob = blob;
+    }
+
+    void add(String source, long bytes, long nanos) {
+      if (bytes <= 0) {
+        return;
+      }
+      long[] totals = bySource.computeIfAbsent(source, s -> new long[2]);
+      totals[0] += bytes;
+      totals[1] += nanos;
+    }
+
+    void report(PullListener listener) {
+      bySource.forEach(
+          (source, totals) ->
+              listener.onEvent(
+                  new PullEvent.Transferred(blob.digest(), source, totals[0], totals[1])));
+      bySource.clear();
     }
   }
 

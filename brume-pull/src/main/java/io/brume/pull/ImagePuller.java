@@ -7,6 +7,8 @@ import io.brume.oci.ImageManifest;
 import io.brume.oci.ImageReference;
 import io.brume.oci.InvalidContentException;
 import io.brume.oci.Platform;
+import io.brume.peer.PeerFetcher;
+import io.brume.peer.TransferLedger;
 import io.brume.registry.FetchedManifest;
 import io.brume.registry.RegistryClient;
 import io.brume.registry.ResolvedImage;
@@ -22,6 +24,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Pulls an image into a {@link ContentStore}: resolves the reference to the platform's manifest,
@@ -37,6 +40,7 @@ public final class ImagePuller {
   private final RetryPolicy retry;
   private final Sleeper sleeper;
   private final Clock clock;
+  private final Optional<PeerFetcher> peers;
 
   private ImagePuller(Builder builder) {
     this.store = Objects.requireNonNull(builder.store, "store");
@@ -46,6 +50,7 @@ public final class ImagePuller {
     this.retry = builder.retry;
     this.sleeper = builder.sleeper;
     this.clock = builder.clock;
+    this.peers = builder.peers;
   }
 
   /** A puller writing into {@code store} and reading from {@code registry}. */
@@ -56,8 +61,38 @@ public final class ImagePuller {
   /** The outcome of a pull. */
   public record Result(ImageRecord image, Digest manifestDigest, long layersPulled) {}
 
-  /** Pulls {@code reference} for {@code platform}; returns what the store now records. */
+  /**
+   * Pulls {@code reference} for {@code platform}; returns what the store now records. The tag is
+   * always resolved at the registry (a peer never decides which image a tag means); layers come
+   * from peers first when the puller has a {@link PeerFetcher}. The bytes fetched per source are
+   * added to the store's {@link TransferLedger}, which the agent exports.
+   */
   public Result pull(ImageReference reference, Platform platform)
+      throws IOException, InterruptedException {
+    TransferLedger.Tally tally = new TransferLedger.Tally();
+    PullListener listener =
+        event -> {
+          if (event instanceof PullEvent.Transferred t) {
+            tally.add(t.fromPeer() ? TransferLedger.PEER : TransferLedger.REGISTRY, t.bytes());
+          }
+          this.listener.onEvent(event);
+        };
+    Result result;
+    try {
+      result = pull(reference, platform, listener);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      try {
+        TransferLedger.of(store.root()).add(tally); // bytes of a failed pull were fetched too
+      } catch (IOException ledger) {
+        e.addSuppressed(ledger); // the pull's own failure is the one to report
+      }
+      throw e;
+    }
+    TransferLedger.of(store.root()).add(tally);
+    return result;
+  }
+
+  private Result pull(ImageReference reference, Platform platform, PullListener listener)
       throws IOException, InterruptedException {
     Lease lease = store.lease();
     try {
@@ -77,7 +112,14 @@ public final class ImagePuller {
           new LayerPipeline(
               store,
               new BlobDownloader(
-                  registry, reference.repository(), store.blobs(), retry, sleeper, listener),
+                  registry,
+                  reference.repository(),
+                  store.blobs(),
+                  retry,
+                  sleeper,
+                  listener,
+                  peers,
+                  resolved.manifest().digest()),
               new LayerUnpacker(new LayerExtractor()),
               strategy,
               listener);
@@ -152,6 +194,7 @@ public final class ImagePuller {
     private RetryPolicy retry = RetryPolicy.defaults();
     private Sleeper sleeper = Sleeper.system();
     private Clock clock = Clock.systemUTC();
+    private Optional<PeerFetcher> peers = Optional.empty();
 
     private Builder(ContentStore store, RegistryClient registry) {
       this.store = store;
@@ -181,6 +224,12 @@ public final class ImagePuller {
 
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Fetch layers from these peers before the registry (the caller owns and closes it). */
+    public Builder peers(PeerFetcher value) {
+      this.peers = Optional.of(value);
       return this;
     }
 

@@ -26,6 +26,17 @@ public sealed interface PullEvent {
   /** Extraction of the layer has started. */
   record Extracting(Digest layer) implements PullEvent {}
 
+  /**
+   * {@code bytes} of the layer came from {@code source} ({@code registry} or {@code peer NAME}) in
+   * {@code nanos}; one event per source, when the layer's download ends.
+   */
+  record Transferred(Digest layer, String source, long bytes, long nanos) implements PullEvent {
+    /** Whether the bytes came from another node rather than the registry. */
+    public boolean fromPeer() {
+      return source.startsWith("peer ");
+    }
+  }
+
   /** The layer is verified and its snapshot committed. */
   record Done(Digest layer, long size, long uncompressedSize) implements PullEvent {}
 }

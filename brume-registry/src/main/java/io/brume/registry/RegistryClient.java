@@ -11,9 +11,11 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,11 +53,11 @@ public final class RegistryClient implements AutoCloseable {
   private RegistryClient(Builder builder) {
     this.registry = builder.registry;
     this.insecure = builder.insecure && !builder.plainHttp;
-    this.http = HttpClients.create(builder.connectTimeout, insecure);
+    this.http = HttpClients.create(builder.connectTimeout, insecure, builder.caCertificates);
     String scheme = builder.plainHttp ? "http" : "https";
     String host =
         registry.equals(ImageReference.DOCKER_HUB) ? ImageReference.DOCKER_HUB_API_HOST : registry;
-    URI base = URI.create(scheme + "://" + host + "/");
+    URI base = builder.endpoint.orElse(URI.create(scheme + "://" + host + "/"));
     Authenticator authenticator =
         new Authenticator(
             registry,
@@ -219,6 +221,8 @@ public final class RegistryClient implements AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(60);
     private Optional<TokenBucket> rateLimit = Optional.empty();
     private Duration stallTimeout = Duration.ofSeconds(30);
+    private Optional<URI> endpoint = Optional.empty();
+    private List<Path> caCertificates = List.of();
 
     private Builder(String registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -293,6 +297,24 @@ public final class RegistryClient implements AutoCloseable {
     /** How long a blob body may deliver no data before it is aborted (default 30 s). */
     public Builder stallTimeout(Duration value) {
       this.stallTimeout = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /**
+     * Talks to {@code value} ({@code scheme://host[:port]}) instead of the registry's own host,
+     * e.g. a mirror from a containerd {@code hosts.toml} ({@link HostsDirectory}); {@code http://}
+     * also means {@link #plainHttp}. Credentials are still looked up by registry name.
+     */
+    public Builder endpoint(URI value) {
+      URI origin = URI.create(value.getScheme() + "://" + value.getRawAuthority() + "/");
+      this.endpoint = Optional.of(origin);
+      this.plainHttp = "http".equals(value.getScheme());
+      return this;
+    }
+
+    /** PEM files of extra certificate authorities trusted beside the system's ones. */
+    public Builder caCertificates(List<Path> value) {
+      this.caCertificates = List.copyOf(value);
       return this;
     }
 

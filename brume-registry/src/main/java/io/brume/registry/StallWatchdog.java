@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * headers but not for body bytes, so a silent connection would block a pull forever; the watchdog
  * closes such a stream, and its reader gets a {@link SocketTimeoutException} it can resume from.
  */
-final class StallWatchdog implements AutoCloseable {
+public final class StallWatchdog implements AutoCloseable {
 
   private final Duration timeout;
   private final ScheduledExecutorService scheduler =
@@ -23,7 +23,8 @@ final class StallWatchdog implements AutoCloseable {
           runnable ->
               Thread.ofPlatform().daemon().name("brume-stall-watchdog").unstarted(runnable));
 
-  StallWatchdog(Duration timeout) {
+  /** A watchdog aborting bodies silent for {@code timeout}; owns one daemon thread. */
+  public StallWatchdog(Duration timeout) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("stall timeout must be positive, got " + timeout);
     }
@@ -34,7 +35,7 @@ final class StallWatchdog implements AutoCloseable {
    * Wraps {@code in} so that it is closed after {@code timeout} without any byte; names {@code
    * what}.
    */
-  InputStream guard(InputStream in, String what) {
+  public InputStream guard(InputStream in, String what) {
     return new Guarded(in, what);
   }
 

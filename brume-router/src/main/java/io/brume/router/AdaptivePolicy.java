@@ -36,12 +36,16 @@ import java.util.random.RandomGenerator;
  */
 public final class AdaptivePolicy implements RoutingPolicy {
 
+  private static final int RESUM_PERIOD = 4096;
+
   private final AdaptiveConfig config;
   private final InstantSource clock;
   private final OutstandingRequests outstanding = new OutstandingRequests();
-  private final Map<String, Observed> observed = new HashMap<>();
-  private final Map<String, Double> utilisation = new HashMap<>();
-  private final Map<String, Double> prices = new HashMap<>();
+  // One entry per endpoint heard of (observation, report or price): one lookup per event.
+  private final Map<String, EndpointState> states = new HashMap<>();
+  private int reportedEndpoints;
+  private double utilisationSum; // over reported endpoints, kept so that a report is O(1)
+  private long reportsSinceResum;
 
   /** Creates the policy of one node; {@code clock} times the decay of observations. */
   public AdaptivePolicy(AdaptiveConfig config, InstantSource clock) {
@@ -55,7 +59,7 @@ public final class AdaptivePolicy implements RoutingPolicy {
   }
 
   @Override
-  public Endpoint choose(LocalView view, RandomGenerator random) {
+  public ServiceReplica choose(LocalView view, RandomGenerator random) {
     return Sampling.draw(view, weights(view), random);
   }
 
@@ -63,21 +67,23 @@ public final class AdaptivePolicy implements RoutingPolicy {
   public synchronized EndpointWeights weights(LocalView view) {
     double now = seconds(clock.instant());
     int m = view.size();
+    EndpointState[] state = new EndpointState[m];
     boolean anyWithHeadroom = false;
     for (int j = 0; j < m; j++) {
-      anyWithHeadroom |= utilisationOf(view.endpoint(j).id()) < 1;
+      state[j] = states.get(view.endpoint(j).id());
+      anyWithHeadroom |= utilisationOf(state[j]) < 1;
     }
     double[] scores = new double[m];
     double best = Double.POSITIVE_INFINITY;
     for (int j = 0; j < m; j++) {
       String id = view.endpoint(j).id();
-      if (anyWithHeadroom && utilisationOf(id) >= 1) {
+      if (anyWithHeadroom && utilisationOf(state[j]) >= 1) {
         scores[j] = Double.NaN; // excluded by the overload guard
         continue;
       }
       scores[j] =
-          estimateMillis(id, view.rttMillis(j), now)
-              + priceMillis(id)
+          estimateMillis(state[j], view.rttMillis(j), now)
+              + (state[j] == null ? 0 : state[j].price)
               + config.outstandingPenaltyMillis() * outstanding.of(id);
       best = Math.min(best, scores[j]);
     }
@@ -94,12 +100,13 @@ public final class AdaptivePolicy implements RoutingPolicy {
    * priorMillis}.
    */
   public synchronized double estimateMillis(String endpointId, double priorMillis) {
-    return estimateMillis(endpointId, priorMillis, seconds(clock.instant()));
+    return estimateMillis(states.get(endpointId), priorMillis, seconds(clock.instant()));
   }
 
   /** The current price μ_j in ms. */
   public synchronized double priceMillis(String endpointId) {
-    return prices.getOrDefault(endpointId, 0.0);
+    EndpointState state = states.get(endpointId);
+    return state == null ? 0 : state.price;
   }
 
   @Override
@@ -112,49 +119,70 @@ public final class AdaptivePolicy implements RoutingPolicy {
     Feedback.checkLatency(endpointId, latencyMillis);
     outstanding.finished(endpointId);
     synchronized (this) {
-      observed
-          .computeIfAbsent(endpointId, id -> new Observed())
+      states
+          .computeIfAbsent(endpointId, id -> new EndpointState())
           .add(latencyMillis, seconds(clock.instant()));
     }
   }
 
   @Override
   public synchronized void loadReported(String endpointId, double reported) {
-    utilisation.put(endpointId, Feedback.checkUtilisation(endpointId, reported));
-    double mean =
-        utilisation.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    Feedback.checkUtilisation(endpointId, reported);
+    EndpointState state = states.computeIfAbsent(endpointId, id -> new EndpointState());
+    if (state.reported) {
+      utilisationSum += reported - state.utilisation;
+    } else {
+      state.reported = true;
+      reportedEndpoints++;
+      utilisationSum += reported;
+    }
+    state.utilisation = reported;
+    if (++reportsSinceResum >= RESUM_PERIOD) { // bound the rounding drift of the running sum
+      utilisationSum = 0;
+      for (EndpointState s : states.values()) {
+        utilisationSum += s.reported ? s.utilisation : 0;
+      }
+      reportsSinceResum = 0;
+    }
+    double mean = utilisationSum / reportedEndpoints;
     double target = Math.min(config.headroom(), config.balanceFactor() * mean);
-    double price = priceMillis(endpointId);
+    double price = state.price;
     if (target > 0) {
       price += config.priceStepMillis() * (reported - target) / target;
     } else {
       price -= config.priceStepMillis(); // nothing is loaded anywhere: let the price fall
     }
-    prices.put(endpointId, Math.clamp(price, 0, config.maxPriceMillis()));
+    state.price = Math.clamp(price, 0, config.maxPriceMillis());
   }
 
-  private double utilisationOf(String endpointId) {
-    return utilisation.getOrDefault(endpointId, 0.0);
+  private static double utilisationOf(EndpointState state) {
+    return state == null ? 0 : state.utilisation;
   }
 
-  private double estimateMillis(String endpointId, double priorMillis, double now) {
-    Observed o = observed.get(endpointId);
-    if (o == null) {
+  private static double estimateMillis(EndpointState state, double priorMillis, double now) {
+    if (state == null || !state.observed) {
       return priorMillis;
     }
-    o.decayTo(now);
-    return (1 - o.confidence) * priorMillis + o.weightedSum;
+    state.decayTo(now);
+    return (1 - state.confidence) * priorMillis + state.weightedSum;
   }
 
   private static double seconds(Instant instant) {
     return instant.getEpochSecond() + instant.getNano() / 1e9;
   }
 
-  /** c_j and R_j of the class comment, as of {@code at}; guarded by the policy's lock. */
-  private final class Observed {
+  /**
+   * What this node knows of one endpoint, guarded by the policy's lock: c_j and R_j of the class
+   * comment as of {@code at}, the latest load report and the price μ_j.
+   */
+  private final class EndpointState {
+    boolean observed;
     double confidence;
     double weightedSum;
     double at = Double.NaN;
+    boolean reported;
+    double utilisation;
+    double price;
 
     void decayTo(double now) {
       if (!Double.isNaN(at) && now > at) {
@@ -167,6 +195,7 @@ public final class AdaptivePolicy implements RoutingPolicy {
 
     void add(double latencyMillis, double now) {
       decayTo(now);
+      observed = true;
       double beta = config.ewmaWeight();
       confidence = (1 - beta) * confidence + beta;
       weightedSum = (1 - beta) * weightedSum + beta * latencyMillis;

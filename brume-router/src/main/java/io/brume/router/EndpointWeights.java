@@ -14,10 +14,13 @@ public final class EndpointWeights {
 
   private static final double SUM_TOLERANCE = 1e-9;
 
-  private final Map<String, Double> weights;
+  private final LocalView view;
+  private final double[] probabilities; // in the view's order
+  private Map<String, Double> weights; // built on first use: the simulator never asks for it
 
-  private EndpointWeights(Map<String, Double> weights) {
-    this.weights = weights;
+  private EndpointWeights(LocalView view, double[] probabilities) {
+    this.view = view;
+    this.probabilities = probabilities;
   }
 
   /**
@@ -42,41 +45,52 @@ public final class EndpointWeights {
     if (!(sum > 0)) {
       throw new IllegalArgumentException("all weights are zero");
     }
-    Map<String, Double> result = new LinkedHashMap<>();
+    double[] probabilities = new double[raw.length];
     for (int i = 0; i < raw.length; i++) {
-      result.put(view.endpoint(i).id(), raw[i] / sum);
+      probabilities[i] = raw[i] / sum;
     }
-    return new EndpointWeights(Collections.unmodifiableMap(result));
+    return new EndpointWeights(view, probabilities);
   }
 
   /**
    * Endpoint id to probability, nearest first; the values sum to 1 within {@value #SUM_TOLERANCE}.
    */
-  public Map<String, Double> asMap() {
+  public synchronized Map<String, Double> asMap() {
+    if (weights == null) {
+      Map<String, Double> map = new LinkedHashMap<>();
+      for (int i = 0; i < probabilities.length; i++) {
+        map.put(view.endpoint(i).id(), probabilities[i]);
+      }
+      weights = Collections.unmodifiableMap(map);
+    }
     return weights;
   }
 
   /** Probability of the endpoint with this id; 0 if it is not in the view. */
   public double weight(String endpointId) {
-    return weights.getOrDefault(endpointId, 0.0);
+    int index = view.indexOf(endpointId);
+    return index < 0 ? 0 : probabilities[index];
   }
 
   /** Draws one endpoint id with these probabilities (inverse transform sampling). */
   public String sample(RandomGenerator random) {
+    return view.endpoint(sampleIndex(random)).id();
+  }
+
+  /** Draws the view rank of one endpoint with these probabilities. */
+  int sampleIndex(RandomGenerator random) {
     double u = random.nextDouble();
-    String last = null;
-    for (Map.Entry<String, Double> entry : weights.entrySet()) {
-      last = entry.getKey();
-      u -= entry.getValue();
+    for (int i = 0; i < probabilities.length; i++) {
+      u -= probabilities[i];
       if (u < 0) {
-        return last;
+        return i;
       }
     }
-    return last; // rounding left u a hair above 0: the last endpoint takes the remainder
+    return probabilities.length - 1; // rounding left u a hair above 0: the last takes the rest
   }
 
   @Override
   public String toString() {
-    return weights.toString();
+    return asMap().toString();
   }
 }

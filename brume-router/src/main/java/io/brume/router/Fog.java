@@ -2,37 +2,66 @@ package io.brume.router;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The simulated fog: N nodes with their true RTTs and their Vivaldi coordinates, K replicas placed
- * on some of them, and each node's request rate. Built once and shared by every policy's run so
- * that all policies see the same fog and the same demand.
+ * The simulated fog: N nodes with their true RTTs and their Vivaldi estimates, K replicas placed on
+ * some of them, and each node's request rate. Built once and shared by every policy's run so that
+ * all policies see the same fog and the same demand.
+ *
+ * <p>RTTs are given as functions ({@link Rtts}), not matrices, so that a fog of thousands of nodes
+ * needs no N×N array: the estimates come from coordinates and the true RTTs from a data set
+ * expanded on the fly ({@link FogDatasets}). Once the replicas are placed, the fog keeps only the
+ * N×K RTTs between nodes and replicas that the simulation reads.
  */
 public final class Fog {
 
-  private final double[][] trueRttMillis;
-  private final double[][] estimatedRttMillis;
+  /** RTT in ms between two nodes of the fog, by index; must be finite and ≥ 0. */
+  @FunctionalInterface
+  public interface Rtts {
+    double millis(int from, int to);
+  }
+
+  private final int nodes;
+  private final Rtts trueRtt;
+  private final Rtts estimatedRtt;
   private final int[] replicaNodes;
   private final double[] demandRps;
-  private final List<Endpoint> endpoints;
+  private final List<ServiceReplica> endpoints;
+  private final Map<String, Integer> replicaById;
+  private final double[] trueToReplica; // [node * K + r]: node → replica r and back, halves
+  private final double[] trueFromReplica;
+  private final double[] estimatedToReplica;
 
   private Fog(
-      double[][] trueRtt,
-      double[][] estimated,
+      int nodes,
+      Rtts trueRtt,
+      Rtts estimatedRtt,
       int[] replicaNodes,
-      double[] demand,
-      double capacity) {
-    this.trueRttMillis = trueRtt;
-    this.estimatedRttMillis = estimated;
+      double[] trueToReplica,
+      double[] trueFromReplica,
+      double[] estimatedToReplica,
+      double capacity,
+      double[] demand) {
+    this.nodes = nodes;
+    this.trueRtt = trueRtt;
+    this.estimatedRtt = estimatedRtt;
     this.replicaNodes = replicaNodes;
+    this.trueToReplica = trueToReplica;
+    this.trueFromReplica = trueFromReplica;
+    this.estimatedToReplica = estimatedToReplica;
     this.demandRps = demand;
-    List<Endpoint> list = new ArrayList<>();
+    List<ServiceReplica> list = new ArrayList<>();
+    Map<String, Integer> byId = new HashMap<>();
     for (int r = 0; r < replicaNodes.length; r++) {
-      list.add(Endpoint.ready(replicaId(r), capacity));
+      list.add(ServiceReplica.ready(replicaId(r), capacity));
+      byId.put(replicaId(r), r);
     }
     this.endpoints = List.copyOf(list);
+    this.replicaById = Map.copyOf(byId);
   }
 
   /**
@@ -56,17 +85,65 @@ public final class Fog {
       checkRow("estimated", estimatedRttMillis[i], i, nodes);
       estimated[i] = estimatedRttMillis[i].clone();
     }
+    return build(
+        nodes, (from, to) -> trueRttMillis[from][to], (from, to) -> estimated[from][to], config);
+  }
+
+  /**
+   * The same from RTT functions, for fogs too large for N×N matrices: {@code trueRtt} and {@code
+   * estimatedRtt} are called O(N·K) times, plus the placement's candidate distances (see {@link
+   * ReplicaPlacement#balanced}).
+   *
+   * @throws IllegalArgumentException if {@code nodes} disagrees with the config or an RTT the fog
+   *     reads is negative or not finite
+   */
+  public static Fog build(int nodes, Rtts trueRtt, Rtts estimatedRtt, SimulationConfig config) {
+    if (nodes != config.nodes()) {
+      throw new IllegalArgumentException(
+          "fog: %d nodes, the configuration asks for %d".formatted(nodes, config.nodes()));
+    }
+    Rtts checkedEstimate = (from, to) -> checked("estimated", estimatedRtt, from, to);
     SplittableRandom random = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + 17);
     double[] uniform = new double[nodes];
     Arrays.fill(uniform, 1.0);
     int[] replicaNodes =
         switch (config.placement()) {
-          case BALANCED -> ReplicaPlacement.balanced(estimated, uniform, config.replicas(), random);
+          case BALANCED ->
+              ReplicaPlacement.balanced(nodes, checkedEstimate, uniform, config.replicas(), random);
           case RANDOM -> ReplicaPlacement.random(nodes, config.replicas(), random);
         };
+    int k = replicaNodes.length;
+    double[] to = new double[nodes * k];
+    double[] from = new double[nodes * k];
+    double[] estimated = new double[nodes * k];
+    for (int node = 0; node < nodes; node++) {
+      for (int r = 0; r < k; r++) {
+        to[node * k + r] = checked("true", trueRtt, node, replicaNodes[r]);
+        from[node * k + r] = checked("true", trueRtt, replicaNodes[r], node);
+        estimated[node * k + r] = checkedEstimate.millis(node, replicaNodes[r]);
+      }
+    }
     double totalRps = config.load() * config.replicas() * config.capacityRps();
-    double[] demand = demand(trueRttMillis, replicaNodes, config.hotspot(), totalRps);
-    return new Fog(trueRttMillis, estimated, replicaNodes, demand, config.capacityRps());
+    double[] demand = demand(nodes, to, k, config.hotspot(), totalRps);
+    return new Fog(
+        nodes,
+        trueRtt,
+        estimatedRtt,
+        replicaNodes,
+        to,
+        from,
+        estimated,
+        config.capacityRps(),
+        demand);
+  }
+
+  private static double checked(String kind, Rtts rtts, int from, int to) {
+    double rtt = from == to ? 0 : rtts.millis(from, to);
+    if (!(rtt >= 0) || !Double.isFinite(rtt)) {
+      throw new IllegalArgumentException(
+          "fog: " + kind + " RTT between nodes " + from + " and " + to + " is " + rtt);
+    }
+    return rtt;
   }
 
   private static void checkRow(String kind, double[] row, int i, int nodes) {
@@ -87,17 +164,16 @@ public final class Fog {
    * nodes issue {@code hotspot} of all requests between them, the other nodes the rest.
    */
   private static double[] demand(
-      double[][] rtt, int[] replicaNodes, double hotspot, double totalRps) {
-    int nodes = rtt.length;
+      int nodes, double[] trueToReplica, int replicas, double hotspot, double totalRps) {
     double[] demand = new double[nodes];
     if (hotspot == 0) {
       Arrays.fill(demand, totalRps / nodes);
       return demand;
     }
     int[] cellOf = new int[nodes];
-    int[] cellSize = new int[replicaNodes.length];
+    int[] cellSize = new int[replicas];
     for (int node = 0; node < nodes; node++) {
-      cellOf[node] = ReplicaPlacement.nearest(rtt, node, replicaNodes);
+      cellOf[node] = nearest(trueToReplica, node, replicas);
       cellSize[cellOf[node]]++;
     }
     int hot = 0;
@@ -115,13 +191,24 @@ public final class Fog {
     return demand;
   }
 
+  /** The replica (lowest index among ties) with the least RTT in a node-major N×K table. */
+  private static int nearest(double[] table, int node, int replicas) {
+    int best = 0;
+    for (int r = 1; r < replicas; r++) {
+      if (table[node * replicas + r] < table[node * replicas + best]) {
+        best = r;
+      }
+    }
+    return best;
+  }
+
   static String replicaId(int replica) {
     return "r" + replica;
   }
 
   /** Number of nodes. */
   public int nodes() {
-    return trueRttMillis.length;
+    return nodes;
   }
 
   /** Number of replicas. */
@@ -141,25 +228,41 @@ public final class Fog {
 
   /** True RTT in ms between two nodes. */
   public double trueRttMillis(int from, int to) {
-    return trueRttMillis[from][to];
+    return from == to ? 0 : trueRtt.millis(from, to);
   }
 
   /** Vivaldi-estimated RTT in ms between two nodes. */
   public double estimatedRttMillis(int from, int to) {
-    return estimatedRttMillis[from][to];
+    return from == to ? 0 : estimatedRtt.millis(from, to);
+  }
+
+  /** True RTT in ms from {@code node} to the node of replica {@code r}. */
+  double trueRttToReplica(int node, int r) {
+    return trueToReplica[node * replicaNodes.length + r];
+  }
+
+  /** True RTT in ms from the node of replica {@code r} back to {@code node}. */
+  double trueRttFromReplica(int node, int r) {
+    return trueFromReplica[node * replicaNodes.length + r];
+  }
+
+  /** Index of the replica with this endpoint id. */
+  int replicaIndex(String endpointId) {
+    Integer r = replicaById.get(endpointId);
+    if (r == null) {
+      throw new IllegalArgumentException("not a replica of this fog: " + endpointId);
+    }
+    return r;
   }
 
   /** The replicas as endpoints r0 … r(K−1), all ready, each with the configured capacity. */
-  public List<Endpoint> endpoints() {
+  public List<ServiceReplica> endpoints() {
     return endpoints;
   }
 
-  /**
-   * What {@code node} knows: its Vivaldi estimates to the replicas ({@code oracle}: the true RTTs).
-   */
-  LocalView view(int node, boolean oracle) {
-    double[][] rtt = oracle ? trueRttMillis : estimatedRttMillis;
-    return LocalView.of(
-        endpoints, e -> rtt[node][replicaNodes[Integer.parseInt(e.id().substring(1))]]);
+  /** What {@code node} knows: its Vivaldi estimates to the replicas. */
+  LocalView view(int node) {
+    int k = replicaNodes.length;
+    return LocalView.of(endpoints, e -> estimatedToReplica[node * k + replicaIndex(e.id())]);
   }
 }

@@ -6,6 +6,8 @@ import io.brume.coordinate.VivaldiConfig;
 import io.brume.coordinate.VivaldiSimulation;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** Builds a {@link Fog} from an RTT data set, with coordinates from the real Vivaldi library. */
@@ -13,79 +15,94 @@ public final class FogDatasets {
 
   private FogDatasets() {}
 
-  /**
-   * Loads the matrix ({@link RttMatrix#load}: whitespace matrix in ms or AWS JSON), draws {@code
-   * config.nodes()} nodes with the config's seed, runs {@code config.vivaldiRounds()} rounds of
-   * {@link VivaldiSimulation} with brume's {@link VivaldiConfig#defaults()} among them, and builds
-   * the fog: routing sees the coordinates' RTT estimates, requests experience the matrix's RTTs.
-   *
-   * @throws IOException if the file cannot be read or parsed
-   * @throws IllegalArgumentException if the data set has fewer nodes than asked or an RTT among
-   *     them is missing
-   */
+  /** {@link #load(Path, SimulationConfig, SiteExpansion)} without expansion. */
   public static Fog load(Path dataset, SimulationConfig config) throws IOException {
-    return load(RttMatrix.load(dataset), config);
+    return load(dataset, config, SiteExpansion.none());
   }
 
   /**
-   * As {@link #load(Path, SimulationConfig)}, from a matrix already read (e.g. a data set shipped
-   * with brume, {@link io.brume.coordinate.RttDatasets}).
+   * Loads the matrix ({@link RttMatrix#load}: whitespace matrix in ms or AWS JSON), expands it into
+   * sites ({@link SiteExpansion}), draws {@code config.nodes()} fog nodes with the config's seed,
+   * runs {@code config.vivaldiRounds()} rounds of {@link VivaldiSimulation} with the configuration
+   * production uses, {@link VivaldiConfig#robust()}, among them, and builds the fog: routing sees
+   * the coordinates' RTT estimates, requests experience the (expanded) matrix's RTTs. The fog
+   * computes both on demand; only the Vivaldi simulation holds an N×N matrix while it runs.
+   *
+   * @throws IOException if the file cannot be read or parsed
+   * @throws IllegalArgumentException if the expanded data set has fewer nodes than asked or an RTT
+   *     among them is missing
    */
+  public static Fog load(Path dataset, SimulationConfig config, SiteExpansion expansion)
+      throws IOException {
+    return load(RttMatrix.load(dataset), config, expansion);
+  }
+
+  /** {@link #load(RttMatrix, SimulationConfig, SiteExpansion)} without expansion. */
   public static Fog load(RttMatrix full, SimulationConfig config) {
+    return load(full, config, SiteExpansion.none());
+  }
+
+  /**
+   * As {@link #load(Path, SimulationConfig, SiteExpansion)}, from a matrix already read (e.g. a
+   * data set shipped with brume, {@link io.brume.coordinate.RttDatasets}).
+   */
+  public static Fog load(RttMatrix full, SimulationConfig config, SiteExpansion expansion) {
     String dataset = full.source();
-    if (full.size() < config.nodes()) {
+    SiteExpansion.Expanded expanded = expansion.of(full, config.seed());
+    if (expanded.size() < config.nodes()) {
       throw new IllegalArgumentException(
           dataset
               + " has "
               + full.size()
-              + " nodes, fewer than the "
+              + " nodes"
+              + (expansion.nodesPerSite() > 1
+                  ? " × " + expansion.nodesPerSite() + " per site = " + expanded.size()
+                  : "")
+              + ", fewer than the "
               + config.nodes()
               + " asked for");
     }
-    RttMatrix matrix = full.subset(sample(full.size(), config.nodes(), config.seed()));
-    int n = matrix.size();
-    double[][] trueRtt = new double[n][n];
+    int[] chosen = sample(expanded.size(), config.nodes(), config.seed());
+    int n = chosen.length;
+    Coordinate[] coordinates =
+        VivaldiSimulation.converge(
+            vivaldiMatrix(dataset, expanded, chosen),
+            VivaldiConfig.robust(),
+            config.vivaldiRounds(),
+            config.seed());
+    return Fog.build(
+        n,
+        (i, j) -> expanded.rttMillis(chosen[i], chosen[j]),
+        (i, j) -> coordinates[i].estimateRttMillis(coordinates[j]),
+        config);
+  }
+
+  /** The chosen fog nodes' RTTs as the matrix the Vivaldi simulation probes. */
+  private static RttMatrix vivaldiMatrix(
+      String dataset, SiteExpansion.Expanded expanded, int[] chosen) {
+    int n = chosen.length;
+    List<String> names = new ArrayList<>(n);
+    double[][] rtt = new double[n][n];
     for (int i = 0; i < n; i++) {
+      names.add(expanded.name(chosen[i]));
       for (int j = 0; j < n; j++) {
-        trueRtt[i][j] = i == j ? 0 : matrix.rttMillis(i, j);
-        if (Double.isNaN(trueRtt[i][j])) {
+        rtt[i][j] = i == j ? 0 : expanded.rttMillis(chosen[i], chosen[j]);
+        if (Double.isNaN(rtt[i][j])) {
           throw new IllegalArgumentException(
               dataset
                   + ": RTT between "
-                  + matrix.name(i)
+                  + expanded.name(chosen[i])
                   + " and "
-                  + matrix.name(j)
+                  + expanded.name(chosen[j])
                   + " is missing");
         }
       }
     }
-    Coordinate[] coordinates =
-        VivaldiSimulation.converge(
-            matrix, VivaldiConfig.defaults(), config.vivaldiRounds(), config.seed());
-    double[][] estimated = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        estimated[i][j] = coordinates[i].estimateRttMillis(coordinates[j]);
-      }
-    }
-    return Fog.build(trueRtt, estimated, config);
+    return RttMatrix.of(names, rtt);
   }
 
   /** {@code count} distinct indices in [0, size), seeded (partial Fisher–Yates), sorted. */
-  static int[] sample(int size, int count, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    int[] all = new int[size];
-    for (int i = 0; i < size; i++) {
-      all[i] = i;
-    }
-    for (int i = 0; i < count; i++) {
-      int j = i + random.nextInt(size - i);
-      int tmp = all[i];
-      all[i] = all[j];
-      all[j] = tmp;
-    }
-    int[] chosen = java.util.Arrays.copyOf(all, count);
-    java.util.Arrays.sort(chosen);
-    return chosen;
+  public static int[] sample(int size, int count, long seed) {
+    return ReplicaPlacement.sortedSample(size, count, new SplittableRandom(seed));
   }
 }

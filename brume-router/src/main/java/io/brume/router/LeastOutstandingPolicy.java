@@ -17,7 +17,7 @@ public final class LeastOutstandingPolicy implements RoutingPolicy {
   }
 
   @Override
-  public Endpoint choose(LocalView view, RandomGenerator random) {
+  public ServiceReplica choose(LocalView view, RandomGenerator random) {
     return Sampling.draw(view, weights(view), random);
   }
 

@@ -16,15 +16,15 @@ import java.util.function.ToDoubleFunction;
  * <p>Not-ready endpoints are dropped on construction, so every policy normalises its weights over
  * ready endpoints only. Endpoints are kept sorted by estimated RTT, ties broken by id, which makes
  * "the nearest" and "the n nearest" well defined and deterministic. Build one with {@link #of} from
- * any estimate (the simulator's oracle uses the true RTTs) or with {@link CoordinateViews} from
+ * any estimate (the simulator uses its Vivaldi estimates) or with {@link CoordinateViews} from
  * Vivaldi coordinates.
  */
 public final class LocalView {
 
-  private final List<Endpoint> endpoints;
+  private final List<ServiceReplica> endpoints;
   private final double[] rttMillis;
 
-  private LocalView(List<Endpoint> endpoints, double[] rttMillis) {
+  private LocalView(List<ServiceReplica> endpoints, double[] rttMillis) {
     this.endpoints = endpoints;
     this.rttMillis = rttMillis;
   }
@@ -37,13 +37,13 @@ public final class LocalView {
    *     or infinite
    */
   public static LocalView of(
-      List<Endpoint> endpoints, ToDoubleFunction<Endpoint> rttEstimateMillis) {
+      List<ServiceReplica> endpoints, ToDoubleFunction<ServiceReplica> rttEstimateMillis) {
     Objects.requireNonNull(endpoints, "endpoints");
     Objects.requireNonNull(rttEstimateMillis, "rttEstimateMillis");
-    record Estimated(Endpoint endpoint, double rtt) {}
+    record Estimated(ServiceReplica endpoint, double rtt) {}
     List<Estimated> ready = new ArrayList<>();
     Set<String> ids = new HashSet<>();
-    for (Endpoint endpoint : endpoints) {
+    for (ServiceReplica endpoint : endpoints) {
       if (!ids.add(endpoint.id())) {
         throw new IllegalArgumentException("duplicate endpoint id " + endpoint.id());
       }
@@ -69,7 +69,7 @@ public final class LocalView {
   }
 
   /** Convenience for tests and tools: endpoints with their estimated RTTs given directly. */
-  public static LocalView ofEstimates(Map<Endpoint, Double> rttMillisByEndpoint) {
+  public static LocalView ofEstimates(Map<ServiceReplica, Double> rttMillisByEndpoint) {
     return of(List.copyOf(rttMillisByEndpoint.keySet()), rttMillisByEndpoint::get);
   }
 
@@ -79,7 +79,7 @@ public final class LocalView {
   }
 
   /** The ready endpoint of rank {@code index} (0 is the nearest). */
-  public Endpoint endpoint(int index) {
+  public ServiceReplica endpoint(int index) {
     return endpoints.get(index);
   }
 
@@ -89,7 +89,7 @@ public final class LocalView {
   }
 
   /** The ready endpoints, nearest first. */
-  public List<Endpoint> endpoints() {
+  public List<ServiceReplica> endpoints() {
     return endpoints;
   }
 

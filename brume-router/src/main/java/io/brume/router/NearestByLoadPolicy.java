@@ -40,7 +40,7 @@ public final class NearestByLoadPolicy implements RoutingPolicy {
   }
 
   @Override
-  public Endpoint choose(LocalView view, RandomGenerator random) {
+  public ServiceReplica choose(LocalView view, RandomGenerator random) {
     return Sampling.draw(view, weights(view), random);
   }
 
@@ -48,7 +48,7 @@ public final class NearestByLoadPolicy implements RoutingPolicy {
   public EndpointWeights weights(LocalView view) {
     double[] raw = new double[view.size()];
     for (int j = 0; j < Math.min(n, raw.length); j++) {
-      Endpoint endpoint = view.endpoint(j);
+      ServiceReplica endpoint = view.endpoint(j);
       raw[j] = endpoint.capacityRps() * Math.max(MIN_HEADROOM, 1 - loads.of(endpoint.id()));
     }
     return EndpointWeights.normalised(view, raw);

@@ -4,8 +4,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * {@code nearest}: always the endpoint with the smallest estimated RTT (ties: smallest id). Weight
- * 1 on it, 0 elsewhere. With Vivaldi estimates this is the seed's first proposal; with true RTTs it
- * is the simulator's oracle.
+ * 1 on it, 0 elsewhere. With Vivaldi estimates this is the seed's first proposal.
  */
 public final class NearestPolicy implements RoutingPolicy {
 
@@ -15,7 +14,7 @@ public final class NearestPolicy implements RoutingPolicy {
   }
 
   @Override
-  public Endpoint choose(LocalView view, RandomGenerator random) {
+  public ServiceReplica choose(LocalView view, RandomGenerator random) {
     return view.endpoint(0);
   }
 

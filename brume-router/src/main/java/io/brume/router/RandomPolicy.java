@@ -14,7 +14,7 @@ public final class RandomPolicy implements RoutingPolicy {
   }
 
   @Override
-  public Endpoint choose(LocalView view, RandomGenerator random) {
+  public ServiceReplica choose(LocalView view, RandomGenerator random) {
     return view.endpoint(random.nextInt(view.size()));
   }
 

@@ -17,7 +17,7 @@ public final class RoundRobinPolicy implements RoutingPolicy {
   }
 
   @Override
-  public Endpoint choose(LocalView view, RandomGenerator random) {
+  public ServiceReplica choose(LocalView view, RandomGenerator random) {
     return view.endpoint((int) Math.floorMod(next.getAndIncrement(), (long) view.size()));
   }
 

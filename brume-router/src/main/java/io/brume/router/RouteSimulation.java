@@ -13,16 +13,21 @@ import java.util.function.Function;
  *
  * <p>Clients on node i issue requests as a Poisson process of rate λ_i; each request draws an
  * exponential service time. The node's own policy instance (the real policy code) picks a replica
- * from its {@link LocalView}, which holds Vivaldi estimates (or the true RTTs for the oracle). The
- * request travels half the true RTT to the replica, waits in the replica's FIFO queue for one of
- * its workers, is served, travels back half the RTT; its latency is the whole span. The policy
- * hears {@code requestStarted} when it routes and {@code requestFinished} with that latency when
- * the response arrives. Every report interval each replica's offered load u = (arrivals in the
- * interval / interval) / capacity, smoothed as u ← (u + u_interval)/2, is delivered to every node's
- * {@code loadReported}.
+ * from its {@link LocalView}, which holds the node's Vivaldi estimates to the replicas. The request
+ * travels half the true RTT to the replica, waits in the replica's FIFO queue for one of its
+ * workers, is served, travels back half the RTT; its latency is the whole span. The policy hears
+ * {@code requestStarted} when it routes and {@code requestFinished} with that latency when the
+ * response arrives. Every report interval each replica's offered load u = (arrivals in the interval
+ * / interval) / capacity, smoothed as u ← (u + u_interval)/2, is delivered to every node's {@code
+ * loadReported}.
  *
  * <p>Arrivals and service times come from per-node random streams seeded by the config, so every
  * policy faces the same requests (common random numbers); routing randomness has its own stream.
+ *
+ * <p>The oracle ({@link #runOracle}) is not simulated: it replays the same arrivals and service
+ * times and gives every request the latency it would have at the truly nearest replica with no
+ * queueing. Each request of any policy takes at least that long, so the oracle's mean and
+ * percentiles are a floor no policy can go below.
  */
 final class RouteSimulation {
 
@@ -34,12 +39,12 @@ final class RouteSimulation {
 
   private final Fog fog;
   private final SimulationConfig config;
-  private final boolean oracle;
   private final RoutingPolicy[] policies;
   private final LocalView[] views;
   private final SplittableRandom[] nodeRandom;
   private final SplittableRandom routeRandom;
   private final Replica[] replicas;
+  private final String[] replicaIds;
   private final PriorityQueue<Event> events = new PriorityQueue<>();
   private double now;
   private long sequence;
@@ -47,13 +52,9 @@ final class RouteSimulation {
   private int measured;
 
   private RouteSimulation(
-      Fog fog,
-      SimulationConfig config,
-      boolean oracle,
-      Function<InstantSource, RoutingPolicy> policyFactory) {
+      Fog fog, SimulationConfig config, Function<InstantSource, RoutingPolicy> policyFactory) {
     this.fog = fog;
     this.config = config;
-    this.oracle = oracle;
     InstantSource clock = () -> Instant.EPOCH.plusNanos(Math.round(now * 1e6));
     policies = new RoutingPolicy[fog.nodes()];
     views = new LocalView[fog.nodes()];
@@ -61,13 +62,15 @@ final class RouteSimulation {
     SplittableRandom arrivals = new SplittableRandom(config.seed());
     for (int node = 0; node < fog.nodes(); node++) {
       policies[node] = policyFactory.apply(clock);
-      views[node] = fog.view(node, oracle);
+      views[node] = fog.view(node);
       nodeRandom[node] = arrivals.split();
     }
     routeRandom = new SplittableRandom(config.seed() + 0x5DEECE66DL);
     replicas = new Replica[fog.replicas()];
+    replicaIds = new String[fog.replicas()];
     for (int r = 0; r < replicas.length; r++) {
       replicas[r] = new Replica();
+      replicaIds[r] = Fog.replicaId(r);
     }
   }
 
@@ -76,13 +79,52 @@ final class RouteSimulation {
     RoutingPolicies.Options options = options(config, InstantSource.system());
     RoutingPolicies.create(policyName, options); // fail fast on a bad name or parameter
     return new RouteSimulation(
-            fog, config, false, clock -> RoutingPolicies.create(policyName, options(config, clock)))
+            fog, config, clock -> RoutingPolicies.create(policyName, options(config, clock)))
         .simulate();
   }
 
-  /** Runs the oracle: every request to the truly nearest replica. */
+  /**
+   * The oracle, a floor under every policy: the same requests as {@link #run} (same per-node
+   * streams, drawn in the same order), each with latency = true RTT to and from the truly nearest
+   * replica + its own service time, never queueing. Its load columns are those of sending every
+   * request to its truly nearest replica.
+   */
   static PolicyResult runOracle(Fog fog, SimulationConfig config) {
-    return new RouteSimulation(fog, config, true, clock -> new NearestPolicy()).simulate();
+    double end = config.durationSeconds() * 1000;
+    double warmup = config.warmupSeconds() * 1000;
+    double[] latencies = new double[1 << 16];
+    int measured = 0;
+    long[] measuredArrivals = new long[fog.replicas()];
+    SplittableRandom arrivals = new SplittableRandom(config.seed());
+    for (int node = 0; node < fog.nodes(); node++) {
+      SplittableRandom random = arrivals.split();
+      double rate = fog.demandRps(node) / 1000; // per ms
+      if (!(rate > 0)) {
+        continue;
+      }
+      int nearest = 0;
+      double network = Double.POSITIVE_INFINITY;
+      for (int r = 0; r < fog.replicas(); r++) {
+        double there = fog.trueRttToReplica(node, r) / 2 + fog.trueRttFromReplica(node, r) / 2;
+        if (there < network) {
+          network = there;
+          nearest = r;
+        }
+      }
+      for (double t = 0 - Math.log(1 - random.nextDouble()) / rate;
+          t < end;
+          t = t - Math.log(1 - random.nextDouble()) / rate) {
+        double service = -Math.log(1 - random.nextDouble()) * config.serviceTimeMillis();
+        if (t >= warmup) {
+          if (measured == latencies.length) {
+            latencies = Arrays.copyOf(latencies, measured * 2);
+          }
+          latencies[measured++] = network + service;
+          measuredArrivals[nearest]++;
+        }
+      }
+    }
+    return result(config, latencies, measured, measuredArrivals);
   }
 
   private static RoutingPolicies.Options options(SimulationConfig config, InstantSource clock) {
@@ -123,8 +165,8 @@ final class RouteSimulation {
     }
     double service = -Math.log(1 - nodeRandom[node].nextDouble()) * config.serviceTimeMillis();
     scheduleArrival(node, now);
-    Endpoint endpoint = policies[node].choose(views[node], routeRandom);
-    int replica = Integer.parseInt(endpoint.id().substring(1));
+    ServiceReplica endpoint = policies[node].choose(views[node], routeRandom);
+    int replica = fog.replicaIndex(endpoint.id());
     Request request =
         new Request(node, replica, now, service, now >= config.warmupSeconds() * 1000);
     policies[node].requestStarted(endpoint.id());
@@ -132,12 +174,12 @@ final class RouteSimulation {
     if (request.measured) {
       replicas[replica].measuredArrivals++;
     }
-    schedule(now + fog.trueRttMillis(node, fog.replicaNode(replica)) / 2, AT_REPLICA, -1, request);
+    schedule(now + fog.trueRttToReplica(node, replica) / 2, AT_REPLICA, -1, request);
   }
 
   private void respond(Request request) {
     double latency = now - request.issuedAt;
-    policies[request.node].requestFinished(Fog.replicaId(request.replica), latency);
+    policies[request.node].requestFinished(replicaIds[request.replica], latency);
     if (request.measured) {
       if (measured == latencies.length) {
         latencies = Arrays.copyOf(latencies, measured * 2);
@@ -154,7 +196,7 @@ final class RouteSimulation {
       replica.utilisation = (replica.utilisation + instant) / 2;
       replica.arrivals = 0;
       for (RoutingPolicy policy : policies) {
-        policy.loadReported(Fog.replicaId(r), replica.utilisation);
+        policy.loadReported(replicaIds[r], replica.utilisation);
       }
     }
     if (now + interval < end) {
@@ -163,6 +205,15 @@ final class RouteSimulation {
   }
 
   private PolicyResult result() {
+    long[] measuredArrivals = new long[replicas.length];
+    for (int r = 0; r < replicas.length; r++) {
+      measuredArrivals[r] = replicas[r].measuredArrivals;
+    }
+    return result(config, latencies, measured, measuredArrivals);
+  }
+
+  private static PolicyResult result(
+      SimulationConfig config, double[] latencies, int measured, long[] measuredArrivals) {
     if (measured == 0) {
       throw new IllegalStateException(
           "route simulation measured no request: raise the duration or the load");
@@ -171,9 +222,9 @@ final class RouteSimulation {
     Arrays.sort(sorted);
     double mean = Arrays.stream(sorted).average().orElseThrow();
     double window = config.durationSeconds() - config.warmupSeconds();
-    double[] utilisation = new double[replicas.length];
-    for (int r = 0; r < replicas.length; r++) {
-      utilisation[r] = replicas[r].measuredArrivals / window / config.capacityRps();
+    double[] utilisation = new double[measuredArrivals.length];
+    for (int r = 0; r < measuredArrivals.length; r++) {
+      utilisation[r] = measuredArrivals[r] / window / config.capacityRps();
     }
     double max = Arrays.stream(utilisation).max().orElseThrow();
     double meanUtilisation = Arrays.stream(utilisation).average().orElseThrow();
@@ -213,10 +264,7 @@ final class RouteSimulation {
 
     void finish(Request request) {
       schedule(
-          now + fog.trueRttMillis(fog.replicaNode(request.replica), request.node) / 2,
-          RESPONSE,
-          -1,
-          request);
+          now + fog.trueRttFromReplica(request.node, request.replica) / 2, RESPONSE, -1, request);
       Request next = queue.poll();
       if (next == null) {
         busy--;

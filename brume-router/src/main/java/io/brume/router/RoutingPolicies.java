@@ -18,6 +18,18 @@ public final class RoutingPolicies {
           "proximity-alpha",
           "adaptive");
 
+  /**
+   * α of {@code proximity-alpha} wherever none is given (simulator, emulated fog, proxy, Kubernetes
+   * Services): 0.8, the value docs/bench/routing.md measured.
+   */
+  public static final double DEFAULT_ALPHA = 0.8;
+
+  /**
+   * n of {@code n-nearest-by-load} wherever none is given: 2, the value docs/bench/routing.md
+   * measured.
+   */
+  public static final int DEFAULT_N = 2;
+
   private RoutingPolicies() {}
 
   /**
@@ -34,6 +46,14 @@ public final class RoutingPolicies {
     public Options {
       Objects.requireNonNull(adaptive, "adaptive");
       Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * brume's defaults: {@link #DEFAULT_ALPHA}, {@link #DEFAULT_N}, {@link
+     * AdaptiveConfig#defaults()}.
+     */
+    public static Options defaults(InstantSource clock) {
+      return new Options(DEFAULT_ALPHA, DEFAULT_N, AdaptiveConfig.defaults(), clock);
     }
   }
 

@@ -30,7 +30,7 @@ public interface RoutingPolicy {
   String name();
 
   /** Picks the endpoint for one request. */
-  Endpoint choose(LocalView view, RandomGenerator random);
+  ServiceReplica choose(LocalView view, RandomGenerator random);
 
   /** The probability of each ready endpoint, normalised to sum to 1. */
   EndpointWeights weights(LocalView view);

@@ -10,8 +10,8 @@ final class Sampling {
 
   private Sampling() {}
 
-  static Endpoint draw(LocalView view, EndpointWeights weights, RandomGenerator random) {
-    return view.endpoint(view.indexOf(weights.sample(random)));
+  static ServiceReplica draw(LocalView view, EndpointWeights weights, RandomGenerator random) {
+    return view.endpoint(weights.sampleIndex(random));
   }
 
   static double[] uniform(int size) {

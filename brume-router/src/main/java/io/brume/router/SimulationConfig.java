@@ -85,9 +85,9 @@ public record SimulationConfig(
   }
 
   /**
-   * The benchmark's setting: 50 nodes, 5 replicas, balanced placement, ρ = 0.5, uniform demand, α =
-   * 0.8, n = 2, 5 ms service on 4 workers (800 rps per replica), 120 s of which 20 s warm-up,
-   * reports every 250 ms, 300 Vivaldi rounds, seed 1.
+   * The benchmark's setting: 50 nodes, 5 replicas, balanced placement, ρ = 0.5, uniform demand, α
+   * and n {@link RoutingPolicies}' defaults (0.8, 2), 5 ms service on 4 workers (800 rps per
+   * replica), 120 s of which 20 s warm-up, reports every 250 ms, 300 Vivaldi rounds, seed 1.
    */
   public static SimulationConfig defaults() {
     return new SimulationConfig(
@@ -96,8 +96,8 @@ public record SimulationConfig(
         Placement.BALANCED,
         0.5,
         0,
-        0.8,
-        2,
+        RoutingPolicies.DEFAULT_ALPHA,
+        RoutingPolicies.DEFAULT_N,
         5,
         4,
         120,

@@ -8,8 +8,8 @@ import java.util.Map;
  * Results of {@link RouteSimulator#simulate}, one per policy, and the oracle's.
  *
  * @param policies results by policy name, in the order simulated
- * @param oracle the oracle's result: every request to the truly nearest replica (true RTTs, no load
- *     awareness)
+ * @param oracle the oracle's result, a floor under every policy: each request's latency at the
+ *     truly nearest replica without queueing (its load columns: every request sent there)
  */
 public record SimulationReport(Map<String, PolicyResult> policies, PolicyResult oracle) {
 

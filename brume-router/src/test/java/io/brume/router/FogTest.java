@@ -1,6 +1,7 @@
 package io.brume.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
@@ -21,6 +22,38 @@ class FogTest {
     }
 
     assertThat(clusters).hasSize(4);
+  }
+
+  @Test
+  void aFogLargerThanTheCandidatePoolIsStillPlacedOverEveryClusterFromRttFunctions() {
+    int nodes = ReplicaPlacement.MAX_CANDIDATES + 100;
+    SimulationConfig config =
+        SyntheticFogs.small().withTopology(nodes, 8, SimulationConfig.Placement.BALANCED);
+    double[][][] matrices = SyntheticFogs.trueAndEstimated(nodes, 0.1, 5);
+
+    Fog fog = Fog.build(nodes, (i, j) -> matrices[0][i][j], (i, j) -> matrices[1][i][j], config);
+
+    Set<Integer> clusters = new HashSet<>();
+    for (int r = 0; r < fog.replicas(); r++) {
+      clusters.add(fog.replicaNode(r) % 4);
+    }
+    assertThat(clusters).hasSize(4);
+    assertThat(fog.trueRttMillis(3, 7)).isEqualTo(matrices[0][3][7]);
+  }
+
+  @Test
+  void aMissingRttNamesTheNodes() {
+    SimulationConfig config = SyntheticFogs.small();
+    double[][][] matrices = SyntheticFogs.trueAndEstimated(config.nodes(), 0.1, 5);
+
+    assertThatThrownBy(
+            () ->
+                Fog.build(
+                    config.nodes(),
+                    (i, j) -> i == 2 ? Double.NaN : matrices[0][i][j],
+                    (i, j) -> matrices[1][i][j],
+                    config))
+        .hasMessageMatching("fog: true RTT between nodes 2 and [0-9]+ is NaN");
   }
 
   @Test

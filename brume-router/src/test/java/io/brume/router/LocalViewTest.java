@@ -11,10 +11,10 @@ class LocalViewTest {
 
   @Test
   void keepsOnlyReadyEndpointsNearestFirstTiesById() {
-    Endpoint far = Endpoint.ready("far", 10);
-    Endpoint b = Endpoint.ready("b", 10);
-    Endpoint a = Endpoint.ready("a", 10);
-    Endpoint down = new Endpoint("down", false, 10);
+    ServiceReplica far = ServiceReplica.ready("far", 10);
+    ServiceReplica b = ServiceReplica.ready("b", 10);
+    ServiceReplica a = ServiceReplica.ready("a", 10);
+    ServiceReplica down = new ServiceReplica("down", false, 10);
     Map<String, Double> rtt = Map.of("far", 90.0, "b", 5.0, "a", 5.0, "down", 1.0);
 
     LocalView view = LocalView.of(List.of(far, b, down, a), e -> rtt.get(e.id()));
@@ -26,7 +26,8 @@ class LocalViewTest {
 
   @Test
   void noReadyEndpointIsAClearError() {
-    List<Endpoint> endpoints = List.of(new Endpoint("x", false, 1), new Endpoint("y", false, 1));
+    List<ServiceReplica> endpoints =
+        List.of(new ServiceReplica("x", false, 1), new ServiceReplica("y", false, 1));
 
     assertThatThrownBy(() -> LocalView.of(endpoints, e -> 1.0))
         .isInstanceOf(NoReadyEndpointsException.class)
@@ -37,18 +38,18 @@ class LocalViewTest {
 
   @Test
   void rejectsBadEstimatesAndDuplicateIds() {
-    Endpoint a = Endpoint.ready("a", 1);
+    ServiceReplica a = ServiceReplica.ready("a", 1);
     assertThatThrownBy(() -> LocalView.of(List.of(a), e -> Double.NaN))
         .hasMessageContaining("endpoint a: RTT estimate must be finite and >= 0 ms, got NaN");
     assertThatThrownBy(() -> LocalView.of(List.of(a), e -> -1)).hasMessageContaining("got -1.0");
-    assertThatThrownBy(() -> LocalView.of(List.of(a, Endpoint.ready("a", 2)), e -> 1))
+    assertThatThrownBy(() -> LocalView.of(List.of(a, ServiceReplica.ready("a", 2)), e -> 1))
         .hasMessage("duplicate endpoint id a");
   }
 
   @Test
   void endpointValidatesCapacity() {
-    assertThatThrownBy(() -> Endpoint.ready("a", 0))
+    assertThatThrownBy(() -> ServiceReplica.ready("a", 0))
         .hasMessage("endpoint a: capacityRps must be finite and > 0, got 0.0");
-    assertThatThrownBy(() -> Endpoint.ready(" ", 1)).hasMessageContaining("blank");
+    assertThatThrownBy(() -> ServiceReplica.ready(" ", 1)).hasMessageContaining("blank");
   }
 }

@@ -41,9 +41,9 @@ class NearestByLoadPolicyTest {
 
   @Test
   void capacityScalesTheShare() {
-    Map<Endpoint, Double> map = new LinkedHashMap<>();
-    map.put(Endpoint.ready("small", 100), 10.0);
-    map.put(Endpoint.ready("big", 300), 20.0);
+    Map<ServiceReplica, Double> map = new LinkedHashMap<>();
+    map.put(ServiceReplica.ready("small", 100), 10.0);
+    map.put(ServiceReplica.ready("big", 300), 20.0);
 
     EndpointWeights weights = new NearestByLoadPolicy(2).weights(LocalView.ofEstimates(map));
 

@@ -103,7 +103,8 @@ class StaticPoliciesTest {
   void weightsAreNormalisedOverReadyEndpointsOnly() {
     LocalView withDown =
         LocalView.of(
-            java.util.List.of(Endpoint.ready("up", 1), new Endpoint("down", false, 1)), e -> 3);
+            java.util.List.of(ServiceReplica.ready("up", 1), new ServiceReplica("down", false, 1)),
+            e -> 3);
 
     assertThat(new RandomPolicy().weights(withDown).asMap()).containsExactly(Map.entry("up", 1.0));
   }

@@ -10,9 +10,9 @@ final class Views {
 
   /** Endpoints e0, e1, … with capacity 100 rps and the given RTTs in ms. */
   static LocalView rtts(double... rttMillis) {
-    Map<Endpoint, Double> map = new LinkedHashMap<>();
+    Map<ServiceReplica, Double> map = new LinkedHashMap<>();
     for (int i = 0; i < rttMillis.length; i++) {
-      map.put(Endpoint.ready("e" + i, 100), rttMillis[i]);
+      map.put(ServiceReplica.ready("e" + i, 100), rttMillis[i]);
     }
     return LocalView.ofEstimates(map);
   }
@@ -21,7 +21,7 @@ final class Views {
   static Map<String, Integer> histogram(
       RoutingPolicy policy, LocalView view, java.util.random.RandomGenerator random, int draws) {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    for (Endpoint endpoint : view.endpoints()) {
+    for (ServiceReplica endpoint : view.endpoints()) {
       counts.put(endpoint.id(), 0);
     }
     for (int i = 0; i < draws; i++) {

@@ -6,8 +6,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Blobs by digest: {@code blobs/<alg>/<hex>}, present only once verified. New content goes through
@@ -55,6 +57,28 @@ public final class BlobStore {
   public long partialSize(Digest digest) throws IOException {
     Path file = ingestPath(digest);
     return Files.exists(file) ? Files.size(file) : 0;
+  }
+
+  /**
+   * When a partial download was last written to, in any process: a node that is fetching from its
+   * registry right now has a recent time here (peers use it to wait for it rather than fetch the
+   * same layer again). Empty when there are no partial downloads.
+   */
+  public Optional<Instant> lastIngestWrite() throws IOException {
+    Optional<Instant> latest = Optional.empty();
+    try (var files = Files.list(ingests)) {
+      for (Path file : files.toList()) {
+        try {
+          Instant modified = Files.getLastModifiedTime(file).toInstant();
+          if (latest.isEmpty() || modified.isAfter(latest.get())) {
+            latest = Optional.of(modified);
+          }
+        } catch (NoSuchFileException e) {
+          // committed or discarded while listing
+        }
+      }
+    }
+    return latest;
   }
 
   /**

@@ -15,8 +15,11 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 
-/** fsync and atomic-rename helpers: what is renamed into place must already be on disk. */
-final class Durable {
+/**
+ * fsync and atomic-rename helpers: what is renamed into place must already be on disk. Public for
+ * brume-snapshotter, whose snapshot directories follow the same rules.
+ */
+public final class Durable {
   private Durable() {}
 
   /** What every temporary file written by {@link #write} ends with. */
@@ -72,13 +75,13 @@ final class Durable {
   }
 
   /** Renames atomically and syncs the directory that now holds the entry. */
-  static void rename(Path from, Path to) throws IOException {
+  public static void rename(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     syncDirectory(to.getParent());
   }
 
   /** Syncs a directory's entries (best effort: some file systems refuse directory fsync). */
-  static void syncDirectory(Path directory) {
+  public static void syncDirectory(Path directory) {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {
@@ -90,7 +93,7 @@ final class Durable {
    * Makes every regular file and directory below {@code root} durable, so a marker can vouch for
    * them: one {@code syncfs} of the file system where available, else an fsync per entry.
    */
-  static void syncTree(Path root) throws IOException {
+  public static void syncTree(Path root) throws IOException {
     if (FileSystemSync.syncFileSystemOf(root)) {
       return;
     }
@@ -121,7 +124,7 @@ final class Durable {
   }
 
   /** Deletes a tree without following symlinks; missing is fine. */
-  static long deleteTree(Path root) throws IOException {
+  public static long deleteTree(Path root) throws IOException {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return 0;
     }

@@ -4,6 +4,8 @@ import io.brume.coordinate.Coordinate;
 import io.brume.coordinate.RttMatrix;
 import io.brume.coordinate.VivaldiConfig;
 import io.brume.coordinate.VivaldiSimulation;
+import io.brume.router.placement.LatencyEstimate;
+import io.brume.router.placement.PlacementPlanner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

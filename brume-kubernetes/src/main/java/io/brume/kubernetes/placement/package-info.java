@@ -1,6 +1,5 @@
 /**
- * Latency-driven replica placement: a pure planner ({@link
- * io.brume.kubernetes.placement.PlacementPlanner}) whose {@code nextMove} steps one replica at a
- * time with hysteresis, and the offline evaluation against kube-scheduler's spreading.
+ * The offline evaluation of brume-router's placement planner ({@link
+ * io.brume.router.placement.PlacementPlanner}) against kube-scheduler's spreading.
  */
 package io.brume.kubernetes.placement;

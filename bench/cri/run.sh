@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The CRI benchmark: time of kubelet's image pull (CRI runtime.v1.ImageService/PullImage on containerd's socket, until
+# it returns) through Debian's containerd 1.6 with (a) its default overlayfs snapshotter — containerd downloads,
+# decompresses and unpacks — and (b) `brume snapshotter` (started and idle before the timed pull). Same testbed as
+# bench/pull (registry in its own network namespace behind a tc-tbf-shaped veth; images from bench/pull/images.sh),
+# under its own names so both benchmarks can share a machine. Every run starts from an empty containerd (fresh root,
+# state and socket) and, for (b), an empty snapshotter root; contenders alternate within each round, medians of
+# --runs. Also records the snapshotter's RSS when idle and its peak RSS (VmHWM) over a pull. Run as root.
+#
+#   run.sh [--runs 3] [--cells "debian:unshaped debian:200 debian:50 multi:unshaped"] [--doc docs/bench/cri.md]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../pull/testbed.sh"
+# Own testbed names (bench/pull uses brume-bench-reg / brbench* / 10.231.0.0/30).
+NETNS="brume-cri-reg"
+VETH_HOST="brcri0"
+VETH_NS="brcri1"
+HOST_ADDR="10.233.0.1"
+NS_ADDR="10.233.0.2"
+REG="$NS_ADDR:$REG_PORT"
+BENCH_IMAGES=(debian multi)
+TESTBED_STATE="$BENCH_OUT/cri-testbed"
+CRI_OUT="$BENCH_OUT/cri"
+
+runs=3
+cells="debian:unshaped debian:200 debian:50 multi:unshaped"
+doc="$REPO_DIR/docs/bench/cri.md"
+command_line="bench/cri/run.sh${*:+ $*}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift ;;
+    --cells) cells="$2"; shift ;;
+    --doc) doc="$2"; shift ;;
+    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1" ;;
+  esac
+  shift
+done
+
+need_root
+need_tools containerd ctr runc mvn curl jq ip tc
+mkdir -p "$CRI_OUT"
+
+log "building brume (CLI and the CRI client)"
+(cd "$REPO_DIR" && ./brume --version >/dev/null)
+(cd "$REPO_DIR" && mvn -q -B -pl brume-snapshotter -am -DskipTests -Dspotless.check.skip=true test-compile \
+  dependency:build-classpath -Dmdep.outputFile="$CRI_OUT/classpath" -Dmdep.includeScope=test >&2)
+java_bin=""
+for candidate in "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+  if [ -x "$candidate" ] && "$candidate" -version 2>&1 | grep -Eq 'version "(2[5-9]|[3-9][0-9])'; then
+    java_bin="$candidate"
+    break
+  fi
+done
+[ -n "$java_bin" ] || die "no JDK >= 25 found (JAVA_HOME, PATH, /usr/lib/jvm)"
+client_cp="$REPO_DIR/brume-snapshotter/target/test-classes:$REPO_DIR/brume-snapshotter/target/classes:$(cat "$CRI_OUT/classpath")"
+
+containerd_pid=""
+snapshotter_pid=""
+cleanup_run() {
+  [ -z "$containerd_pid" ] || { kill "$containerd_pid" 2>/dev/null || true; wait "$containerd_pid" 2>/dev/null || true; }
+  [ -z "$snapshotter_pid" ] || { kill "$snapshotter_pid" 2>/dev/null || true; wait "$snapshotter_pid" 2>/dev/null || true; }
+  containerd_pid=""
+  snapshotter_pid=""
+  # (no container runs, so containerd started no shims) mounts below the run directory
+  remove_tree "$CRI_OUT/run"
+}
+trap 'cleanup_run || true; testbed_down' EXIT
+trap 'exit 130' INT TERM
+
+wait_for() { # wait_for SECONDS CMD...: polls CMD every 0.1 s
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.1
+  done
+}
+
+start_containerd() { # start_containerd overlayfs|brume
+  local dir="$CRI_OUT/run/containerd"
+  mkdir -p "$dir" "$CRI_OUT/run/certs.d/$REG"
+  printf 'server = "http://%s"\n\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' "$REG" "$REG" \
+    >"$CRI_OUT/run/certs.d/$REG/hosts.toml"
+  {
+    echo 'version = 2'
+    echo "root = \"$dir/root\""
+    echo "state = \"$dir/state\""
+    echo "[grpc]"
+    echo "  address = \"$dir/containerd.sock\""
+    echo "[ttrpc]"
+    echo "  address = \"$dir/containerd.sock.ttrpc\""
+    if [ "$1" = brume ]; then
+      echo '[proxy_plugins]'
+      echo '  [proxy_plugins.brume]'
+      echo '    type = "snapshot"'
+      echo "    address = \"$CRI_OUT/run/brume.sock\""
+    fi
+    echo '[plugins."io.containerd.grpc.v1.cri"]'
+    echo '  stream_server_port = "0"'
+    echo '  [plugins."io.containerd.grpc.v1.cri".containerd]'
+    if [ "$1" = brume ]; then
+      echo '    snapshotter = "brume"'
+      echo '    disable_snapshot_annotations = false'
+    fi
+    echo '  [plugins."io.containerd.grpc.v1.cri".registry]'
+    echo "    config_path = \"$CRI_OUT/run/certs.d\""
+  } >"$dir/config.toml"
+  containerd --config "$dir/config.toml" >"$dir/containerd.log" 2>&1 &
+  containerd_pid=$!
+  wait_for 60 ctr -a "$dir/containerd.sock" version || die "containerd did not start ($dir/containerd.log)"
+}
+
+start_snapshotter() {
+  (cd "$REPO_DIR" && exec ./brume snapshotter --socket "$CRI_OUT/run/brume.sock" --root "$CRI_OUT/run/brume" \
+    --hosts-dir "$CRI_OUT/run/certs.d") >"$CRI_OUT/snapshotter.log" 2>&1 &
+  snapshotter_pid=$!
+  wait_for 60 test -S "$CRI_OUT/run/brume.sock" || die "brume snapshotter did not start ($CRI_OUT/snapshotter.log)"
+}
+
+rss_kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
+
+cri_pull() { # cri_pull IMAGE: prints seconds
+  "$java_bin" --enable-native-access=ALL-UNNAMED -cp "$client_cp" io.brume.snapshotter.CriPullMain "$CRI_OUT/run/containerd/containerd.sock" "$1" |
+    awk '{ print $1 }'
+}
+
+results="$CRI_OUT/results-$(date -u +%Y%m%dT%H%M%SZ).tsv"
+printf 'image\tlink\tcontender\trun\tseconds\tidle_rss_kb\tpeak_rss_kb\tload1\n' >"$results"
+
+testbed_up
+for cell in $cells; do
+  image="${cell%%:*}"
+  link="${cell#*:}"
+  testbed_shape "$link"
+  ref="$(image_ref "$image")"
+  for run in $(seq 1 "$runs"); do
+    order=(overlayfs brume)
+    [ $((run % 2)) = 0 ] && order=(brume overlayfs)
+    for contender in "${order[@]}"; do
+      cleanup_run
+      idle="" peak=""
+      if [ "$contender" = brume ]; then
+        start_snapshotter
+        sleep 5 # idle: JIT and startup settled
+        idle="$(rss_kb "$snapshotter_pid" VmRSS)" # the launcher execs java: same pid
+      fi
+      start_containerd "$contender"
+      sync
+      load="$(cut -d' ' -f1 /proc/loadavg)"
+      seconds="$(cri_pull "$ref")"
+      [ "$contender" = brume ] && peak="$(rss_kb "$snapshotter_pid" VmHWM)"
+      if [ "$contender" = brume ] && grep -q "containerd applies its layers itself" "$CRI_OUT/snapshotter.log"; then
+        die "brume fell back to containerd's pull: $(cat "$CRI_OUT/snapshotter.log")"
+      fi
+      log "$image $link $contender run $run: ${seconds} s (load $load${idle:+, idle RSS ${idle} kB, peak ${peak} kB})"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$image" "$link" "$contender" "$run" "$seconds" "$idle" "$peak" "$load" \
+        >>"$results"
+    done
+  done
+done
+cleanup_run
+log "results: $results"
+"$(dirname "${BASH_SOURCE[0]}")/render.sh" "$results" "$command_line" >"$doc"
+log "wrote $doc"

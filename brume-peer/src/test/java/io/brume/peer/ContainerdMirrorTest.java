@@ -1,0 +1,214 @@
+package io.brume.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.brume.coordinate.Coordinate;
+import io.brume.oci.Digest;
+import io.brume.oci.MediaType.Compression;
+import io.brume.oci.Platform;
+import io.brume.store.BlobWriter;
+import io.brume.store.ContentStore;
+import io.brume.testing.ImagePusher;
+import io.brume.testing.LayerBlob;
+import io.brume.testing.LocalRegistry;
+import io.brume.testing.TestImage;
+import io.brume.testing.TestLayer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plain containerd (Debian's 1.6, its own daemon) pulls through the node's peer server configured
+ * as a {@code hosts.toml} mirror: the tag resolves at the registry, every blob and the manifest
+ * come from the peer that holds them, through this node's server.
+ */
+class ContainerdMirrorTest {
+  @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
+  private static final ClusterToken TOKEN = ClusterToken.of("containerd-mirror-token-0123456789");
+  private static TestImage image;
+
+  @TempDir Path dir;
+  private Process containerd;
+
+  @BeforeAll
+  static void push() {
+    byte[] noise = new byte[2_000_000];
+    new SplittableRandom(4).nextBytes(noise);
+    LayerBlob layer = TestLayer.builder().file("data.bin", noise, 0644).build(Compression.GZIP);
+    image = TestImage.builder().platform(Platform.host()).layer(layer).build();
+    try (ImagePusher pusher = ImagePusher.anonymous(REGISTRY)) {
+      pusher.push("mirror/app", "v1", image);
+    }
+  }
+
+  @AfterEach
+  void stopContainerd() throws InterruptedException {
+    if (containerd != null) {
+      containerd.destroy();
+      if (!containerd.waitFor(10, TimeUnit.SECONDS)) {
+        containerd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static void requireContainerd() throws Exception {
+    boolean root = new ProcessBuilder("id", "-u").start().inputReader().readLine().equals("0");
+    boolean tools =
+        Files.isExecutable(Path.of("/usr/bin/containerd"))
+            && Files.isExecutable(Path.of("/usr/bin/ctr"));
+    if ("true".equals(System.getenv("CI"))) {
+      assertThat(tools).as("containerd and ctr (Debian package containerd) are required").isTrue();
+      assertThat(root).as("containerd needs root").isTrue();
+    }
+    assumeTrue(root && tools, "needs root and Debian's containerd; not available, skipped");
+  }
+
+  private static void put(ContentStore store, byte[] bytes) throws IOException {
+    try (BlobWriter writer = store.blobs().ingest(Digest.sha256(bytes), bytes.length)) {
+      writer.write(bytes);
+      writer.commit();
+    }
+  }
+
+  private static Coordinate at(double x) {
+    return new Coordinate(new double[] {x, 0}, 0.1, 0, 0.1);
+  }
+
+  @Test
+  void containerdPullsEveryBlobThroughTheMirrorFromThePeerThatHoldsIt() throws Exception {
+    requireContainerd();
+    ContentStore seedStore = ContentStore.open(dir.resolve("seed"));
+    put(seedStore, image.manifestBytes());
+    put(seedStore, image.configBytes());
+    for (LayerBlob layer : image.layers()) {
+      put(seedStore, layer.blob());
+    }
+    ContentStore localStore = ContentStore.open(dir.resolve("local"));
+    try (PeerBlobServer seed =
+            PeerBlobServer.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                seedStore.blobs(),
+                TOKEN,
+                4,
+                Optional::empty);
+        PeerFetcher peers =
+            PeerFetcher.builder(
+                    new PeerDirectory(
+                        "local",
+                        at(0),
+                        List.of(
+                            PeerNode.of(
+                                "seed",
+                                URI.create("http://127.0.0.1:" + seed.address().getPort()),
+                                at(2)))),
+                    TOKEN)
+                .build();
+        PeerBlobServer local =
+            PeerBlobServer.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                localStore.blobs(),
+                TOKEN,
+                4,
+                Optional::empty,
+                Optional.of(peers))) {
+      Path hosts = dir.resolve("certs.d");
+      String mirror = "http://127.0.0.1:" + local.address().getPort();
+      Files.createDirectories(hosts.resolve(REGISTRY.hostPort()));
+      Files.writeString(
+          hosts.resolve(REGISTRY.hostPort()).resolve("hosts.toml"),
+          """
+          server = "http://%s"
+
+          [host."%s"]
+            capabilities = ["pull"]
+            [host."%s".header]
+              Authorization = "%s"
+          """
+              .formatted(REGISTRY.hostPort(), mirror, mirror, TOKEN.authorizationHeader()));
+      Path socket = startContainerd();
+
+      Process ctr =
+          new ProcessBuilder(
+                  "ctr",
+                  "--address",
+                  socket.toString(),
+                  "-n",
+                  "p2p-test",
+                  "content",
+                  "fetch",
+                  "--hosts-dir",
+                  hosts.toString(),
+                  REGISTRY.hostPort() + "/mirror/app:v1")
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(ctr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(ctr.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(ctr.exitValue()).as(output).isZero();
+
+      long content =
+          image.manifestBytes().length
+              + image.configBytes().length
+              + image.layers().stream().mapToLong(l -> l.blob().length).sum();
+      assertThat(local.bytesMirrored()).isEqualTo(content);
+      assertThat(seed.bytesServed()).isEqualTo(content);
+      assertThat(local.bytesServed()).isZero(); // the local store had nothing of its own
+    }
+  }
+
+  private Path startContainerd() throws Exception {
+    Path state = dir.resolve("containerd");
+    Files.createDirectories(state);
+    Path socket = state.resolve("c.sock");
+    Path config = state.resolve("config.toml");
+    Files.writeString(
+        config,
+        """
+        version = 2
+        root = "%1$s/root"
+        state = "%1$s/state"
+        disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
+          "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
+          "io.containerd.snapshotter.v1.aufs"]
+        [grpc]
+          address = "%1$s/c.sock"
+        [ttrpc]
+          address = "%1$s/c.sock.ttrpc"
+        [debug]
+          level = "warn"
+        [plugins."io.containerd.internal.v1.opt"]
+          path = "%1$s/opt"
+        """
+            .formatted(state));
+    containerd =
+        new ProcessBuilder("containerd", "--config", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(state.resolve("containerd.log").toFile())
+            .start();
+    for (int i = 0; i < 100; i++) {
+      Process version =
+          new ProcessBuilder("ctr", "--address", socket.toString(), "version")
+              .redirectErrorStream(true)
+              .start();
+      version.getInputStream().readAllBytes();
+      if (version.waitFor() == 0) {
+        return socket;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(
+        "containerd did not start: " + Files.readString(state.resolve("containerd.log")));
+  }
+}

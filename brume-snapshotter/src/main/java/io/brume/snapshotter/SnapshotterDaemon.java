@@ -1,0 +1,69 @@
+package io.brume.snapshotter;
+
+import io.brume.oci.Platform;
+import io.brume.pull.PullStrategy;
+import io.brume.registry.DockerConfigCredentials;
+import io.brume.registry.HostsDirectory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * {@code brume snapshotter} as a library: opens the snapshotter at its root (cleaning what a crash
+ * left), enables the remote-snapshot path with brume's pull engine, and serves the socket.
+ */
+public final class SnapshotterDaemon implements AutoCloseable {
+  /** The daemon's settings, as the CLI's flags give them. */
+  public record Settings(
+      Path socket, Path root, Optional<Path> hostsDir, PullStrategy strategy, Platform platform) {}
+
+  private final Snapshotter snapshotter;
+  private final SnapshotterServer server;
+
+  private SnapshotterDaemon(Snapshotter snapshotter, SnapshotterServer server) {
+    this.snapshotter = snapshotter;
+    this.server = server;
+  }
+
+  /** Starts serving; the caller closes the daemon (or waits with {@link #awaitTermination}). */
+  public static SnapshotterDaemon start(Settings settings) throws IOException {
+    Snapshotter snapshotter = Snapshotter.open(settings.root(), Clock.systemUTC());
+    try {
+      RemoteLayers remote =
+          new RemoteLayers(
+              snapshotter.root().resolve("store"),
+              RemoteLayers.registryClients(
+                  settings.hostsDir().map(HostsDirectory::at).orElse(null),
+                  DockerConfigCredentials.fromEnvironment()),
+              settings.strategy(),
+              settings.platform());
+      remote.cleanup();
+      snapshotter.enableRemote(remote);
+      return new SnapshotterDaemon(
+          snapshotter, SnapshotterServer.start(snapshotter, settings.socket()));
+    } catch (IOException | RuntimeException e) {
+      snapshotter.close();
+      throw e;
+    }
+  }
+
+  /** The snapshotter's root directory (real path). */
+  public Path root() {
+    return snapshotter.root();
+  }
+
+  /** Blocks until the server stops or the thread is interrupted. */
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      server.close();
+    } finally {
+      snapshotter.close();
+    }
+  }
+}

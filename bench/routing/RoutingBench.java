@@ -1,5 +1,7 @@
 // Routing benchmark: the α sweep (latency vs imbalance, written as an SVG chart) and every policy over several
 // seeds, on one data set. Run with bench/routing/run.sh; uses the real brume-router and brume-coordinate jars.
+import io.brume.coordinate.RttDatasets;
+import io.brume.coordinate.RttMatrix;
 import io.brume.router.Fog;
 import io.brume.router.FogDatasets;
 import io.brume.router.PolicyResult;
@@ -15,7 +17,7 @@ import java.util.Locale;
 
 public class RoutingBench {
   public static void main(String[] args) throws Exception {
-    Path dataset = Path.of(args[0]);
+    RttMatrix dataset = RttDatasets.load(args[0]); // a shipped name (planetlab490) or a file
     Path svg = Path.of(args[1]);
     int seeds = Integer.parseInt(args[2]);
     SimulationConfig base = SimulationConfig.defaults();

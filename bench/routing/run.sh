@@ -8,4 +8,4 @@ cd "$(dirname "$0")/../.."
 cp="brume-cli/target/lib/*"
 java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 "$java" -cp "$cp" bench/routing/RoutingBench.java \
-  "${1:-/work/shared/data/rtt/planetlab490_PlanetLabData_1.tsv}" docs/bench/routing-alpha.svg "${2:-5}"
+  "${1:-planetlab490}" docs/bench/routing-alpha.svg "${2:-5}"

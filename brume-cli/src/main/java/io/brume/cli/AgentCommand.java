@@ -12,7 +12,6 @@ import io.brume.node.AgentComponent;
 import io.brume.node.AgentConfig;
 import io.brume.node.PeerServing;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -137,7 +136,7 @@ final class AgentCommand implements Callable<Integer> {
     AtomicReference<Agent> node = new AtomicReference<>();
     // The Kubernetes side starts first: its Node informer tells this agent whom to probe. Until
     // the probing agent runs, the coordinate is the origin, which is never published.
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = KubernetesConnection.open();
     KubernetesAgent cluster =
         new KubernetesAgent(
             client,
@@ -180,6 +179,10 @@ final class AgentCommand implements Callable<Integer> {
       return AgentConfig.load(config);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--config: " + config + ": binary content, not a JSON configuration (UTF-8 text)");
     }
   }
 

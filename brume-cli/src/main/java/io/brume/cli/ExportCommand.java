@@ -42,9 +42,18 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (ContentStore contentStore = store.open()) {
-      ImageRecord image =
-          new BundleExporter(contentStore)
-              .export(ImageReference.parse(reference).toString(), bundle);
+      String normalised = ImageReference.parse(reference).toString();
+      if (contentStore.images().get(normalised).isEmpty()) {
+        throw new UserException(
+            "no image "
+                + normalised
+                + " in the store "
+                + contentStore.root()
+                + ": pull it first (brume pull "
+                + reference
+                + "), or see brume images");
+      }
+      ImageRecord image = new BundleExporter(contentStore).export(normalised, bundle);
       out.println(
           "Exported " + image.reference() + " (" + image.layers().size() + " layers) to " + bundle);
     }

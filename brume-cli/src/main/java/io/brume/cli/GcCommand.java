@@ -24,7 +24,15 @@ final class GcCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (ContentStore contentStore = store.open()) {
-      GcResult result = contentStore.gc();
+      GcResult result =
+          contentStore.gcWhenFree(
+              () -> {
+                out.println(
+                    "Waiting for a pull (or another writer) to finish with "
+                        + contentStore.root()
+                        + " …");
+                out.flush();
+              });
       out.printf(
           Locale.ROOT,
           "Removed %d blobs, %d snapshots, %d partial downloads; freed %.1f MB%n",

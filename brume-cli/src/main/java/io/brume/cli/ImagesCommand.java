@@ -1,6 +1,5 @@
 package io.brume.cli;
 
-import io.brume.store.ContentStore;
 import io.brume.store.ImageRecord;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
@@ -29,29 +28,27 @@ final class ImagesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (ContentStore contentStore = store.open()) {
-      List<ImageRecord> images =
-          contentStore.images().list().stream()
-              .sorted(Comparator.comparing(ImageRecord::reference))
-              .toList();
-      int width =
-          Math.max(9, images.stream().mapToInt(i -> i.reference().length()).max().orElse(0));
-      String row = "%-" + width + "s  %-19s  %6s  %10s  %s%n";
-      out.printf(Locale.ROOT, row, "REFERENCE", "DIGEST", "LAYERS", "SIZE", "PULLED (UTC)");
-      for (ImageRecord image : images) {
-        out.printf(
-            Locale.ROOT,
-            row,
-            image.reference(),
-            image.manifestDigest().algorithm()
-                + ":"
-                + image.manifestDigest().encoded().substring(0, 12),
-            image.layers().size(),
-            String.format(Locale.ROOT, "%.1f MB", image.size() / 1e6),
-            CREATED.format(image.created()));
-      }
-      out.flush();
+    // Listing only reads: no lock, no clean-up, so a read-only store can be listed.
+    List<ImageRecord> images =
+        store.openRecords().list().stream()
+            .sorted(Comparator.comparing(ImageRecord::reference))
+            .toList();
+    int width = Math.max(9, images.stream().mapToInt(i -> i.reference().length()).max().orElse(0));
+    String row = "%-" + width + "s  %-19s  %6s  %10s  %s%n";
+    out.printf(Locale.ROOT, row, "REFERENCE", "DIGEST", "LAYERS", "SIZE", "PULLED (UTC)");
+    for (ImageRecord image : images) {
+      out.printf(
+          Locale.ROOT,
+          row,
+          image.reference(),
+          image.manifestDigest().algorithm()
+              + ":"
+              + image.manifestDigest().encoded().substring(0, 12),
+          image.layers().size(),
+          String.format(Locale.ROOT, "%.1f MB", image.size() / 1e6),
+          CREATED.format(image.created()));
     }
+    out.flush();
     return 0;
   }
 }

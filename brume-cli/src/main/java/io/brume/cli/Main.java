@@ -1,5 +1,6 @@
 package io.brume.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /** Entry point of the {@code brume} launcher. */
@@ -14,17 +15,40 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new BrumeCommand());
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-    // A failing command prints one line naming what went wrong; stack traces only with BRUME_DEBUG.
+    // A bad flag or value: one line naming it, and where to read more (not the whole usage).
+    commandLine.setParameterExceptionHandler(
+        (exception, args) -> {
+          CommandLine cmd = exception.getCommandLine();
+          PrintWriter err = cmd.getErr();
+          err.println(
+              prefix(cmd)
+                  + exception.getMessage().strip().lines().findFirst().orElse("")
+                  + " (see '"
+                  + cmd.getCommandSpec().qualifiedName()
+                  + " --help')");
+          err.flush();
+          return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
+    // A failing command: a user's mistake is one line saying what is wrong; a bug also gets its
+    // stack trace, so that it can be reported. BRUME_DEBUG shows the trace of every failure.
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> {
-          if (System.getenv("BRUME_DEBUG") != null) {
-            exception.printStackTrace(cmd.getErr());
+          PrintWriter err = cmd.getErr();
+          boolean user = Errors.isUserError(exception);
+          if (!user || System.getenv("BRUME_DEBUG") != null) {
+            exception.printStackTrace(err);
           }
-          String message =
-              exception.getMessage() == null ? exception.toString() : exception.getMessage();
-          cmd.getErr().println("brume " + cmd.getCommandName() + ": " + message);
-          return 1;
+          err.println(
+              prefix(cmd)
+                  + (user ? "" : "internal error (please report it with the trace above): ")
+                  + Errors.describe(exception));
+          err.flush();
+          return user ? 1 : 70; // 70: EX_SOFTWARE
         });
     return commandLine;
+  }
+
+  private static String prefix(CommandLine cmd) {
+    return cmd.getCommandSpec().qualifiedName() + ": ";
   }
 }

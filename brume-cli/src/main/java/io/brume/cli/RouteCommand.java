@@ -1,5 +1,6 @@
 package io.brume.cli;
 
+import io.brume.coordinate.RttMatrix;
 import io.brume.router.Fog;
 import io.brume.router.FogDatasets;
 import io.brume.router.RouteSimulator;
@@ -9,7 +10,6 @@ import io.brume.router.SimulationReport;
 import io.brume.router.SiteExpansion;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,9 +44,10 @@ final class RouteCommand {
     @Option(
         names = "--dataset",
         required = true,
-        paramLabel = "FILE",
-        description = "RTT matrix in ms (whitespace matrix or AWS JSON).")
-    Path dataset;
+        paramLabel = "NAME|FILE",
+        converter = DatasetConverter.class,
+        description = DatasetConverter.HELP)
+    RttMatrix dataset;
 
     @Option(
         names = "--nodes",
@@ -136,6 +137,17 @@ final class RouteCommand {
       if (!RoutingPolicies.NAMES.containsAll(names)) {
         throw new IllegalArgumentException(
             "unknown policy '" + policy + "', expected 'all' or one of " + RoutingPolicies.NAMES);
+      }
+      // (--expand below 1 is SiteExpansion's to reject, naming it.)
+      if (expand >= 1 && (long) nodes > (long) dataset.size() * expand) {
+        throw new UserException(
+            "--nodes "
+                + nodes
+                + " is more than the "
+                + (long) dataset.size() * expand
+                + " nodes of --dataset "
+                + dataset.source()
+                + (expand > 1 ? " with --expand " + expand : ""));
       }
       Fog fog = FogDatasets.load(dataset, config, new SiteExpansion(expand));
       SimulationReport report = RouteSimulator.simulate(fog, config, names);

@@ -5,7 +5,6 @@ import io.brume.kubernetes.PlacementController;
 import io.brume.kubernetes.extender.ListenAddress;
 import io.brume.kubernetes.extender.SchedulerExtenderServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -42,8 +41,10 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
   @Option(
       names = "--resync",
       paramLabel = "DURATION",
-      defaultValue = "PT5M",
-      description = "Node informer resync period, ISO-8601 (default: ${DEFAULT-VALUE}).")
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      description =
+          "Node informer resync period, e.g. 5m, 30s or PT5M (default: ${DEFAULT-VALUE}).")
   Duration resync;
 
   @Option(
@@ -56,9 +57,11 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
   @Option(
       names = "--placement-interval",
       paramLabel = "DURATION",
-      defaultValue = "PT5M",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
       description =
-          "Least time between two placement moves of a Deployment (default: ${DEFAULT-VALUE}).")
+          "Least time between two placement moves of a Deployment, e.g. 5m or PT5M (default:"
+              + " ${DEFAULT-VALUE}).")
   Duration placementInterval;
 
   static final class ListenConverter
@@ -73,9 +76,13 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (KubernetesClient client = new KubernetesClientBuilder().build();
+    try (KubernetesClient client = KubernetesConnection.open();
         PeerDirectory peers = new PeerDirectory(client, resync)) {
-      peers.start(Duration.ofSeconds(30));
+      try {
+        peers.start(Duration.ofSeconds(30));
+      } catch (IllegalStateException e) {
+        throw KubernetesConnection.failed(client, "listing nodes", e);
+      }
       PlacementController placer =
           placement
               ? new PlacementController(
@@ -87,7 +94,12 @@ final class SchedulerExtenderCommand implements Callable<Integer> {
                   InstantSource.system())
               : null;
       if (placer != null) {
-        placer.start(Duration.ofSeconds(30));
+        try {
+          placer.start(Duration.ofSeconds(30));
+        } catch (IllegalStateException e) {
+          placer.close();
+          throw KubernetesConnection.failed(client, "starting the placement controller", e);
+        }
       }
       try (SchedulerExtenderServer server = new SchedulerExtenderServer(listen, peers::peers)) {
         out.println(

@@ -1,7 +1,11 @@
 package io.brume.cli;
 
 import io.brume.store.ContentStore;
+import io.brume.store.ImageStore;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -20,7 +24,45 @@ final class StoreOptions {
         : ContentStore.defaultRoot(System.getenv(), Path.of(System.getProperty("user.home")));
   }
 
+  /** Opens the store for writing (created if missing); a user error says what is wrong with it. */
   ContentStore open() throws IOException {
-    return ContentStore.open(root());
+    Path root = checkedRoot();
+    try {
+      return ContentStore.open(root);
+    } catch (AccessDeniedException e) {
+      throw notWritable(root, e);
+    } catch (FileSystemException e) {
+      if (e.getReason() != null && e.getReason().toLowerCase().contains("read-only")) {
+        throw notWritable(root, e);
+      }
+      throw e;
+    }
+  }
+
+  /** The store's image records for reading only: works on a read-only store. */
+  ImageStore openRecords() {
+    return ImageStore.openReadOnly(checkedRoot());
+  }
+
+  private Path checkedRoot() {
+    Path root = root();
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new UserException(
+          "the image store "
+              + root
+              + " is a file, not a directory: give --store a directory (it is created if missing)");
+    }
+    return root;
+  }
+
+  private static UserException notWritable(Path root, FileSystemException e) {
+    return new UserException(
+        "cannot write to the image store "
+            + root
+            + " ("
+            + Errors.describe(e)
+            + "): this command needs a store it may write; 'brume images' also lists a read-only"
+            + " one",
+        e);
   }
 }

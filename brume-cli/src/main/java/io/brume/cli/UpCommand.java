@@ -1,5 +1,6 @@
 package io.brume.cli;
 
+import io.brume.coordinate.RttMatrix;
 import io.brume.dashboard.DashboardServer;
 import io.brume.dashboard.PolicyStats;
 import io.brume.emulation.EmulatedFog;
@@ -16,11 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code brume up}: an emulated fog on this machine and its live dashboard. */
 @Command(
@@ -47,10 +46,10 @@ final class UpCommand implements Callable<Integer> {
 
   @Option(
       names = "--dataset",
-      paramLabel = "FILE",
-      description =
-          "RTT matrix in ms (whitespace matrix or AWS JSON); default: the bundled 12 AWS regions.")
-  Path dataset;
+      paramLabel = "NAME|FILE",
+      converter = DatasetConverter.class,
+      description = DatasetConverter.HELP + " Default: 12 well-spread AWS regions.")
+  RttMatrix dataset;
 
   @Option(
       names = "--port",
@@ -86,10 +85,29 @@ final class UpCommand implements Callable<Integer> {
       description = "brume's policy compared with random (default ${DEFAULT-VALUE}).")
   String policy = "adaptive";
 
+  /** Rejects bad flag values naming the flag (FogConfig's own checks name its fields). */
+  private void checkOptions(RttDataset data) {
+    if (nodes < 2 || nodes > data.size()) {
+      throw new UserException(
+          "--nodes must be in 2.." + data.size() + " (the data set's size), got " + nodes);
+    }
+    if (replicas < 1 || replicas > nodes) {
+      throw new UserException(
+          "--replicas must be in 1.." + nodes + " (at most --nodes), got " + replicas);
+    }
+    if (!(rate > 0 && rate <= 1000)) {
+      throw new UserException("--rate must be in (0, 1000] requests/s per node, got " + rate);
+    }
+    if (port < 0 || port > 65_535) {
+      throw new UserException("--port must be in 0..65535 (0 picks a free one), got " + port);
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    RttDataset data = dataset == null ? RttDataset.bundled() : RttDataset.load(dataset);
+    RttDataset data = dataset == null ? RttDataset.bundled() : RttDataset.of(dataset);
+    checkOptions(data);
     FogConfig defaults = FogConfig.defaults(data, nodes);
     FogConfig config =
         new FogConfig(
@@ -113,6 +131,15 @@ final class UpCommand implements Callable<Integer> {
               fog.dashboard(), new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     } catch (RuntimeException e) {
       fog.close();
+      if (e.getCause() instanceof java.net.BindException) {
+        throw new UserException(
+            "cannot serve the dashboard on 127.0.0.1:"
+                + port
+                + " ("
+                + e.getCause().getMessage()
+                + "): choose another port with --port (0 picks a free one)",
+            e);
+      }
       throw e;
     }
     Runnable stop =
@@ -156,7 +183,7 @@ final class UpCommand implements Callable<Integer> {
     out.printf(
         "brume up: %d nodes (%s), replicas of the demo service on %s%n",
         fog.dataset().size(),
-        dataset == null ? "bundled AWS regions" : dataset,
+        dataset == null ? "bundled AWS regions" : dataset.source(),
         String.join(", ", fog.replicaHosts()));
     out.println(
         "brume up: one JVM hosts every node; latency is emulated by user-space UDP/TCP delay relays"
@@ -235,46 +262,6 @@ final class UpCommand implements Callable<Integer> {
           .start();
     } catch (java.io.IOException e) {
       out.println("brume up: could not open a browser (" + e.getMessage() + "); open " + url);
-    }
-  }
-
-  /**
-   * Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, a plain number of seconds, or
-   * ISO-8601.
-   */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      Duration d;
-      try {
-        if (v.startsWith("pt")) {
-          d = Duration.parse(v);
-        } else if (v.endsWith("ms")) {
-          d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        } else if (v.endsWith("s")) {
-          d =
-              Duration.ofMillis(
-                  Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
-        } else if (v.endsWith("m")) {
-          d =
-              Duration.ofSeconds(
-                  Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60));
-        } else if (v.endsWith("h")) {
-          d =
-              Duration.ofSeconds(
-                  Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 3600));
-        } else {
-          d = Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
-        }
-      } catch (RuntimeException e) {
-        throw new TypeConversionException(
-            "not a duration: '" + value + "' (expected e.g. 30s, 2m, 1h, 500ms)");
-      }
-      if (!d.isPositive()) {
-        throw new TypeConversionException("duration must be > 0, got '" + value + "'");
-      }
-      return d;
     }
   }
 }

@@ -43,7 +43,7 @@ final class VivaldiCommand {
       description = {
         "Simulate every node probing peers for R rounds on an RTT matrix (RTTs from the matrix, optional"
             + " jitter), then compare predicted and measured RTTs over all known pairs.",
-        "Datasets: a whitespace-separated square matrix in ms (entries <= 0 or non-numeric are missing),"
+        "Datasets: a whitespace-separated square matrix in ms (entries <= 0, NaN or - are missing; above 10 s rejected),"
             + " or the AWS JSON format {\"data\": {src: {dst: ms}}}; the format is detected."
       })
   static final class Eval implements Callable<Integer> {
@@ -52,9 +52,10 @@ final class VivaldiCommand {
     @Option(
         names = "--dataset",
         required = true,
-        paramLabel = "FILE",
-        description = "RTT data set.")
-    Path dataset;
+        paramLabel = "NAME|FILE",
+        converter = DatasetConverter.class,
+        description = DatasetConverter.HELP)
+    RttMatrix matrix;
 
     @Option(
         names = "--dimensions",
@@ -146,15 +147,9 @@ final class VivaldiCommand {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--set: " + e.getMessage());
       }
-      RttMatrix matrix;
-      try {
-        matrix = RttMatrix.load(dataset);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "--dataset: " + e.getMessage());
-      }
       if (matrix.knownPairs() == 0) {
         throw new ParameterException(
-            spec.commandLine(), "--dataset " + dataset + " has no known pair");
+            spec.commandLine(), "--dataset " + matrix.source() + " has no known pair");
       }
       ProbeSchedule schedule = ProbeSchedule.generate(matrix, config, rounds, seed, jitter);
       if (replayOut != null) {
@@ -179,10 +174,10 @@ final class VivaldiCommand {
                 + "rounds                 %d (seed %d, jitter %s)%n"
                 + "median relative error  %.4f%n"
                 + "p90 relative error     %.4f%n"
-                + "nearest of 5           %.4f%n"
+                + "nearest of 5           %s%n"
                 + "rounds to 1.2x final   %d%n"
                 + "stability              %.3f ms/round (median movement, last tenth)%n",
-            dataset,
+            matrix.source(),
             algorithm,
             config.dimensions(),
             r.nodes(),
@@ -192,7 +187,9 @@ final class VivaldiCommand {
             jitter,
             r.medianRelativeError(),
             r.p90RelativeError(),
-            r.nearestOf5Accuracy(),
+            r.nearestOf5Applies()
+                ? String.format(Locale.ROOT, "%.4f", r.nearestOf5Accuracy())
+                : "n/a (needs a node with 5 others at known RTTs: at least 6 nodes)",
             r.roundsTo1_2xFinalMedian(),
             r.stabilityMillisPerRound());
         if (curve) {
@@ -208,11 +205,13 @@ final class VivaldiCommand {
       for (Checkpoint c : r.curve()) {
         out.printf(
             Locale.ROOT,
-            "  %20d: %.4f / %.4f / %.4f%n",
+            "  %20d: %.4f / %.4f / %s%n",
             c.rounds(),
             c.medianRelativeError(),
             c.p90RelativeError(),
-            c.nearestOf5Accuracy());
+            Double.isNaN(c.nearestOf5Accuracy())
+                ? "n/a"
+                : String.format(Locale.ROOT, "%.4f", c.nearestOf5Accuracy()));
       }
     }
   }

@@ -88,7 +88,7 @@ class RouteCommandTest {
         .isEqualTo(1);
     assertThat(cli.err()).contains("unknown policy 'fastest'");
     assertThat(cli.run("route", "sim", "--dataset", file, "--nodes", "50")).isEqualTo(1);
-    assertThat(cli.err()).contains("has 12 nodes, fewer than the 50 asked for");
+    assertThat(cli.err()).contains("--nodes 50 is more than the 12 nodes of --dataset");
   }
 
   @Test
@@ -117,7 +117,9 @@ class RouteCommandTest {
     assertThat(cli.out()).startsWith("{\"policies\": {\"nearest\": {\"mean_latency_ms\": ");
     assertThat(cli.run("route", "sim", "--dataset", file, "--expand", "4", "--nodes", "50"))
         .isEqualTo(1);
-    assertThat(cli.err()).contains("has 12 nodes × 4 per site = 48, fewer than the 50 asked for");
+    assertThat(cli.err())
+        .contains("--nodes 50 is more than the 48 nodes of --dataset")
+        .contains("with --expand 4");
     assertThat(cli.run("route", "sim", "--dataset", file, "--expand", "0")).isEqualTo(1);
     assertThat(cli.err()).contains("expand must be >= 1 fog nodes per site, got 0");
   }

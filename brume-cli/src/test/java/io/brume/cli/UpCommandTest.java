@@ -22,7 +22,7 @@ class UpCommandTest {
 
   @Test
   void durationsTakeTheUsualSuffixes() {
-    UpCommand.DurationConverter converter = new UpCommand.DurationConverter();
+    DurationConverter converter = new DurationConverter();
 
     assertThat(converter.convert("30s")).isEqualTo(Duration.ofSeconds(30));
     assertThat(converter.convert("2m")).isEqualTo(Duration.ofMinutes(2));
@@ -30,6 +30,15 @@ class UpCommandTest {
     assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(converter.convert("1.5")).isEqualTo(Duration.ofMillis(1500));
     assertThat(converter.convert("PT20S")).isEqualTo(Duration.ofSeconds(20));
+    assertThat(converter.convert("pt5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(converter.convert("5M")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(converter.convert("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(converter.convert("1d")).isEqualTo(Duration.ofDays(1));
+    assertThatThrownBy(() -> converter.convert("5 minutes")).hasMessageContaining("e.g. 30s");
+    assertThatThrownBy(() -> converter.convert("1e9h")).hasMessageContaining("not a duration");
+    assertThatThrownBy(() -> converter.convert("99999999999999999999h"))
+        .hasMessageContaining("not a duration");
+    assertThatThrownBy(() -> converter.convert("-5m")).hasMessageContaining("not a duration");
     assertThatThrownBy(() -> converter.convert("soon")).hasMessageContaining("'soon'");
     assertThatThrownBy(() -> converter.convert("0s")).hasMessageContaining("must be > 0");
   }
@@ -43,7 +52,7 @@ class UpCommandTest {
   @Test
   void moreNodesThanTheDatasetHasFailsBeforeStartingAnything() {
     assertThat(run("up", "--nodes", "13", "--no-open", "--port", "0")).isEqualTo(1);
-    assertThat(err.toString()).contains("nodes must be in 2..12").contains("got 13");
+    assertThat(err.toString()).contains("--nodes must be in 2..12").contains("got 13");
   }
 
   @Test

@@ -14,15 +14,18 @@ import java.util.Locale;
 public record Checkpoint(
     int rounds, double medianRelativeError, double p90RelativeError, double nearestOf5Accuracy) {
 
-  /** One JSON object with the field names of {@link EvaluationResult#toJson()}. */
+  /**
+   * One JSON object with the field names of {@link EvaluationResult#toJson()}; a metric that is not
+   * a number (nearest-of-5 on fewer than 6 nodes) is {@code null}.
+   */
   public String toJson() {
     return String.format(
         Locale.ROOT,
-        "{\"rounds\":%d,\"median_relative_error\":%.6f,\"p90_relative_error\":%.6f,"
-            + "\"nearest_of_5_accuracy\":%.6f}",
+        "{\"rounds\":%d,\"median_relative_error\":%s,\"p90_relative_error\":%s,"
+            + "\"nearest_of_5_accuracy\":%s}",
         rounds,
-        medianRelativeError,
-        p90RelativeError,
-        nearestOf5Accuracy);
+        JsonNumbers.format(medianRelativeError, 6),
+        JsonNumbers.format(p90RelativeError, 6),
+        JsonNumbers.format(nearestOf5Accuracy, 6));
   }
 }

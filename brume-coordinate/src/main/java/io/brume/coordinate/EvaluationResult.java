@@ -44,34 +44,46 @@ public record EvaluationResult(
   /** JSON field name of {@link #stabilityMillisPerRound()}. */
   public static final String STABILITY_FIELD = "stability_ms_per_round";
 
-  /** True if no number is NaN or infinite. */
+  /**
+   * True if every metric that applies is a number. Nearest-of-5 does not apply (is NaN) when no
+   * node has 5 others with known RTTs, e.g. on fewer than 6 nodes; see {@link
+   * #nearestOf5Applies()}.
+   */
   public boolean isFinite() {
     return Double.isFinite(medianRelativeError)
         && Double.isFinite(p90RelativeError)
-        && Double.isFinite(nearestOf5Accuracy)
+        && (Double.isFinite(nearestOf5Accuracy) || !nearestOf5Applies())
         && Double.isFinite(stabilityMillisPerRound)
         && curve.stream()
             .allMatch(
                 c ->
                     Double.isFinite(c.medianRelativeError())
                         && Double.isFinite(c.p90RelativeError())
-                        && Double.isFinite(c.nearestOf5Accuracy()));
+                        && (Double.isFinite(c.nearestOf5Accuracy()) || !nearestOf5Applies()));
   }
 
-  /** One JSON object with the field names of issue 4, plus {@code nodes}. */
+  /** False when no nearest-of-5 trial was possible (no node has 5 others with known RTTs). */
+  public boolean nearestOf5Applies() {
+    return !Double.isNaN(nearestOf5Accuracy);
+  }
+
+  /**
+   * One JSON object with the field names of issue 4, plus {@code nodes}; always valid JSON: a
+   * metric that is not a number (nearest-of-5 on fewer than 6 nodes) is {@code null}.
+   */
   public String toJson() {
     return String.format(
         Locale.ROOT,
-        "{\"nodes\":%d,\"median_relative_error\":%.6f,\"p90_relative_error\":%.6f,"
-            + "\"nearest_of_5_accuracy\":%.6f,\"%s\":%d,\"%s\":%.6f}",
+        "{\"nodes\":%d,\"median_relative_error\":%s,\"p90_relative_error\":%s,"
+            + "\"nearest_of_5_accuracy\":%s,\"%s\":%d,\"%s\":%s}",
         nodes,
-        medianRelativeError,
-        p90RelativeError,
-        nearestOf5Accuracy,
+        JsonNumbers.format(medianRelativeError, 6),
+        JsonNumbers.format(p90RelativeError, 6),
+        JsonNumbers.format(nearestOf5Accuracy, 6),
         ROUNDS_FIELD,
         roundsTo1_2xFinalMedian,
         STABILITY_FIELD,
-        stabilityMillisPerRound);
+        JsonNumbers.format(stabilityMillisPerRound, 6));
   }
 
   /**

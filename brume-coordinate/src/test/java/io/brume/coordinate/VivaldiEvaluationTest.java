@@ -1,7 +1,6 @@
 package io.brume.coordinate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -130,25 +129,10 @@ class VivaldiEvaluationTest {
     assertThat(lines.get(3 + 9 + 1).split(" ")).hasSize(18);
   }
 
-  /**
-   * The issue's targets on the real data sets of shared/data/rtt (skipped when the folder is
-   * absent).
-   */
-  static Path sharedData(String file) {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared/data/rtt").resolve(file);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
-  }
-
+  /** The targets on the real data sets shipped with brume ({@link RttDatasets}). */
   @Test
   void aws32_meetsTheTarget() throws IOException {
-    Path f = sharedData("aws_regions32_p50_1y.json");
-    assumeThat(f).as("shared/data/rtt/aws_regions32_p50_1y.json").isNotNull();
-    RttMatrix m = RttMatrix.load(f);
+    RttMatrix m = RttDatasets.load("aws32");
     assertThat(m.size()).isEqualTo(32);
     EvaluationResult robust = VivaldiEvaluation.evaluate(m, VivaldiConfig.robust(), 1000, 1, 0.0);
     EvaluationResult serf = VivaldiEvaluation.evaluate(m, VivaldiConfig.defaults(), 1000, 1, 0.0);
@@ -181,9 +165,7 @@ class VivaldiEvaluationTest {
 
   @Test
   void planetLab490_robustMeetsTheTargets() throws IOException {
-    Path f = sharedData("planetlab490_PlanetLabData_1.tsv");
-    assumeThat(f).as("shared/data/rtt/planetlab490_PlanetLabData_1.tsv").isNotNull();
-    RttMatrix m = RttMatrix.load(f);
+    RttMatrix m = RttDatasets.load("planetlab490");
     assertThat(m.size()).isEqualTo(490);
     EvaluationResult robust = VivaldiEvaluation.evaluate(m, VivaldiConfig.robust(), 1000, 1, 0.0);
     // Measured: median 0.0712, p90 0.306, nearest-of-5 0.836 (Serf's configuration: 0.081 / 0.39 /

@@ -57,12 +57,20 @@ public final class RttDataset {
    * @throws UncheckedIOException if it cannot be read or parsed
    */
   public static RttDataset load(Path file) {
-    RttMatrix matrix;
     try {
-      matrix = RttMatrix.load(file);
+      return of(RttMatrix.load(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read RTT dataset " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The dataset of a matrix read by brume-coordinate (which rejects implausible RTTs), both
+   * directions averaged.
+   *
+   * @throws IllegalArgumentException naming the matrix's source and the pair if an RTT is missing
+   */
+  public static RttDataset of(RttMatrix matrix) {
     int n = matrix.size();
     double[][] m = new double[n][n];
     for (int i = 0; i < n; i++) {
@@ -70,7 +78,7 @@ public final class RttDataset {
         m[i][j] = matrix.rttMillis(i, j);
       }
     }
-    return checked(matrix.names(), m, file.toString());
+    return checked(matrix.names(), m, matrix.source());
   }
 
   /** The bundled JSON (same format as the AWS file), read without touching the file system. */
@@ -109,6 +117,15 @@ public final class RttDataset {
       for (int j = 0; j < n; j++) {
         double a = raw[i][j];
         double b = raw[j][i];
+        if (i != j && (Double.isNaN(a) || Double.isNaN(b))) {
+          throw new IllegalArgumentException(
+              origin
+                  + ": the RTT between "
+                  + names.get(i)
+                  + " and "
+                  + names.get(j)
+                  + " is missing; the emulation needs every pair's RTT");
+        }
         if (i != j && !(a > 0 && b > 0 && Double.isFinite(a) && Double.isFinite(b))) {
           throw new IllegalArgumentException(
               origin
@@ -121,7 +138,8 @@ public final class RttDataset {
                   + " and "
                   + b);
         }
-        m[i][j] = i == j ? Math.max(MIN_SAME_SITE_MILLIS, finiteOr(a, 0)) : (a + b) / 2;
+        // a / 2 + b / 2: (a + b) / 2 overflows to infinity for huge finite values.
+        m[i][j] = i == j ? Math.max(MIN_SAME_SITE_MILLIS, finiteOr(a, 0)) : a / 2 + b / 2;
       }
     }
     return new RttDataset(names, m);

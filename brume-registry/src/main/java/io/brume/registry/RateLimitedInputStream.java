@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 
-/** Reads no faster than a (possibly shared) {@link TokenBucket} allows. */
+/**
+ * Reads no faster than a (possibly shared) {@link TokenBucket} allows. Each read takes its
+ * allowance before reading and gives back what the underlying stream did not deliver (a socket
+ * returns what has arrived, often far less than asked).
+ */
 public final class RateLimitedInputStream extends FilterInputStream {
 
   private final TokenBucket bucket;
@@ -19,7 +23,11 @@ public final class RateLimitedInputStream extends FilterInputStream {
   @Override
   public int read() throws IOException {
     acquire(1);
-    return in.read();
+    int b = in.read();
+    if (b < 0) {
+      bucket.giveBack(1);
+    }
+    return b;
   }
 
   @Override
@@ -28,13 +36,20 @@ public final class RateLimitedInputStream extends FilterInputStream {
       return 0;
     }
     int allowed = acquire(length);
-    return in.read(buffer, offset, allowed);
+    int read = in.read(buffer, offset, allowed);
+    bucket.giveBack(allowed - Math.max(read, 0));
+    return read;
   }
 
   @Override
   public long skip(long n) throws IOException {
+    if (n <= 0) {
+      return 0;
+    }
     int allowed = acquire((int) Math.min(n, Integer.MAX_VALUE));
-    return in.skip(allowed);
+    long skipped = in.skip(allowed);
+    bucket.giveBack((int) (allowed - Math.max(skipped, 0)));
+    return skipped;
   }
 
   @Override

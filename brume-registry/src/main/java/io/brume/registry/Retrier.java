@@ -74,15 +74,41 @@ final class Retrier {
   }
 
   private RegistryException transportFailure(String action, int attempts, IOException e) {
-    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.toString();
+    String what = reason(e);
     String hint =
         e instanceof SSLException
             ? " (TLS failed: is the registry's certificate trusted? --insecure skips verification,"
                 + " --plain-http uses HTTP)"
-            : "";
+            : e instanceof java.net.ConnectException
+                ? " (is a registry running at that address, and the host and port right?)"
+                : "";
     return new RegistryException(
         action + ": " + what + hint + (attempts > 1 ? " (after " + attempts + " attempts)" : ""),
         e);
+  }
+
+  /**
+   * What went wrong in words: java.net.http often throws a {@link java.net.ConnectException}
+   * without a message, its reason ("Connection refused") being on a cause.
+   */
+  static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException
+          || t instanceof java.net.UnknownHostException) {
+        return "unknown host" + (t.getMessage() == null ? "" : " " + t.getMessage());
+      }
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        String message = t.getMessage();
+        return t instanceof java.net.ConnectException
+            ? "cannot connect: " + message.toLowerCase(java.util.Locale.ROOT)
+            : t.getClass().getSimpleName() + ": " + message;
+      }
+    }
+    return e instanceof java.net.ConnectException
+        ? "cannot connect (refused or unreachable)"
+        : e instanceof java.net.http.HttpTimeoutException
+            ? "timed out"
+            : e.getClass().getSimpleName();
   }
 
   private Duration capRetryAfter(Duration requested) {

@@ -67,6 +67,22 @@ public final class TokenBucket {
     }
   }
 
+  /**
+   * Returns allowance that was {@link #acquire acquired} but not used: a read may deliver fewer
+   * bytes than it was allowed, and keeping the rest would make the stream slower than the rate.
+   */
+  public void giveBack(int unused) {
+    if (unused <= 0) {
+      return;
+    }
+    lock.lock();
+    try {
+      tokens = Math.min(capacity, tokens + unused);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void refill() {
     long now = nanoClock.getAsLong();
     long elapsed = now - lastRefill;

@@ -146,6 +146,8 @@ class FaultyNetworkTest {
       assertThatThrownBy(() -> dead.fetchManifest("faulty/app", "v1"))
           .isInstanceOf(RegistryException.class)
           .hasMessageContaining("fetch manifest " + deadHost + "/faulty/app:v1")
+          .hasMessageContaining("cannot connect")
+          .hasMessageContaining("is a registry running at that address")
           .hasMessageContaining("after 3 attempts");
     }
     assertThat(sleeps).hasSize(2);

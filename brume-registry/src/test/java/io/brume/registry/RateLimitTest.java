@@ -57,6 +57,56 @@ class RateLimitTest {
         .isBetween(Duration.ofMillis(9_700), Duration.ofMillis(10_100));
   }
 
+  /**
+   * A socket returns what has arrived, often far less than asked: the allowance of the bytes not
+   * delivered must go back to the bucket, or {@code --limit-rate 8M} delivers a fraction of 8M.
+   */
+  @ParameterizedTest
+  @CsvSource({"8388608, 1448", "16777216, 1448", "33554432, 9000", "104857600, 16384", "100000, 7"})
+  void deliversTheAskedRateWhenTheSourceReturnsShortReads(long rate, int chunk) throws Exception {
+    AtomicLong now = new AtomicLong();
+    TokenBucket bucket = new TokenBucket(rate, now::get, d -> now.addAndGet(d.toNanos()));
+    long total = rate * 10; // ten seconds of (fake) time at the asked rate
+    long delivered = 0;
+    try (InputStream in = new RateLimitedInputStream(new ShortReadStream(total, chunk), bucket)) {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer, 0, buffer.length)) >= 0; ) {
+        delivered += n;
+      }
+    }
+    assertThat(delivered).isEqualTo(total);
+    double seconds = now.get() / 1e9;
+    assertThat(delivered / seconds).isBetween(rate * 0.9, rate * 1.1);
+  }
+
+  /**
+   * {@code size} zero bytes, at most {@code chunk} per read, like a socket with little buffered.
+   */
+  private static final class ShortReadStream extends InputStream {
+    private long remaining;
+    private final int chunk;
+
+    ShortReadStream(long size, int chunk) {
+      this.remaining = size;
+      this.chunk = chunk;
+    }
+
+    @Override
+    public int read() {
+      return remaining-- > 0 ? 0 : -1;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = (int) Math.min(Math.min(length, chunk), remaining);
+      remaining -= n;
+      return n;
+    }
+  }
+
   @Test
   void burstIsBounded() throws Exception {
     AtomicLong now = new AtomicLong();

@@ -34,7 +34,20 @@ public final class FogDatasets {
    */
   public static Fog load(Path dataset, SimulationConfig config, SiteExpansion expansion)
       throws IOException {
-    RttMatrix full = RttMatrix.load(dataset);
+    return load(RttMatrix.load(dataset), config, expansion);
+  }
+
+  /** {@link #load(RttMatrix, SimulationConfig, SiteExpansion)} without expansion. */
+  public static Fog load(RttMatrix full, SimulationConfig config) {
+    return load(full, config, SiteExpansion.none());
+  }
+
+  /**
+   * As {@link #load(Path, SimulationConfig, SiteExpansion)}, from a matrix already read (e.g. a
+   * data set shipped with brume, {@link io.brume.coordinate.RttDatasets}).
+   */
+  public static Fog load(RttMatrix full, SimulationConfig config, SiteExpansion expansion) {
+    String dataset = full.source();
     SiteExpansion.Expanded expanded = expansion.of(full, config.seed());
     if (expanded.size() < config.nodes()) {
       throw new IllegalArgumentException(
@@ -66,7 +79,7 @@ public final class FogDatasets {
 
   /** The chosen fog nodes' RTTs as the matrix the Vivaldi simulation probes. */
   private static RttMatrix vivaldiMatrix(
-      Path dataset, SiteExpansion.Expanded expanded, int[] chosen) {
+      String dataset, SiteExpansion.Expanded expanded, int[] chosen) {
     int n = chosen.length;
     List<String> names = new ArrayList<>(n);
     double[][] rtt = new double[n][n];

@@ -1,5 +1,6 @@
 package io.brume.router;
 
+import io.brume.coordinate.JsonNumbers;
 import java.util.Locale;
 import java.util.Map;
 
@@ -19,7 +20,8 @@ public record SimulationReport(Map<String, PolicyResult> policies, PolicyResult 
 
   /**
    * {@code {"policies": {NAME: {"mean_latency_ms": …, "p95_latency_ms": …, "p99_latency_ms": …,
-   * "max_mean_load": …, "oracle_mean_latency_ms": …}}}}, exactly these fields.
+   * "max_mean_load": …, "oracle_mean_latency_ms": …}}}}, exactly these fields; a value that is not
+   * a number is {@code null}, so the output is always valid JSON.
    */
   public String toJson() {
     StringBuilder json = new StringBuilder("{\"policies\": {");
@@ -76,6 +78,6 @@ public record SimulationReport(Map<String, PolicyResult> policies, PolicyResult 
   }
 
   private static String field(String name, double value) {
-    return "\"" + name + "\": " + String.format(Locale.ROOT, "%.3f", value);
+    return "\"" + name + "\": " + JsonNumbers.format(value, 3);
   }
 }

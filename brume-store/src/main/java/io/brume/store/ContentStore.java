@@ -3,6 +3,7 @@ package io.brume.store;
 import io.brume.oci.Digest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,12 +37,15 @@ public final class ContentStore implements AutoCloseable {
   private final ImageStore images;
 
   private ContentStore(Path root) throws IOException {
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new NotDirectoryException(root.toString());
+    }
     this.root = Files.createDirectories(root).toRealPath();
     this.locks = new KeyedLocks(this.root.resolve("locks"));
     this.storeLock = StoreLock.forFile(this.root.resolve("store.lock"));
     this.blobs = new BlobStore(this.root, locks, storeLock);
     this.snapshots = new SnapshotStore(this.root, locks, storeLock);
-    this.images = new ImageStore(this.root);
+    this.images = ImageStore.openWritable(this.root);
     snapshots.cleanStale();
   }
 
@@ -96,12 +100,21 @@ public final class ContentStore implements AutoCloseable {
   }
 
   /**
-   * Deletes blobs and snapshots no image record references, incomplete snapshots, partial ingests
-   * and stale staging directories. Waits until no lease is held anywhere.
+   * Deletes blobs and snapshots no image record references, incomplete snapshots, partial ingests,
+   * stale staging directories and temporary image records of killed writers. Waits until no lease
+   * is held anywhere.
+   */
+  public GcResult gc() throws IOException {
+    return gcWhenFree(() -> {});
+  }
+
+  /**
+   * As {@link #gc()}, calling {@code beforeWaiting} first when a pull or another writer holds the
+   * store, so that a command can say why it waits.
    */
   @SuppressWarnings("try") // the lease is held for the duration of the block, never read
-  public GcResult gc() throws IOException {
-    try (Lease exclusive = storeLock.exclusive()) {
+  public GcResult gcWhenFree(Runnable beforeWaiting) throws IOException {
+    try (Lease exclusive = storeLock.exclusive(beforeWaiting)) {
       Set<Digest> liveBlobs = new HashSet<>();
       Set<Digest> liveSnapshots = new HashSet<>();
       for (ImageRecord record : images.list()) {
@@ -135,6 +148,9 @@ public final class ContentStore implements AutoCloseable {
       }
       for (Path staging : snapshots.cleanStale()) {
         partials.add("staging/" + staging.getFileName());
+      }
+      for (Path temporary : images.deleteTemporaries()) {
+        partials.add("images/" + temporary.getFileName());
       }
       return new GcResult(deadBlobs, deadSnapshots, partials, freed);
     }

@@ -4,11 +4,16 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * fsync and atomic-rename helpers: what is renamed into place must already be on disk. Public for
@@ -17,19 +22,56 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class Durable {
   private Durable() {}
 
-  /** Writes {@code bytes} to {@code target} through a synced temporary file and a rename. */
+  /** What every temporary file written by {@link #write} ends with. */
+  static final String TEMPORARY_SUFFIX = ".tmp";
+
+  /**
+   * Writes {@code bytes} to {@code target} through a synced temporary file and a rename. The
+   * temporary name is unique ({@code .<name>.<random>.tmp}), so writers of the same target in
+   * several threads or processes never share one: the last rename wins and each sees success.
+   */
   static void write(Path target, byte[] bytes) throws IOException {
-    Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
-    try (FileChannel channel =
-        FileChannel.open(
-            temporary,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      channel.write(java.nio.ByteBuffer.wrap(bytes));
-      channel.force(true);
+    Path temporary =
+        Files.createTempFile(
+            target.getParent(), "." + target.getFileName() + ".", TEMPORARY_SUFFIX);
+    try {
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        channel.write(java.nio.ByteBuffer.wrap(bytes));
+        channel.force(true);
+      }
+      rename(temporary, target);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(temporary);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
     }
-    rename(temporary, target);
+  }
+
+  /**
+   * Deletes the temporaries of {@link #write} in {@code directory} last modified before {@code
+   * cutoff}: those of a killed writer. Younger ones may belong to a writer still running.
+   */
+  static List<Path> deleteTemporaries(Path directory, FileTime cutoff) throws IOException {
+    List<Path> removed = new ArrayList<>();
+    try (var files = Files.list(directory)) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(TEMPORARY_SUFFIX)) {
+          try {
+            if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).compareTo(cutoff) < 0
+                && Files.deleteIfExists(file)) {
+              removed.add(file);
+            }
+          } catch (NoSuchFileException e) {
+            // Renamed into place or removed by another cleaner meanwhile.
+          }
+        }
+      }
+    }
+    return removed;
   }
 
   /** Renames atomically and syncs the directory that now holds the entry. */

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,18 +27,37 @@ public final class ImageStore {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** A record write takes milliseconds; a temporary this old was left by a killed writer. */
+  private static final Duration STALE_TEMPORARY_AGE = Duration.ofHours(1);
+
   private final Path images;
 
-  ImageStore(Path root) throws IOException {
-    this.images = Files.createDirectories(root.resolve("images"));
-    // Temporaries of a killed writer: the record they were replacing is still intact.
-    try (var files = Files.list(images)) {
-      for (Path file : files.toList()) {
-        if (file.getFileName().toString().endsWith(".tmp")) {
-          Files.deleteIfExists(file);
-        }
-      }
-    }
+  /**
+   * The records of the store at {@code storeRoot} for reading only: creates, locks and cleans
+   * nothing, so a store on a read-only file system (or someone else's) can be listed. A store
+   * without records lists none.
+   */
+  public static ImageStore openReadOnly(Path storeRoot) {
+    return new ImageStore(storeRoot.resolve("images"));
+  }
+
+  /** The records of a store opened for writing: creates {@code images/} and cleans it. */
+  static ImageStore openWritable(Path storeRoot) throws IOException {
+    ImageStore store = new ImageStore(Files.createDirectories(storeRoot.resolve("images")));
+    // Temporaries of a killed writer (the record they were replacing is still intact). Only old
+    // ones: another process may be writing a record right now; gc removes the rest.
+    Durable.deleteTemporaries(
+        store.images, FileTime.from(Instant.now().minus(STALE_TEMPORARY_AGE)));
+    return store;
+  }
+
+  private ImageStore(Path images) {
+    this.images = images;
+  }
+
+  /** Deletes every temporary record file; only while no writer can run (gc's exclusive lock). */
+  List<Path> deleteTemporaries() throws IOException {
+    return Durable.deleteTemporaries(images, FileTime.from(Instant.now().plusSeconds(1)));
   }
 
   /** Adds or replaces the record for its reference. */
@@ -56,6 +77,9 @@ public final class ImageStore {
   /** Every record, sorted by reference. */
   public List<ImageRecord> list() throws IOException {
     List<ImageRecord> records = new ArrayList<>();
+    if (!Files.isDirectory(images)) {
+      return records; // a read-only view of a store that has no records yet
+    }
     try (var files = Files.list(images)) {
       for (Path file : files.toList()) {
         if (file.getFileName().toString().endsWith(".json")) {
@@ -96,8 +120,10 @@ public final class ImageStore {
   }
 
   private static ImageRecord read(Path file) throws IOException {
-    JsonNode json = JSON.readTree(file.toFile());
+    // Files, not File: a missing record must be a NoSuchFileException (get() maps it to empty).
+    byte[] bytes = Files.readAllBytes(file);
     try {
+      JsonNode json = JSON.readTree(bytes);
       return new ImageRecord(
           json.required("reference").asText(),
           Digest.parse(json.required("manifestDigest").asText()),
@@ -106,8 +132,16 @@ public final class ImageStore {
           digests(json.required("diffIds")),
           json.required("size").asLong(),
           Instant.parse(json.required("created").asText()));
-    } catch (IllegalArgumentException e) {
-      throw new IOException("image record " + file + " is invalid: " + e.getMessage(), e);
+    } catch (IllegalArgumentException
+        | java.time.DateTimeException
+        | com.fasterxml.jackson.core.JacksonException e) {
+      throw new IOException(
+          "image record "
+              + file
+              + " is damaged ("
+              + e.getMessage().lines().findFirst().orElse("")
+              + "): delete that file, then pull the image again",
+          e);
     }
   }
 

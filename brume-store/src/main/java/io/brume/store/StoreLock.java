@@ -76,18 +76,38 @@ final class StoreLock {
 
   /** Holds the store exclusively (no writer anywhere) until the returned handle is closed. */
   Lease exclusive() throws IOException {
-    local.writeLock().lock();
+    return exclusive(() -> {});
+  }
+
+  /**
+   * As {@link #exclusive()}, calling {@code beforeWaiting} first if a writer (here or in another
+   * process) holds the store, so that a caller can say what it is waiting for.
+   */
+  Lease exclusive(Runnable beforeWaiting) throws IOException {
+    boolean waited = false;
+    if (!local.writeLock().tryLock()) {
+      beforeWaiting.run();
+      waited = true;
+      local.writeLock().lock();
+    }
     FileLock lock;
     try {
-      lock = channel.lock(0, Long.MAX_VALUE, false);
+      lock = channel.tryLock(0, Long.MAX_VALUE, false);
+      if (lock == null) {
+        if (!waited) {
+          beforeWaiting.run();
+        }
+        lock = channel.lock(0, Long.MAX_VALUE, false);
+      }
     } catch (IOException | RuntimeException e) {
       local.writeLock().unlock();
       throw e;
     }
+    FileLock held = lock;
     return new Lease(
         () -> {
           try {
-            lock.release();
+            held.release();
           } finally {
             local.writeLock().unlock();
           }

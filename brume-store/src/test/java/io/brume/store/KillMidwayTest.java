@@ -8,6 +8,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,15 +86,30 @@ class KillMidwayTest {
     ContentStore store = ContentStore.open(root);
     ImageRecord record = SnapshotAndGcTest.record("r:1", "x");
     store.images().put(record);
+    Path killed;
     try (var files = Files.list(root.resolve("images"))) {
       Path file = files.toList().getFirst();
-      Files.writeString(file.resolveSibling("." + file.getFileName() + ".tmp"), "{ half a rec");
+      killed = file.resolveSibling("." + file.getFileName() + ".1234.tmp");
+      Files.writeString(killed, "{ half a rec");
+      Files.setLastModifiedTime(killed, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
     }
 
     ContentStore reopened = ContentStore.open(root);
     assertThat(reopened.images().list()).containsExactly(record);
+    assertThat(killed).doesNotExist();
     try (var files = Files.list(root.resolve("images"))) {
       assertThat(files).hasSize(1);
     }
+  }
+
+  @Test
+  void aYoungTemporaryRecordMayBelongToARunningWriterSoOnlyGcRemovesIt() throws Exception {
+    ContentStore store = ContentStore.open(root);
+    Path young = Files.writeString(root.resolve("images/.abc.json.5678.tmp"), "{ being writ");
+
+    ContentStore.open(root);
+    assertThat(young).exists();
+    assertThat(store.gc().partials()).containsExactly("images/" + young.getFileName());
+    assertThat(young).doesNotExist();
   }
 }

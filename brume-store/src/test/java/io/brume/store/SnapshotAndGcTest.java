@@ -1,8 +1,10 @@
 package io.brume.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.brume.oci.Digest;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,22 @@ class SnapshotAndGcTest {
   @TempDir Path root;
 
   static final Digest DIFF_ID = Digest.sha256("layer".getBytes(StandardCharsets.UTF_8));
+
+  @Test
+  void anUnknownImageIsEmptyAndADamagedRecordSaysSo() throws Exception {
+    ContentStore store = ContentStore.open(root);
+    // Was a FileNotFoundException naming the record's JSON file (brume export of an unknown image).
+    assertThat(store.images().get("registry.example/never:pulled")).isEmpty();
+    store.images().put(record("r:1", "x"));
+    try (var files = Files.list(root.resolve("images"))) {
+      Files.writeString(files.toList().getFirst(), "{\"reference\": \"r:1\", \"created\": 5");
+    }
+    assertThatThrownBy(() -> store.images().get("r:1"))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("is damaged")
+        .hasMessageContaining("delete that file");
+    assertThat(ImageStore.openReadOnly(root.resolve("nothing-here")).list()).isEmpty();
+  }
 
   @Test
   void snapshotBecomesVisibleOnlyOnCommit() throws Exception {
@@ -147,11 +165,14 @@ class SnapshotAndGcTest {
   void gcWaitsForLeases() throws Exception {
     ContentStore store = ContentStore.open(root);
     Digest unreferenced = blob(store, "committed but not yet recorded");
+    var waiting = new java.util.concurrent.CountDownLatch(1);
     try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<GcResult> gc;
       try (Lease pull = store.lease()) {
-        gc = executor.submit(store::gc);
-        // The pull writes its record while still holding the lease; gc must not have run.
+        gc = executor.submit(() -> store.gcWhenFree(waiting::countDown));
+        // gc says that it waits (brume gc prints it), then waits for the pull, which writes its
+        // record while still holding the lease; gc must not have run.
+        assertThat(waiting.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(gc.isDone()).isFalse();
         store
             .images()

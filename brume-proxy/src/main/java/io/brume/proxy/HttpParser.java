@@ -43,7 +43,11 @@ final class HttpParser {
     if (!isToken(method)) {
       throw in.malformed(400, "invalid method");
     }
-    if (target.isEmpty() || target.indexOf(' ') >= 0 || hasControl(target)) {
+    // RFC 9112 §3.2: no whitespace at all in the target; header values may hold a TAB, targets not.
+    if (target.isEmpty()
+        || target.indexOf(' ') >= 0
+        || target.indexOf('\t') >= 0
+        || hasControl(target)) {
       throw in.malformed(400, "invalid request target");
     }
     if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {

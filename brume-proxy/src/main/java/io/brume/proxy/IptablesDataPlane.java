@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The kernel data plane of one node: keeps brume's iptables NAT chains equal to the services it is
@@ -58,9 +59,15 @@ public final class IptablesDataPlane implements AutoCloseable {
     return true;
   }
 
-  /** The current {@code nat} table as {@code iptables-save} prints it, for diagnostics. */
+  /**
+   * The current {@code nat} table as {@code iptables-save} prints it, for diagnostics, without its
+   * comment lines: they carry the time of the dump, so two dumps of the same rules would differ.
+   */
   public String save() throws IOException {
-    return run(List.of("iptables-save", "-t", "nat"), null);
+    return run(List.of("iptables-save", "-t", "nat"), null)
+        .lines()
+        .filter(line -> !line.startsWith("#"))
+        .collect(Collectors.joining("\n", "", "\n"));
   }
 
   private void ensureHooks() throws IOException {

@@ -43,6 +43,7 @@ class MalformedRequestTest {
         new Case("garbage", "HELLO\r\n\r\n", 400),
         new Case("bad method", "G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
         new Case("no host", "GET / HTTP/1.1\r\n\r\n", 400),
+        new Case("tab in target", "GET \t/ HTTP/1.1\r\nHost: x\r\n\r\n", 400),
         new Case("two hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
         new Case("uri too long", "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414),
         new Case(

@@ -2,10 +2,7 @@ package io.brume.cli;
 
 import io.brume.oci.ImageReference;
 import io.brume.oci.Platform;
-import io.brume.peer.ClusterToken;
-import io.brume.peer.PeerDirectory;
 import io.brume.peer.PeerFetcher;
-import io.brume.peer.PeerRanking;
 import io.brume.pull.ImagePuller;
 import io.brume.pull.PullStrategy;
 import io.brume.registry.DockerConfigCredentials;
@@ -13,10 +10,7 @@ import io.brume.registry.RateLimit;
 import io.brume.registry.RegistryClient;
 import io.brume.registry.TokenBucket;
 import io.brume.store.ContentStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -26,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -50,6 +43,7 @@ import picocli.CommandLine.Spec;
 final class PullCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions store;
+  @Mixin PeerOptions peerOptions;
 
   @Parameters(
       paramLabel = "REF",
@@ -86,31 +80,6 @@ final class PullCommand implements Callable<Integer> {
   String strategy = "auto";
 
   @Option(
-      names = "--peers",
-      paramLabel = "FILE",
-      description =
-          "Fetch layers from these peers first (JSON: self, peers with url and coordinate).")
-  Path peersFile;
-
-  @Option(
-      names = "--peers-from",
-      paramLabel = "URL",
-      description = "Ask the local agent's peer server for the peers, e.g. http://127.0.0.1:7948.")
-  URI peersFrom;
-
-  @Option(
-      names = "--peer-token-file",
-      paramLabel = "FILE",
-      description = "The cluster token (required with --peers or --peers-from).")
-  Path peerTokenFile;
-
-  @Option(
-      names = "--peer-choice",
-      paramLabel = "CHOICE",
-      description = "nearest (default) or random (ignores proximity; a baseline).")
-  String peerChoice = "nearest";
-
-  @Option(
       names = {"-q", "--quiet"},
       description = "Print only the pulled image's digest.")
   boolean quiet;
@@ -136,7 +105,7 @@ final class PullCommand implements Callable<Integer> {
           .println(
               "warning: TLS certificates of " + ref.registry() + " are not verified (--insecure)");
     }
-    Optional<PeerFetcher> peers = peers();
+    Optional<PeerFetcher> peers = peerOptions.fetcher(spec);
     PullProgress progress =
         new PullProgress(out, PullProgress.detectMode(quiet), Clock.systemUTC());
     long started = System.nanoTime();
@@ -165,32 +134,5 @@ final class PullCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
-  }
-
-  private Optional<PeerFetcher> peers() throws IOException, InterruptedException {
-    if (peersFile == null && peersFrom == null) {
-      return Optional.empty();
-    }
-    if (peersFile != null && peersFrom != null) {
-      throw new ParameterException(
-          spec.commandLine(), "give either --peers FILE or --peers-from URL, not both");
-    }
-    if (peerTokenFile == null) {
-      throw new ParameterException(
-          spec.commandLine(), "--peer-token-file FILE is required with --peers/--peers-from");
-    }
-    PeerRanking.Mode mode =
-        switch (peerChoice) {
-          case "nearest" -> PeerRanking.Mode.NEAREST;
-          case "random" -> PeerRanking.Mode.RANDOM;
-          default ->
-              throw new ParameterException(
-                  spec.commandLine(),
-                  "--peer-choice must be nearest or random, got '" + peerChoice + "'");
-        };
-    ClusterToken token = ClusterToken.read(peerTokenFile);
-    PeerDirectory directory =
-        peersFile != null ? PeerDirectory.load(peersFile) : PeerDirectory.fetch(peersFrom, token);
-    return Optional.of(PeerFetcher.builder(directory, token).mode(mode).build());
   }
 }

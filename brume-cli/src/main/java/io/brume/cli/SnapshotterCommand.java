@@ -1,6 +1,7 @@
 package io.brume.cli;
 
 import io.brume.oci.Platform;
+import io.brume.peer.PeerFetcher;
 import io.brume.pull.PullStrategy;
 import io.brume.snapshotter.SnapshotterDaemon;
 import java.io.PrintWriter;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,6 +27,8 @@ import picocli.CommandLine.Spec;
           + " snapshots. When brume cannot pull an image, containerd pulls it itself.",
       "containerd config: [proxy_plugins.brume] type = \"snapshot\", address = SOCKET; CRI"
           + " snapshotter = \"brume\" and disable_snapshot_annotations = false (docs/containerd.md).",
+      "With --peers FILE or --peers-from URL (and --peer-token-file), layers come from the nearest"
+          + " peer that holds them before the registry; --peers-from is re-read every 30 s.",
       "Runs until interrupted (SIGINT/SIGTERM)."
     })
 final class SnapshotterCommand implements Callable<Integer> {
@@ -58,16 +62,25 @@ final class SnapshotterCommand implements Callable<Integer> {
           "Pull strategy: docker, sequential, pipelined or auto (default: ${DEFAULT-VALUE}).")
   String strategy = "auto";
 
+  @Mixin PeerOptions peerOptions;
+
   @Override
+  @SuppressWarnings("try") // closePeers only closes the optional peer fetcher
   public Integer call() throws Exception {
     PullStrategy chosen = PullStrategy.parse(strategy);
     PrintWriter out = spec.commandLine().getOut();
+    Optional<PeerFetcher> peers = peerOptions.refreshingFetcher(spec);
     SnapshotterDaemon.Settings settings =
         new SnapshotterDaemon.Settings(
-            socket, root, Optional.ofNullable(hostsDir), chosen, Platform.host());
-    try (SnapshotterDaemon daemon = SnapshotterDaemon.start(settings)) {
+            socket, root, Optional.ofNullable(hostsDir), chosen, Platform.host(), peers);
+    try (AutoCloseable closePeers = () -> peers.ifPresent(PeerFetcher::close);
+        SnapshotterDaemon daemon = SnapshotterDaemon.start(settings)) {
       out.printf(
-          "brume snapshotter serving %s (root %s, strategy %s)%n", socket, daemon.root(), chosen);
+          "brume snapshotter serving %s (root %s, strategy %s, %s)%n",
+          socket,
+          daemon.root(),
+          chosen,
+          peers.map(p -> p.directory().peers().size() + " peers, " + p.mode()).orElse("no peers"));
       out.flush();
       Thread main = Thread.currentThread();
       Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt, "brume-snapshotter-stop"));

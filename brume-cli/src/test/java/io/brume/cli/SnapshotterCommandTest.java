@@ -38,4 +38,51 @@ class SnapshotterCommandTest {
     assertThat(cli.run("snapshotter", "--root", dir.toString())).isEqualTo(2);
     assertThat(cli.err()).contains("--socket");
   }
+
+  @Test
+  void peersWithoutATokenAreAOneLineErrorAndNothingIsCreated() {
+    CapturedCli cli = new CapturedCli();
+
+    int exit =
+        cli.run(
+            "snapshotter",
+            "--socket",
+            dir.resolve("s.sock").toString(),
+            "--root",
+            dir.resolve("root").toString(),
+            "--peers-from",
+            "http://127.0.0.1:1");
+
+    assertThat(exit).isNotZero();
+    assertThat(cli.err())
+        .contains("--peer-token-file FILE is required with --peers/--peers-from")
+        .doesNotContain("\tat ");
+    assertThat(dir.resolve("root")).doesNotExist();
+  }
+
+  @Test
+  void anUnknownPeerChoiceIsAOneLineError() throws Exception {
+    Path token = java.nio.file.Files.writeString(dir.resolve("token"), "x".repeat(40));
+    CapturedCli cli = new CapturedCli();
+
+    int exit =
+        cli.run(
+            "snapshotter",
+            "--socket",
+            dir.resolve("s.sock").toString(),
+            "--root",
+            dir.resolve("root").toString(),
+            "--peers",
+            dir.resolve("peers.json").toString(),
+            "--peer-token-file",
+            token.toString(),
+            "--peer-choice",
+            "fastest");
+
+    assertThat(exit).isNotZero();
+    assertThat(cli.err())
+        .contains("--peer-choice must be nearest or random, got 'fastest'")
+        .doesNotContain("\tat ");
+    assertThat(dir.resolve("root")).doesNotExist();
+  }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.brume.http.EmbeddedHttpServer;
 import io.brume.oci.Digest;
 import io.brume.oci.MediaType;
 import io.brume.store.BlobStore;
@@ -24,8 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -49,7 +47,8 @@ import java.util.regex.Pattern;
  * digest whatever {@code <name>} says (content addressing; every caller is a cluster member).
  * Bodies being sent are capped ({@code maxUploads}): past the cap a {@code GET} gets 429 with
  * {@code Retry-After}, and the fetching node moves on to another peer, so a small node is never
- * swamped. One virtual thread per request.
+ * swamped. Served by brume's {@link EmbeddedHttpServer} (one virtual thread per request, requests
+ * in flight capped, a deadline for the headers); the upload cap is this server's own, below that.
  *
  * <p>Registry mirror for plain containerd (Spegel's model): with a {@link PeerFetcher}, a request
  * that containerd sends to its {@code hosts.toml} mirror (it carries {@code ?ns=<registry>}) from
@@ -84,8 +83,7 @@ public final class PeerBlobServer implements AutoCloseable {
   private final Supplier<Optional<PeerDirectory>> directory;
   private final Optional<PeerFetcher> mirror;
   private final LongAdder bytesMirrored = new LongAdder();
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final EmbeddedHttpServer server;
   private final LongAdder bytesServed = new LongAdder();
   private final LongAdder blobsServed = new LongAdder();
   private final LongAdder rejectedFull = new LongAdder();
@@ -107,10 +105,16 @@ public final class PeerBlobServer implements AutoCloseable {
     this.uploads = new Semaphore(maxUploads);
     this.directory = directory;
     this.mirror = mirror;
-    this.server = HttpServer.create(address, 64);
-    this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    this.server =
+        EmbeddedHttpServer.builder("brume-peer-http", address)
+            .route("/", this::handle)
+            // Past the upload cap a request must still get its 429 quickly, so the server admits
+            // far more requests than bodies it sends.
+            .maxRequests(Math.max(64, 4 * maxUploads))
+            // A layer may take minutes at a thin link's rate: no deadline for the whole request.
+            // Fetchers abandon a stalled peer themselves; the header deadline still applies.
+            .noRequestTimeout()
+            .start();
   }
 
   /**
@@ -142,9 +146,7 @@ public final class PeerBlobServer implements AutoCloseable {
       Supplier<Optional<PeerDirectory>> directory,
       Optional<PeerFetcher> mirror)
       throws IOException {
-    PeerBlobServer s = new PeerBlobServer(address, blobs, token, maxUploads, directory, mirror);
-    s.server.start();
-    return s;
+    return new PeerBlobServer(address, blobs, token, maxUploads, directory, mirror);
   }
 
   /** Bytes of containerd mirror requests answered from other peers. */
@@ -154,7 +156,7 @@ public final class PeerBlobServer implements AutoCloseable {
 
   /** The bound address. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   /** Body bytes sent to peers since start. */
@@ -484,7 +486,6 @@ public final class PeerBlobServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

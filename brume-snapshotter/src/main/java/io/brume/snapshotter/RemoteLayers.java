@@ -3,6 +3,7 @@ package io.brume.snapshotter;
 import io.brume.oci.Digest;
 import io.brume.oci.ImageReference;
 import io.brume.oci.Platform;
+import io.brume.peer.PeerFetcher;
 import io.brume.pull.ImagePuller;
 import io.brume.pull.PullStrategy;
 import io.brume.registry.DockerConfigCredentials;
@@ -75,16 +76,31 @@ public final class RemoteLayers {
   private final RegistryClients registries;
   private final PullStrategy strategy;
   private final Platform platform;
+  private final Optional<PeerFetcher> peers;
   // One image at a time: the private store is a staging area that is emptied after each image.
   private final ReentrantLock lock = new ReentrantLock();
   private final Set<String> explained = ConcurrentHashMap.newKeySet();
 
   public RemoteLayers(
       Path storeRoot, RegistryClients registries, PullStrategy strategy, Platform platform) {
+    this(storeRoot, registries, strategy, platform, Optional.empty());
+  }
+
+  /**
+   * With {@code peers}, layers come from the nearest peer that holds them before the registry (the
+   * image's tag and manifest still come from the registry); the caller owns and closes the fetcher.
+   */
+  public RemoteLayers(
+      Path storeRoot,
+      RegistryClients registries,
+      PullStrategy strategy,
+      Platform platform,
+      Optional<PeerFetcher> peers) {
     this.storeRoot = storeRoot;
     this.registries = registries;
     this.strategy = strategy;
     this.platform = platform;
+    this.peers = peers;
   }
 
   /**
@@ -134,8 +150,9 @@ public final class RemoteLayers {
         RegistryClient client = registries.open(reference.registry())) {
       long started = System.nanoTime();
       try {
-        ImagePuller.Result result =
-            ImagePuller.builder(store, client).strategy(strategy).build().pull(reference, platform);
+        ImagePuller.Builder puller = ImagePuller.builder(store, client).strategy(strategy);
+        peers.ifPresent(puller::peers);
+        ImagePuller.Result result = puller.build().pull(reference, platform);
         long pulled = System.nanoTime();
         List<Digest> diffIds = result.image().diffIds();
         List<String> chain = chainIds(diffIds);

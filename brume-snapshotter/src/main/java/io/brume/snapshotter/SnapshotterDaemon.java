@@ -1,6 +1,7 @@
 package io.brume.snapshotter;
 
 import io.brume.oci.Platform;
+import io.brume.peer.PeerFetcher;
 import io.brume.pull.PullStrategy;
 import io.brume.registry.DockerConfigCredentials;
 import io.brume.registry.HostsDirectory;
@@ -14,9 +15,23 @@ import java.util.Optional;
  * left), enables the remote-snapshot path with brume's pull engine, and serves the socket.
  */
 public final class SnapshotterDaemon implements AutoCloseable {
-  /** The daemon's settings, as the CLI's flags give them. */
+  /**
+   * The daemon's settings, as the CLI's flags give them. With {@code peers}, CRI pulls fetch layers
+   * from the nearest peer first; the caller owns and closes the fetcher.
+   */
   public record Settings(
-      Path socket, Path root, Optional<Path> hostsDir, PullStrategy strategy, Platform platform) {}
+      Path socket,
+      Path root,
+      Optional<Path> hostsDir,
+      PullStrategy strategy,
+      Platform platform,
+      Optional<PeerFetcher> peers) {
+    /** Without peers: every layer comes from the registry. */
+    public Settings(
+        Path socket, Path root, Optional<Path> hostsDir, PullStrategy strategy, Platform platform) {
+      this(socket, root, hostsDir, strategy, platform, Optional.empty());
+    }
+  }
 
   private final Snapshotter snapshotter;
   private final SnapshotterServer server;
@@ -37,7 +52,8 @@ public final class SnapshotterDaemon implements AutoCloseable {
                   settings.hostsDir().map(HostsDirectory::at).orElse(null),
                   DockerConfigCredentials.fromEnvironment()),
               settings.strategy(),
-              settings.platform());
+              settings.platform(),
+              settings.peers());
       remote.cleanup();
       snapshotter.enableRemote(remote);
       return new SnapshotterDaemon(

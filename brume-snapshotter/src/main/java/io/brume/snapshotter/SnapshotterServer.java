@@ -2,6 +2,7 @@ package io.brume.snapshotter;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -49,6 +50,9 @@ public final class SnapshotterServer implements AutoCloseable {
     Server server =
         NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
             .channelType(EpollServerDomainSocketChannel.class)
+            // grpc-netty sets SO_KEEPALIVE on every accepted channel; a Unix socket has no such
+            // option and Netty would warn on each connection. A null value removes the option.
+            .withChildOption(ChannelOption.SO_KEEPALIVE, null)
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             .executor(Executors.newVirtualThreadPerTaskExecutor())

@@ -187,7 +187,11 @@ public final class FaultyRelay implements AutoCloseable {
           if (active.cut()) {
             out.write(buffer, 0, i);
             out.flush();
-            client.close();
+            // A FIN right after the last byte, not close(): closing a socket that still has unread
+            // input sends a RST, and a RST makes the client's kernel drop bytes it had received but
+            // not yet read, so a loaded client saw fewer than bodyOffset bytes. The client's own
+            // close then ends forwardRequests, which closes both sockets.
+            client.shutdownOutput();
             target.close();
             return;
           }

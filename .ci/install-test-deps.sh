@@ -21,6 +21,8 @@ packages=(
   # cached in ~/.cache/brume/image-base, keep that directory between CI runs) and runs it;
   # containerd and runc also serve brume-snapshotter's CriPullTest (containerd 1.6 acting for kubelet).
   debootstrap jq binutils:strip containerd runc
+  # deploy/image/slim-natives.sh drops other platforms' native libraries from jars in the image.
+  zip unzip
   # brume-peer's P2pBenchTest and bench/p2p drive nodes in network namespaces with curl.
   curl
 )

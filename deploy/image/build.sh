@@ -7,14 +7,16 @@
 # 2. Maven profile "image" of brume-image: brume-cli and its jars layered onto that base by Jib
 #    (reproducible: fixed timestamps, one layer per kind of content), a CycloneDX SBOM of the Java
 #    dependencies in /usr/share/brume/sbom/brume.cdx.json;
-# 3. an OCI image layout in DIR/oci tagged with the project version, the OCI annotations
+# 3. deploy/image/slim-natives.sh: sqlite-jdbc and zstd-jni keep only their Linux x86_64/aarch64
+#    (glibc) native libraries (-16 MB compressed), in a rewritten, still deterministic layer;
+# 4. an OCI image layout in DIR/oci tagged with the project version, the OCI annotations
 #    (source, revision, version, licenses) on its manifest, DIR/brume-VERSION.oci.tar (the same
 #    layout as one file, for `ctr import` or `skopeo copy oci-archive:`) and the SBOM beside it;
-# 4. with --push, skopeo copies the layout to the registry (the tag defaults to the version;
+# 5. with --push, skopeo copies the layout to the registry (the tag defaults to the version;
 #    credentials as for skopeo: `skopeo login`, REGISTRY_AUTH_FILE). --insecure-registry allows
 #    plain HTTP / unverified TLS, for a registry on loopback only.
-# DIR defaults to brume-image/target/image. Needs root (debootstrap), a JDK 25, Maven, jq, skopeo
-# (only with --push).
+# DIR defaults to brume-image/target/image. Needs root (debootstrap), a JDK 25, Maven, jq, zip,
+# unzip, skopeo (only with --push).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,7 +34,7 @@ while [ $# -gt 0 ]; do
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
-for tool in mvn jq sha256sum; do command -v "$tool" >/dev/null || die "$tool not found"; done
+for tool in mvn jq zip unzip sha256sum; do command -v "$tool" >/dev/null || die "$tool not found"; done
 [ -z "$push" ] || command -v skopeo >/dev/null || die "skopeo not found (needed by --push): apt-get install skopeo"
 
 version="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -n 1)"
@@ -56,6 +58,7 @@ sbom="$root/brume-image/target/image-extra/usr/share/brume/sbom/brume.cdx.json"
 # config and layers are Jib's, byte for byte).
 rm -rf "$out/oci" && mkdir -p "$out/oci"
 tar -xf "$jib_tar" -C "$out/oci"
+"$here/slim-natives.sh" "$out/oci"
 blobs="$out/oci/blobs/sha256"
 old="$(jq -r '.manifests[0].digest' "$out/oci/index.json" | cut -d: -f2)"
 licenses="$(sed -n 's:.*<brume.image.licenses>\(.*\)</brume.image.licenses>.*:\1:p' "$root/brume-image/pom.xml" | head -n 1)"

@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.brume.oci.MediaType.Compression;
+import io.brume.oci.Platform;
+import io.brume.testing.ImagePusher;
 import io.brume.testing.LocalRegistry;
+import io.brume.testing.TestImage;
+import io.brume.testing.TestLayer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -27,7 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -194,17 +201,66 @@ class ContainerImageTest {
     }
   }
 
+  /**
+   * Every JDK module jdeps finds in the image's jars is in {@code deploy/image/jdk-modules}, or is
+   * declared in {@code deploy/image/jdk-modules.optional} together with the classes whose guarded
+   * references are the only ones to it: a reference from any other class fails the test.
+   */
   @Test
   void theModuleListCoversWhatJdepsFinds() {
+    String output = jdeps("--print-module-deps");
+    List<String> needed =
+        List.of(
+            output.lines().filter(l -> l.startsWith("java.")).findFirst().orElseThrow().split(","));
+    List<String> modules = new ArrayList<>();
+    for (String line : configLines("deploy/image/jdk-modules")) {
+      modules.addAll(List.of(line.split(",")));
+    }
+    Map<String, List<String>> optional = new LinkedHashMap<>();
+    for (String line : configLines("deploy/image/jdk-modules.optional")) {
+      List<String> words = List.of(line.split("\\s+"));
+      optional
+          .computeIfAbsent(words.getFirst(), m -> new ArrayList<>())
+          .addAll(words.subList(1, words.size()));
+    }
+    List<String> missing = needed.stream().filter(m -> !modules.contains(m)).toList();
+    assertThat(optional.keySet())
+        .as("modules jdeps finds that deploy/image/jdk-modules lacks")
+        .containsAll(missing);
+    if (missing.isEmpty()) {
+      return;
+    }
+    // "  a.B$C -> javax.naming.NamingException   java.naming": who references each left-out module.
+    List<String> unexpected = new ArrayList<>();
+    for (String line : jdeps("-verbose:class").lines().toList()) {
+      String[] words = line.trim().split("\\s+");
+      if (words.length < 4 || !words[1].equals("->") || !missing.contains(words[3])) {
+        continue;
+      }
+      String source = words[0];
+      boolean declared =
+          optional.get(words[3]).stream()
+              .anyMatch(c -> source.equals(c) || source.startsWith(c + "$"));
+      if (!declared) {
+        unexpected.add(line.trim());
+      }
+    }
+    assertThat(unexpected)
+        .as(
+            "references to modules the image leaves out, from classes jdk-modules.optional does not name")
+        .isEmpty();
+  }
+
+  /** jdeps over brume.jar and its runtime jars, with {@code option}. */
+  private static String jdeps(String option) {
     Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-    Path jdeps = java.resolveSibling("jdeps");
     Path target = ROOT.resolve("brume-cli/target");
     List<String> command =
         new ArrayList<>(
             List.of(
-                jdeps.toString(),
+                java.resolveSibling("jdeps").toString(),
                 "--ignore-missing-deps",
-                "--print-module-deps",
+                option,
                 "--multi-release",
                 "25",
                 target.resolve("brume.jar").toString()));
@@ -213,22 +269,20 @@ class ContainerImageTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String output = Tools.run(command, Duration.ofMinutes(5)).requireSuccess(command).output();
-    String needed = output.lines().filter(l -> l.startsWith("java.")).findFirst().orElseThrow();
-    String listed;
+    return Tools.run(command, Duration.ofMinutes(5)).requireSuccess(command).output();
+  }
+
+  /** The non-empty lines of a repository file, without '#' comments. */
+  private static List<String> configLines(String file) {
     try {
-      listed = Files.readString(ROOT.resolve("deploy/image/jdk-modules"));
+      return Files.readString(ROOT.resolve(file))
+          .lines()
+          .map(l -> l.replaceAll("#.*", "").trim())
+          .filter(l -> !l.isEmpty())
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> modules = new ArrayList<>();
-    for (String line : listed.lines().toList()) {
-      String content = line.replaceAll("#.*", "").trim();
-      if (!content.isEmpty()) {
-        modules.addAll(List.of(content.split(",")));
-      }
-    }
-    assertThat(modules).as("deploy/image/jdk-modules").containsAll(List.of(needed.split(",")));
   }
 
   private static void export(Path bundle) {
@@ -307,9 +361,7 @@ class ContainerImageTest {
     configMount.put("destination", "/etc/brume/agent.json").put("type", "bind");
     configMount.put("source", agentConfig.toString());
     configMount.putArray("options").add("bind").add("ro");
-    ObjectNode tmp = mounts.addObject();
-    tmp.put("destination", "/tmp").put("type", "tmpfs").put("source", "tmpfs");
-    tmp.putArray("options").add("nosuid").add("nodev").add("size=16m");
+    writableTmp(config);
     ArrayNode env = (ArrayNode) config.path("process").path("env");
     for (EnvVar variable : agent.getEnv()) {
       if (variable.getValue() != null) {
@@ -431,6 +483,76 @@ class ContainerImageTest {
 
       container.stopWithSigterm();
     }
+  }
+
+  /** A tmpfs on /tmp, as the DaemonSet's emptyDir: the only writable place on a read-only root. */
+  private static void writableTmp(ObjectNode config) {
+    ObjectNode tmp = ((ArrayNode) config.path("mounts")).addObject();
+    tmp.put("destination", "/tmp").put("type", "tmpfs").put("source", "tmpfs");
+    tmp.putArray("options").add("nosuid").add("nodev").add("size=16m");
+  }
+
+  /**
+   * build.sh strips sqlite-jdbc's and zstd-jni's native libraries down to Linux x86_64/aarch64: the
+   * snapshotter still opens its SQLite metadata (sqlite-jdbc's native) and serves on a Unix socket
+   * (Netty's epoll native) in the container, on a read-only root with a tmpfs /tmp.
+   */
+  @Test
+  void theSnapshotterLoadsSqliteAndEpollNativesInTheContainer() throws Exception {
+    Path bundle = OUT.resolve("bundle-snapshotter");
+    ObjectNode config =
+        bundleRunning(
+            bundle,
+            "snapshotter",
+            "--socket",
+            "/tmp/brume-snapshotter.sock",
+            "--root",
+            "/tmp/snapshots");
+    ((ObjectNode) config.path("root")).put("readonly", true);
+    writableTmp(config);
+    write(bundle, config);
+
+    try (RunningContainer container = RunningContainer.start(bundle, "snapshotter")) {
+      container.awaitLine(Pattern.compile("brume snapshotter serving /tmp/brume-snapshotter.sock"));
+      container.stopWithSigterm();
+    }
+  }
+
+  /**
+   * ... and {@code brume pull} in the container decodes a zstd layer with zstd-jni's native (the
+   * image has no zstd binary), from the loopback registry.
+   */
+  @Test
+  void brumePullInTheContainerDecodesAZstdLayer() throws IOException {
+    TestImage image =
+        TestImage.builder()
+            .platform(Platform.host())
+            .layer(
+                TestLayer.builder().file("etc/zstd-check", "decoded by zstd-jni\n"),
+                Compression.ZSTD)
+            .build();
+    try (ImagePusher pusher = ImagePusher.anonymous(REGISTRY)) {
+      pusher.push("brume-image-zstd", "v1", image);
+    }
+    Path bundle = OUT.resolve("bundle-zstd");
+    ObjectNode config =
+        bundleRunning(
+            bundle,
+            "pull",
+            "--plain-http",
+            "--store",
+            "/tmp/store",
+            REGISTRY.hostPort() + "/brume-image-zstd:v1");
+    hostNetwork(config); // the registry listens on loopback
+    ((ObjectNode) config.path("root")).put("readonly", true);
+    writableTmp(config);
+    write(bundle, config);
+    String id = "brume-image-zstd-" + UUID.randomUUID().toString().substring(0, 8);
+
+    List<String> command = crun(crunRoot(), "run", "--bundle", bundle.toString(), id);
+    Tools.Result result = Tools.run(command, Duration.ofMinutes(2)).requireSuccess(command);
+
+    assertThat(result.output()).contains(image.manifestDigest().toString());
   }
 
   /** Runs the container in the host's network namespace, as hostNetwork pods do. */

@@ -1,7 +1,6 @@
 package io.brume.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,10 +8,10 @@ import io.brume.oci.Digest;
 import io.brume.oci.MediaType.Compression;
 import io.brume.oci.Platform;
 import io.brume.testing.LayerBlob;
+import io.brume.testing.Prerequisites;
 import io.brume.testing.TestImage;
 import io.brume.testing.TestLayer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,29 +32,9 @@ class P2pBenchTest {
 
   @TempDir Path dir;
 
-  private static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
-        return true;
-      }
-    }
-    return Files.isExecutable(Path.of("/usr/sbin", tool))
-        || Files.isExecutable(Path.of("/sbin", tool));
-  }
-
-  private static void requireTestbed() throws IOException {
-    boolean root =
-        new String(
-                new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
-                StandardCharsets.US_ASCII)
-            .strip()
-            .equals("0");
-    List<String> missing = TOOLS.stream().filter(t -> !onPath(t)).toList();
-    if ("true".equals(System.getenv("CI"))) {
-      assertThat(root).as("the p2p testbed needs root (network namespaces, tc)").isTrue();
-      assertThat(missing).as("tools the p2p testbed needs").isEmpty();
-    }
-    assumeTrue(root && missing.isEmpty(), "needs root and " + missing + "; skipped outside CI");
+  private static void requireTestbed() {
+    Prerequisites.requireTools(TOOLS.toArray(String[]::new));
+    Prerequisites.requireRoot("network namespaces, tc");
   }
 
   /** An OCI image layout with one image, tagged {@code small}. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brume.testing.Prerequisites;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -45,7 +45,7 @@ class UpCommandE2ETest {
 
   @Test
   void upServesALiveDashboardThatHeadlessChromiumRendersThenStopsByItself() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "needs Debian chromium at " + CHROMIUM);
+    Prerequisites.require(Files.isExecutable(CHROMIUM), "Debian's chromium at " + CHROMIUM);
     int port = freePort();
     StringWriter out = new StringWriter();
     AtomicInteger exitCode = new AtomicInteger(-1);

@@ -2,6 +2,7 @@ package io.brume.image;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.brume.testing.Prerequisites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /** The external tools the image tests drive, and running them. */
 final class Tools {
@@ -39,34 +39,15 @@ final class Tools {
         missing.add(tool + " (Debian package " + entry.substring(entry.indexOf('=') + 1) + ")");
       }
     }
-    String problem = null;
-    if (!missing.isEmpty()) {
-      problem = "missing tools: " + String.join(", ", missing) + "; .ci/run installs them";
-    } else if (root
-        && !"0".equals(run(List.of("id", "-u"), Duration.ofSeconds(10)).output().trim())) {
-      problem = "the image tests need root (debootstrap, crun, containerd)";
+    Prerequisites.require(missing.isEmpty(), "the tools " + String.join(", ", missing));
+    if (root) {
+      Prerequisites.requireRoot("debootstrap, crun, containerd");
     }
-    if (problem == null) {
-      return;
-    }
-    if ("true".equals(System.getenv("CI"))) {
-      fail(problem);
-    }
-    Assumptions.abort(problem);
   }
 
   /** The executable on PATH (or in /usr/sbin, /sbin), or null. */
   static Path find(String tool) {
-    List<String> dirs =
-        new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "/usr/bin").split(":")));
-    dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin"));
-    for (String dir : dirs) {
-      Path candidate = Path.of(dir, tool);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
+    return Prerequisites.find(tool);
   }
 
   /** Runs a command to its end (killing it after {@code timeout}); never throws on exit codes. */

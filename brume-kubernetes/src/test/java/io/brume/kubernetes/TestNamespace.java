@@ -1,13 +1,10 @@
 package io.brume.kubernetes;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.brume.proxy.IptablesDataPlane;
+import io.brume.testing.Prerequisites;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,12 +24,8 @@ final class TestNamespace implements AutoCloseable {
   }
 
   static TestNamespace createOrSkip() {
-    boolean root = run("id", "-u").strip().equals("0");
-    assumeTrue(
-        root
-            && Files.isExecutable(Path.of("/usr/sbin/ip"))
-            && Files.isExecutable(Path.of("/usr/sbin/iptables-restore")),
-        "needs root, iproute2 and iptables to program a network namespace; test skipped");
+    Prerequisites.requireTools("ip", "iptables-restore"); // Debian packages iproute2, iptables
+    Prerequisites.requireRoot("programming a network namespace");
     return new TestNamespace();
   }
 

@@ -1,7 +1,6 @@
 package io.brume.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.brume.coordinate.Coordinate;
 import io.brume.oci.Digest;
@@ -12,6 +11,7 @@ import io.brume.store.ContentStore;
 import io.brume.testing.ImagePusher;
 import io.brume.testing.LayerBlob;
 import io.brume.testing.LocalRegistry;
+import io.brume.testing.Prerequisites;
 import io.brume.testing.TestImage;
 import io.brume.testing.TestLayer;
 import java.io.IOException;
@@ -64,16 +64,9 @@ class ContainerdMirrorTest {
     }
   }
 
-  private static void requireContainerd() throws Exception {
-    boolean root = new ProcessBuilder("id", "-u").start().inputReader().readLine().equals("0");
-    boolean tools =
-        Files.isExecutable(Path.of("/usr/bin/containerd"))
-            && Files.isExecutable(Path.of("/usr/bin/ctr"));
-    if ("true".equals(System.getenv("CI"))) {
-      assertThat(tools).as("containerd and ctr (Debian package containerd) are required").isTrue();
-      assertThat(root).as("containerd needs root").isTrue();
-    }
-    assumeTrue(root && tools, "needs root and Debian's containerd; not available, skipped");
+  private static void requireContainerd() {
+    Prerequisites.requireTools("containerd", "ctr"); // Debian package containerd
+    Prerequisites.requireRoot("containerd");
   }
 
   private static void put(ContentStore store, byte[] bytes) throws IOException {

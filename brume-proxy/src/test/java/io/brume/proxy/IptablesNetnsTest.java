@@ -1,15 +1,13 @@
 package io.brume.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.brume.testing.Prerequisites;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -40,10 +38,8 @@ class IptablesNetnsTest {
 
   @BeforeEach
   void requireRoot() {
-    boolean root = run("id", "-u").strip().equals("0");
-    assumeTrue(
-        root && Files.isExecutable(Path.of("/usr/sbin/ip")),
-        "needs root and iproute2 to create network namespaces; assumed unavailable, test skipped");
+    Prerequisites.requireTools("ip", "iptables"); // Debian packages iproute2, iptables
+    Prerequisites.requireRoot("network namespaces");
   }
 
   @AfterEach

@@ -2,7 +2,6 @@ package io.brume.pull;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.brume.oci.ImageReference;
 import io.brume.oci.MediaType.Compression;
@@ -13,6 +12,7 @@ import io.brume.store.InsufficientSpaceException;
 import io.brume.testing.ImagePusher;
 import io.brume.testing.LayerBlob;
 import io.brume.testing.LocalRegistry;
+import io.brume.testing.Prerequisites;
 import io.brume.testing.TestImage;
 import io.brume.testing.TestLayer;
 import java.io.IOException;
@@ -61,7 +61,7 @@ class DiskFullTest {
 
   @BeforeEach
   void mountTinyFileSystem() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
+    Prerequisites.requireRoot("mounting a tmpfs");
     Process mount =
         new ProcessBuilder(
                 "mount", "-t", "tmpfs", "-o", "size=2m", "brume-test", mountPoint.toString())

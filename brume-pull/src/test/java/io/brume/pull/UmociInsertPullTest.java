@@ -10,6 +10,7 @@ import io.brume.registry.RegistryClient;
 import io.brume.registry.RetryPolicy;
 import io.brume.store.ContentStore;
 import io.brume.testing.LocalRegistry;
+import io.brume.testing.Prerequisites;
 import io.brume.unpack.TruncatedArchiveException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +40,7 @@ class UmociInsertPullTest {
 
   @Test
   void aLayerWrittenByUmociInsertFailsNamingLayerEntryAndOffset() throws Exception {
-    requireTools("umoci", "skopeo");
+    Prerequisites.requireTools("umoci", "skopeo"); // Debian packages of the same names
     Path layout = work.resolve("layout");
     Path content = work.resolve("content");
     Files.createDirectories(content.resolve("sub"));
@@ -105,20 +105,6 @@ class UmociInsertPullTest {
     }
     assertThat(layers).hasSize(1);
     return layers.get(0);
-  }
-
-  /** Fails under {@code CI=true}, aborts visibly elsewhere, when a Debian tool is missing. */
-  private static void requireTools(String... tools) {
-    for (String tool : tools) {
-      if (!Files.isExecutable(Path.of("/usr/bin", tool))) {
-        String problem =
-            "missing tool " + tool + " (Debian package " + tool + "); .ci/run installs it";
-        if ("true".equals(System.getenv("CI"))) {
-          fail(problem);
-        }
-        Assumptions.abort(problem);
-      }
-    }
   }
 
   private static void run(String... command) throws Exception {

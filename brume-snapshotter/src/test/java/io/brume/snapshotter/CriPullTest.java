@@ -2,14 +2,13 @@ package io.brume.snapshotter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.brume.oci.Digest;
 import io.brume.oci.MediaType;
 import io.brume.oci.Platform;
 import io.brume.testing.ImagePusher;
 import io.brume.testing.LocalRegistry;
+import io.brume.testing.Prerequisites;
 import io.brume.testing.TempDirs;
 import io.brume.testing.TestImage;
 import io.brume.testing.TestLayer;
@@ -69,12 +68,11 @@ class CriPullTest {
             Path.of("/usr/bin/umoci"),
             Path.of("/usr/bin/skopeo"),
             BUSYBOX)) {
-      requireTool(
+      Prerequisites.require(
           Files.isExecutable(tool),
           tool + " (Debian packages containerd, runc, umoci," + " skopeo, busybox-static)");
     }
-    requireTool(
-        "root".equals(System.getProperty("user.name")), "root (containerd mounts snapshots)");
+    Prerequisites.requireRoot("containerd mounts snapshots");
     registry = LocalRegistry.start();
     pushed = treeImage();
     try (ImagePusher pusher = ImagePusher.anonymous(registry)) {
@@ -91,13 +89,6 @@ class CriPullTest {
       pusher.push("secret", "v1", privatePushed);
     }
     privateImage = privateRegistry.hostPort() + "/secret:v1";
-  }
-
-  private static void requireTool(boolean present, String what) {
-    if (!present && "true".equals(System.getenv("CI"))) {
-      fail("CriPullTest needs " + what);
-    }
-    assumeTrue(present, "needs " + what);
   }
 
   @AfterAll

@@ -2,10 +2,10 @@ package io.brume.unpack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brume.testing.Prerequisites;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,9 +123,8 @@ class BundleWriterTest {
    */
   @Test
   void crunRunsTheExportedBundle() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/crun")), "needs crun (apt install crun)");
-    assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs busybox-static");
-    assumeTrue(Posix.isRoot(), "crun run needs root here");
+    Prerequisites.requireTools("crun", "busybox"); // Debian packages crun, busybox-static
+    Prerequisites.requireRoot("crun run");
     byte[] busybox =
         new TarBuilder()
             .dir("bin/", 0755)

@@ -3,8 +3,8 @@ package io.brume.unpack;
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.brume.testing.Prerequisites;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ class LayerExtractorTest {
 
   @Test
   void appliesOwnershipXattrsFifosAndDevicesAsRoot() throws Exception {
-    assumeTrue(Posix.isRoot(), "ownership and device nodes need root");
+    Prerequisites.requireRoot("ownership and device nodes");
     byte[] tar =
         new TarBuilder()
             .owner(1234, 5678)

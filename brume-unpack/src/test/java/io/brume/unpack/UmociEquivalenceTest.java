@@ -1,8 +1,8 @@
 package io.brume.unpack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.brume.testing.Prerequisites;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +30,8 @@ class UmociEquivalenceTest {
 
   @BeforeAll
   static void needsUmociAndRoot() {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/umoci")), "needs umoci (apt install umoci)");
-    assumeTrue(Posix.isRoot(), "umoci unpack without --rootless needs root, as do devices");
+    Prerequisites.requireTools("umoci"); // Debian package umoci
+    Prerequisites.requireRoot("umoci unpack without --rootless, and device nodes");
   }
 
   static List<byte[]> layers() {

@@ -16,9 +16,8 @@ unpacks the layers); **brume** = \`brume snapshotter\` as containerd's snapshott
 own network namespace behind a \`tc tbf\`-shaped veth (bench/pull's testbed, images from bench/pull/images.sh).
 Contenders alternate within each round; seconds, medians of the runs.
 
-**Taken on a loaded machine**: $(date -u +%Y-%m-%d) (session date 2026-12-06), 2-core Debian 12 VM, 24 GB; other
-engineers were compiling and testing at the same time (1-minute load average in the table, per run in the TSV). The
-absolute numbers and the ratios are noisier than bench/pull's quiet-machine numbers; re-run at a quiet moment.
+Taken $(date -u '+%Y-%m-%d %H:%M UTC'), 2-core Debian 12 VM, 24 GB. The 1-minute load average is in the table (and per
+run in the TSV): above ~2 other work shared the two cores, and the ratios mean little.
 
 Command: \`$command_line\`
 

@@ -9,10 +9,13 @@ import java.util.Map;
 /**
  * The JSON documents of the dashboard API. Field names are part of the interface (acceptance checks
  * and scripts read them): {@code /api/nodes} is an array of {@code {name, coordinate, error,
- * estimated_rtt_ms, measured_rtt_ms, replicas, position}}, {@code /api/routing} an array of {@code
- * {name, weights: {policy: {replica: weight}}}}, and {@code /api/stats} is {@code {policies: {NAME:
- * {mean_latency_ms, p95_latency_ms, requests, max_mean_load, replica_load, series}}, brume_policy,
- * uptime_s, emulation_lag_ms}}. Numbers that are not known yet (NaN) are written as {@code null}.
+ * estimated_rtt_ms, measured_rtt_ms, replicas, position, agent_url}}, {@code /api/routing} an array
+ * of {@code {name, weights: {policy: {replica: weight}}}}, and {@code /api/stats} is {@code
+ * {policies: {NAME: {mean_latency_ms, p95_latency_ms, requests, max_mean_load, replica_load,
+ * series}}, brume_policy, uptime_s, emulation_lag_ms}}, {@code /api/deployments} an array of {@code
+ * {node, image, lane, state, bytes_total, bytes_from_peers, bytes_from_origin, ready_s}} and {@code
+ * /api/info} is {@code {title, replica_runtime}}. Numbers that are not known yet (NaN) are written
+ * as {@code null}.
  */
 public final class DashboardJson {
   private final ObjectMapper mapper = new ObjectMapper();
@@ -38,6 +41,11 @@ public final class DashboardJson {
       ArrayNode replicas = o.putArray("replicas");
       node.replicas().forEach(replicas::add);
       o.putArray("position").add(positions[i][0]).add(positions[i][1]);
+      if (node.agentUrl().isPresent()) {
+        o.put("agent_url", node.agentUrl().get().toString());
+      } else {
+        o.putNull("agent_url");
+      }
     }
     return array;
   }
@@ -79,9 +87,26 @@ public final class DashboardJson {
     return root;
   }
 
-  /** {@code /api/info}: the page title. */
-  public ObjectNode info(String title) {
-    return mapper.createObjectNode().put("title", title);
+  /** {@code /api/deployments}: one object per node and deployment lane. */
+  public ArrayNode deployments(List<DeploymentView> deployments) {
+    ArrayNode array = mapper.createArrayNode();
+    for (DeploymentView d : deployments) {
+      ObjectNode o = array.addObject();
+      o.put("node", d.node());
+      o.put("image", d.image());
+      o.put("lane", d.lane());
+      o.put("state", d.state().json());
+      o.put("bytes_total", d.bytesTotal());
+      o.put("bytes_from_peers", d.bytesFromPeers());
+      o.put("bytes_from_origin", d.bytesFromOrigin());
+      number(o, "ready_s", d.readySeconds());
+    }
+    return array;
+  }
+
+  /** {@code /api/info}: the page title and how the replicas run. */
+  public ObjectNode info(String title, String replicaRuntime) {
+    return mapper.createObjectNode().put("title", title).put("replica_runtime", replicaRuntime);
   }
 
   /** Serialises a document to UTF-8 bytes. */

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  *
  * <p>Routes: {@code /} the page; {@code /app.js}, {@code /style.css} its assets (from the jar, no
  * external network); {@code /api/nodes}, {@code /api/routing}, {@code /api/stats}, {@code
- * /api/info} (see {@link DashboardJson}). Only GET and HEAD are answered.
+ * /api/deployments}, {@code /api/info} (see {@link DashboardJson}). Only GET and HEAD are answered.
  *
  * <p>Lifecycle: {@link #start} binds and serves; {@link #close} stops accepting, waits at most one
  * second for requests in flight and releases the port and the threads.
@@ -106,7 +106,8 @@ public final class DashboardServer implements AutoCloseable {
       case "/api/nodes" -> () -> json.nodes(source.nodes());
       case "/api/routing" -> () -> json.routing(source.routing());
       case "/api/stats" -> () -> json.stats(source.stats());
-      case "/api/info" -> () -> json.info(source.title());
+      case "/api/deployments" -> () -> json.deployments(source.deployments());
+      case "/api/info" -> () -> json.info(source.title(), source.replicaRuntime());
       default -> null;
     };
   }

@@ -19,4 +19,20 @@ public interface DashboardSource {
 
   /** Latency and load per compared policy for the traffic measured so far. */
   StatsView stats();
+
+  /**
+   * Per node and deployment lane, where the deployment of the demo image is; empty when the source
+   * deploys nothing.
+   */
+  default List<DeploymentView> deployments() {
+    return List.of();
+  }
+
+  /**
+   * How the demo replicas run, for the page to say: for example {@code "containers (crun)"} or
+   * {@code "in-process (not root)"}; empty when the source does not say.
+   */
+  default String replicaRuntime() {
+    return "";
+  }
 }

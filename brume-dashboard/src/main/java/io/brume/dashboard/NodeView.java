@@ -1,8 +1,10 @@
 package io.brume.dashboard;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One node as the dashboard shows it.
@@ -15,6 +17,8 @@ import java.util.Objects;
  * @param estimatedRttMillis peer name to the RTT predicted by the coordinates, ms
  * @param measuredRttMillis peer name to the latest RTT measured by a probe, ms
  * @param replicas ids of the service replicas this node hosts
+ * @param agentUrl where the node's agent API answers ({@code /v1/coordinate}, {@code /metrics}…),
+ *     if the node runs one
  */
 public record NodeView(
     String name,
@@ -24,7 +28,8 @@ public record NodeView(
     double error,
     Map<String, Double> estimatedRttMillis,
     Map<String, Double> measuredRttMillis,
-    List<String> replicas) {
+    List<String> replicas,
+    Optional<URI> agentUrl) {
 
   /** Copies the mutable parts. */
   public NodeView {
@@ -33,6 +38,7 @@ public record NodeView(
     estimatedRttMillis = Map.copyOf(estimatedRttMillis);
     measuredRttMillis = Map.copyOf(measuredRttMillis);
     replicas = List.copyOf(replicas);
+    Objects.requireNonNull(agentUrl, "agentUrl");
   }
 
   @Override

@@ -34,7 +34,8 @@ class DashboardJsonTest {
             "estimated_rtt_ms",
             "measured_rtt_ms",
             "replicas",
-            "position");
+            "position",
+            "agent_url");
     assertThat(a.get("name").asText()).isEqualTo("a");
     assertThat(fields(a.get("coordinate"))).containsExactly("vector", "height", "adjustment");
     assertThat(a.get("coordinate").get("vector")).hasSize(2);
@@ -43,6 +44,44 @@ class DashboardJsonTest {
     assertThat(a.get("measured_rtt_ms").get("x").asDouble()).isEqualTo(11.0);
     assertThat(a.get("replicas").get(0).asText()).isEqualTo("demo@a");
     assertThat(a.get("position")).hasSize(2);
+    assertThat(a.get("agent_url").asText()).isEqualTo("http://127.0.0.1:1/");
+  }
+
+  @Test
+  void deploymentsIsAnArrayWithTheAgreedFieldsAndNullUntilReady() throws Exception {
+    JsonNode deployments =
+        reparse(
+            json.bytes(
+                json.deployments(
+                    List.of(
+                        new DeploymentView(
+                            "a", "demo:1", "brume", DeploymentView.State.READY, 10, 7, 3, 1.5),
+                        new DeploymentView(
+                            "b",
+                            "demo:1",
+                            "docker",
+                            DeploymentView.State.PULLING,
+                            4,
+                            0,
+                            4,
+                            Double.NaN)))));
+
+    assertThat(deployments).hasSize(2);
+    assertThat(fields(deployments.get(0)))
+        .containsExactly(
+            "node",
+            "image",
+            "lane",
+            "state",
+            "bytes_total",
+            "bytes_from_peers",
+            "bytes_from_origin",
+            "ready_s");
+    assertThat(deployments.get(0).get("state").asText()).isEqualTo("ready");
+    assertThat(deployments.get(0).get("bytes_from_peers").asLong()).isEqualTo(7);
+    assertThat(deployments.get(0).get("ready_s").asDouble()).isEqualTo(1.5);
+    assertThat(deployments.get(1).get("state").asText()).isEqualTo("pulling");
+    assertThat(deployments.get(1).get("ready_s").isNull()).isTrue();
   }
 
   @Test

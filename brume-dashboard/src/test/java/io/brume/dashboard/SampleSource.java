@@ -1,7 +1,9 @@
 package io.brume.dashboard;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A fixed three-node source for the tests. */
 final class SampleSource implements DashboardSource {
@@ -21,7 +23,15 @@ final class SampleSource implements DashboardSource {
 
   private static NodeView node(String name, double[] vector, List<String> replicas) {
     return new NodeView(
-        name, vector, 1.0, -0.5, 0.2, Map.of("x", 12.5), Map.of("x", 11.0), replicas);
+        name,
+        vector,
+        1.0,
+        -0.5,
+        0.2,
+        Map.of("x", 12.5),
+        Map.of("x", 11.0),
+        replicas,
+        Optional.of(URI.create("http://127.0.0.1:1/")));
   }
 
   @Override

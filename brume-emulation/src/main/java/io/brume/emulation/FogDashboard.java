@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The dashboard's view of an {@link EmulatedFog}; every call reads the live state. */
 public final class FogDashboard implements DashboardSource {
@@ -52,7 +53,8 @@ public final class FogDashboard implements DashboardSource {
               c.error(),
               estimated,
               node.measuredRttMillis(),
-              replicas));
+              replicas,
+              Optional.empty()));
     }
     return views;
   }

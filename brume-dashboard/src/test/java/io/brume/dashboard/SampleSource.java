@@ -62,4 +62,36 @@ final class SampleSource implements DashboardSource {
                 "adaptive", Double.NaN, Double.NaN, 0, 0.0, Map.of("demo@a", 0.0), List.of())),
         0.4);
   }
+
+  @Override
+  public List<DeploymentView> deployments() {
+    return List.of(
+        new DeploymentView(
+            "a",
+            "demo:1",
+            "brume",
+            DeploymentView.State.READY,
+            4_000_000,
+            3_000_000,
+            1_000_000,
+            2.5),
+        new DeploymentView(
+            "c",
+            "demo:1",
+            "brume",
+            DeploymentView.State.PULLING,
+            1_000_000,
+            0,
+            1_000_000,
+            Double.NaN),
+        new DeploymentView(
+            "a", "demo:1", "docker", DeploymentView.State.READY, 4_000_000, 0, 4_000_000, 7.0),
+        new DeploymentView(
+            "c", "demo:1", "docker", DeploymentView.State.FAILED, 0, 0, 0, Double.NaN));
+  }
+
+  @Override
+  public String replicaRuntime() {
+    return "in-process servers (sample)";
+  }
 }

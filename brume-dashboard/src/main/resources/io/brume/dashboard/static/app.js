@@ -1,4 +1,4 @@
-// brume dashboard: polls the JSON API once a second and redraws three SVGs. No libraries.
+// brume dashboard: polls the JSON API once a second, redraws the deployment table and three SVGs. No libraries.
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -219,6 +219,78 @@ function drawSummary(info, nodes, stats) {
     `Lines: where each node sends the demo service's requests under ${stats.brume_policy} (thicker = larger share).`;
 }
 
+const LANE_COLOURS = { brume: "var(--brume)", docker: "var(--random)" };
+function mb(bytes) { return (bytes / 1e6).toFixed(1); }
+
+// Deployment: one card per lane (time until every replica's node has the image), then a row per node.
+function drawDeployments(info, deployments) {
+  const panel = document.getElementById("deploy-panel");
+  panel.hidden = deployments.length === 0;
+  if (!deployments.length) return;
+  const lanes = [...new Set(deployments.map(d => d.lane))];
+  const nodes = [...new Set(deployments.map(d => d.node))];
+  const images = [...new Set(deployments.map(d => d.image))];
+  document.getElementById("deploy-image").textContent =
+    `(${images.join(", ")} to the ${nodes.length} nodes hosting a replica; lanes on identical emulated links)`;
+  const box = document.getElementById("lanes");
+  box.innerHTML = "";
+  for (const lane of lanes) {
+    const rows = deployments.filter(d => d.lane === lane);
+    const ready = rows.filter(d => d.state === "ready");
+    const failed = rows.filter(d => d.state === "failed");
+    const peers = rows.reduce((a, d) => a + d.bytes_from_peers, 0);
+    const origin = rows.reduce((a, d) => a + d.bytes_from_origin, 0);
+    const allReady = ready.length === rows.length ? Math.max(...ready.map(d => d.ready_s)) : null;
+    const card = document.createElement("div");
+    card.className = "card lane";
+    card.dataset.lane = lane;
+    card.dataset.ready = ready.length;
+    card.style.borderLeftColor = LANE_COLOURS[lane] || "var(--other)";
+    card.innerHTML =
+      `<div class="name">${lane}</div>` +
+      `<div class="big">${allReady === null ? `${ready.length}/${rows.length} ready` : `all ready in ${fmt(allReady, 1)} s`}</div>` +
+      `<div class="small">${mb(peers)} MB from peers · ${mb(origin)} MB from the origin` +
+      `${failed.length ? ` · <b>${failed.length} failed</b>` : ""}</div>`;
+    box.appendChild(card);
+  }
+  const head = document.getElementById("deploy-head");
+  head.innerHTML = "<tr><th>node</th>" + lanes.map(l => `<th>${l}</th>`).join("") + "</tr>";
+  const body = document.getElementById("deploy-body");
+  body.innerHTML = "";
+  let readyCount = 0;
+  for (const node of nodes) {
+    const tr = document.createElement("tr");
+    tr.innerHTML = `<td>${node}</td>`;
+    for (const lane of lanes) {
+      const d = deployments.find(x => x.node === node && x.lane === lane);
+      const td = document.createElement("td");
+      if (d) {
+        td.className = "deployment";
+        td.dataset.node = node;
+        td.dataset.lane = lane;
+        td.dataset.state = d.state;
+        td.dataset.bytesFromPeers = d.bytes_from_peers;
+        if (d.state === "ready") readyCount++;
+        const total = Math.max(d.bytes_total, 1);
+        td.innerHTML =
+          `<span class="state state-${d.state}">${d.state}</span> ` +
+          `<span class="bytes" title="peers ${mb(d.bytes_from_peers)} MB, origin ${mb(d.bytes_from_origin)} MB">` +
+          `<span class="peers" style="width:${90 * d.bytes_from_peers / total}px"></span>` +
+          `<span class="origin" style="width:${90 * d.bytes_from_origin / total}px"></span></span>` +
+          `${mb(d.bytes_total)} MB${d.ready_s === null ? "" : ` · ${fmt(d.ready_s, 1)} s`}`;
+      }
+      tr.appendChild(td);
+    }
+    body.appendChild(tr);
+  }
+  const table = document.getElementById("deployments");
+  table.dataset.rows = nodes.length * lanes.length;
+  table.dataset.ready = readyCount;
+  document.getElementById("deploy-note").textContent =
+    "Bars: bytes from peers (teal) and from the origin registry (yellow). Replicas run as " +
+    (info.replica_runtime || "in-process servers") + "; a replica serves only once its node has the image.";
+}
+
 async function getJson(path) {
   const response = await fetch(path, { cache: "no-store" });
   if (!response.ok) throw new Error(path + ": HTTP " + response.status);
@@ -227,9 +299,10 @@ async function getJson(path) {
 
 async function poll() {
   try {
-    const [info, nodes, routing, stats] = await Promise.all(
-      ["/api/info", "/api/nodes", "/api/routing", "/api/stats"].map(getJson));
+    const [info, nodes, routing, stats, deployments] = await Promise.all(
+      ["/api/info", "/api/nodes", "/api/routing", "/api/stats", "/api/deployments"].map(getJson));
     drawSummary(info, nodes, stats);
+    drawDeployments(info, deployments);
     drawMap(nodes, routing, stats.brume_policy);
     drawLatency(stats);
     drawCards(stats);

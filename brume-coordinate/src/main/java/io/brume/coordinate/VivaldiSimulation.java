@@ -64,18 +64,14 @@ public final class VivaldiSimulation {
       SampleGuard.Settings guard) {
     int n = matrix.size();
     SimulatedClock clock = new SimulatedClock();
-    SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    VivaldiClient[] clients = new VivaldiClient[n];
+    VivaldiClient[] clients = clients(n, config, seed, clock);
     GuardedVivaldi[] guarded = new GuardedVivaldi[n];
-    Coordinate[] coords = new Coordinate[n];
-    String[] names = new String[n];
+    Coordinate[] coords = coordinates(clients);
+    String[] names = names(n);
     for (int i = 0; i < n; i++) {
-      clients[i] = new VivaldiClient(config, random.split(), clock);
-      coords[i] = clients[i].coordinate();
       if (guard != null) {
         guarded[i] = new GuardedVivaldi(clients[i], new SampleGuard(guard, clock));
       }
-      names[i] = Integer.toString(i);
     }
     for (int r = 0; r < schedule.rounds(); r++) {
       clock.seconds = r;
@@ -119,15 +115,9 @@ public final class VivaldiSimulation {
     ProbeSchedule schedule = ProbeSchedule.generate(matrix, config, rounds, seed, 0.0);
     int n = matrix.size();
     SimulatedClock clock = new SimulatedClock();
-    SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    VivaldiClient[] clients = new VivaldiClient[n];
-    Coordinate[] coords = new Coordinate[n];
-    String[] names = new String[n];
-    for (int i = 0; i < n; i++) {
-      clients[i] = new VivaldiClient(config, random.split(), clock);
-      coords[i] = clients[i].coordinate();
-      names[i] = Integer.toString(i);
-    }
+    VivaldiClient[] clients = clients(n, config, seed, clock);
+    Coordinate[] coords = coordinates(clients);
+    String[] names = names(n);
     int chunks = Math.min(n, threads * 8); // a few chunks per thread even out uneven nodes
     try (ExecutorService executor = Executors.newFixedThreadPool(threads)) {
       for (int r = 0; r < schedule.rounds(); r++) {
@@ -156,6 +146,34 @@ public final class VivaldiSimulation {
       }
     }
     return coords.clone();
+  }
+
+  /** One client per node at the origin, each with its own random source split in index order. */
+  private static VivaldiClient[] clients(
+      int n, VivaldiConfig config, long seed, SimulatedClock clock) {
+    SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    VivaldiClient[] clients = new VivaldiClient[n];
+    for (int i = 0; i < n; i++) {
+      clients[i] = new VivaldiClient(config, random.split(), clock);
+    }
+    return clients;
+  }
+
+  private static Coordinate[] coordinates(VivaldiClient[] clients) {
+    Coordinate[] coords = new Coordinate[clients.length];
+    for (int i = 0; i < clients.length; i++) {
+      coords[i] = clients[i].coordinate();
+    }
+    return coords;
+  }
+
+  /** Node i's name is "i". */
+  private static String[] names(int n) {
+    String[] names = new String[n];
+    for (int i = 0; i < n; i++) {
+      names[i] = Integer.toString(i);
+    }
+    return names;
   }
 
   private static void join(Future<?> part) {

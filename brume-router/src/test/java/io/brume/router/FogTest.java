@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.brume.router.placement.PlacementPlanner;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -26,7 +27,7 @@ class FogTest {
 
   @Test
   void aFogLargerThanTheCandidatePoolIsStillPlacedOverEveryClusterFromRttFunctions() {
-    int nodes = ReplicaPlacement.MAX_CANDIDATES + 100;
+    int nodes = PlacementPlanner.MAX_CANDIDATES + 100;
     SimulationConfig config =
         SyntheticFogs.small().withTopology(nodes, 8, SimulationConfig.Placement.BALANCED);
     double[][][] matrices = SyntheticFogs.trueAndEstimated(nodes, 0.1, 5);

@@ -3,58 +3,12 @@ package io.brume.coordinate;
 import java.time.Duration;
 import java.util.SplittableRandom;
 
-/** Synthetic RTT matrices (milliseconds) in the spirit of Serf's {@code phantom.go}, for tests. */
-final class Topologies {
-  private Topologies() {}
-
-  static double[][] line(int nodes, double spacing) {
-    double[][] m = new double[nodes][nodes];
-    for (int i = 0; i < nodes; i++) {
-      for (int j = 0; j < nodes; j++) {
-        m[i][j] = Math.abs(i - j) * spacing;
-      }
-    }
-    return m;
-  }
-
-  static double[][] grid(int side, double spacing) {
-    int n = side * side;
-    double[][] m = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        double dx = (i % side - j % side) * spacing;
-        double dy = (i / side - j / side) * spacing;
-        m[i][j] = Math.hypot(dx, dy);
-      }
-    }
-    return m;
-  }
-
-  static double[][] split(int nodes, double lan, double wan) {
-    double[][] m = new double[nodes][nodes];
-    int half = nodes / 2;
-    for (int i = 0; i < nodes; i++) {
-      for (int j = 0; j < nodes; j++) {
-        if (i != j) {
-          m[i][j] = (i < half) == (j < half) ? lan : wan;
-        }
-      }
-    }
-    return m;
-  }
-
-  static double[][] random(int nodes, double mean, double deviation, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    double[][] m = new double[nodes][nodes];
-    for (int i = 0; i < nodes; i++) {
-      for (int j = i + 1; j < nodes; j++) {
-        double v = Math.max(0.1, mean + deviation * r.nextGaussian());
-        m[i][j] = v;
-        m[j][i] = v;
-      }
-    }
-    return m;
-  }
+/**
+ * Serf's {@code phantom.go} harness over a matrix (see {@link io.brume.testing.Topologies}): run
+ * Vivaldi clients against it and measure their error.
+ */
+final class Phantom {
+  private Phantom() {}
 
   /**
    * Runs {@code cycles} rounds as Serf's {@code Simulate}: every node draws j uniformly from all

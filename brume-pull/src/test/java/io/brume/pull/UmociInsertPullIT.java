@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * image, copied into Debian's docker-registry with skopeo, must fail to pull with a message naming
  * the layer digest, the entry and the byte offset, and nothing may be committed.
  */
-class UmociInsertPullTest {
+class UmociInsertPullIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 
   @TempDir Path work;

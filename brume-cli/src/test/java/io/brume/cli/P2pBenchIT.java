@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nearest-peer sharing. Checks what the benchmark claims, not its speed: without peers every node
  * takes a copy from the registry, with peers about one copy per site crosses the registry's link.
  */
-class P2pBenchTest {
+class P2pBenchIT {
   private static final List<String> TOOLS =
       List.of("ip", "tc", "docker-registry", "skopeo", "curl", "jq", "containerd", "ctr");
 

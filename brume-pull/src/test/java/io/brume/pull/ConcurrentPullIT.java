@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * separate {@code brume pull} processes would have: every one must succeed and leave one record and
  * no temporary file behind (issue 15: a fixed temporary name for the image record made some fail).
  */
-class ConcurrentPullTest {
+class ConcurrentPullIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 
   private static final Platform AMD64 = Platform.of("linux", "amd64");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code brume pull --peers}: layers from a peer's server, and where the bytes came from. */
-class PeerPullCommandTest {
+class PeerPullCommandIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
   private static final String TOKEN = "cli-peer-token-0123456789abcdef";
 

@@ -8,7 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-class TokenServerTest {
+class TokenServerIT {
 
   @Test
   void realRegistryAcceptsItsTokensAndRejectsRequestsWithout() throws Exception {

@@ -16,7 +16,7 @@ import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
 /** Bearer token auth against the real registry configured with {@code auth: token}. */
-class TokenAuthTest {
+class TokenAuthIT {
 
   private static final TestImage IMAGE =
       TestImage.builder()

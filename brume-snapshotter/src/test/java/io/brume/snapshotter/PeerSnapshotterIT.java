@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Snapshotter#prepare} with containerd's CRI labels pulls the image through {@link RemoteLayers},
  * and the layer bytes come from the peer that holds them, not from the registry.
  */
-class PeerSnapshotterTest {
+class PeerSnapshotterIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 
   private static final Platform AMD64 = Platform.of("linux", "amd64");

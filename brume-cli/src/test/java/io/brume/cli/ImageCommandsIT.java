@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** pull → images → export → rm → gc, through the CLI, against Debian's real docker-registry. */
-class ImageCommandsTest {
+class ImageCommandsIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 
   @TempDir Path store;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cut connections and corrupted bytes between the client and a real registry. */
-class FaultyNetworkTest {
+class FaultyNetworkIT {
 
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 

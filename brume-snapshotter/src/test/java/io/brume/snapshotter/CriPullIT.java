@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.brume.oci.Digest;
 import io.brume.oci.MediaType;
 import io.brume.oci.Platform;
+import io.brume.testing.Containerd;
 import io.brume.testing.ImagePusher;
 import io.brume.testing.LocalRegistry;
 import io.brume.testing.Prerequisites;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * uses {@code brume snapshotter} (its own JVM, so it can be killed) as its snapshotter, for images
  * in a real docker-registry. Needs root (mounts), containerd, runc, umoci, skopeo, busybox-static.
  */
-class CriPullTest {
+class CriPullIT {
   private static final Path BUSYBOX = Path.of("/bin/busybox");
   private static final String USER = "kubelet";
   private static final String PASSWORD = "pull-secret";
@@ -62,8 +63,8 @@ class CriPullTest {
   static void registryWithImages() throws IOException {
     for (Path tool :
         List.of(
-            Containerd.BINARY,
-            Containerd.CTR,
+            Path.of("/usr/bin/containerd"),
+            Path.of("/usr/bin/ctr"),
             Path.of("/usr/bin/runc"),
             Path.of("/usr/bin/umoci"),
             Path.of("/usr/bin/skopeo"),
@@ -192,7 +193,8 @@ class CriPullTest {
               + "\"]\n  capabilities = [\"pull\", \"resolve\"]\n");
     }
     startSnapshotter();
-    containerd = Containerd.start(work.resolve("containerd"), snapshotterSocket, hostsDir);
+    containerd =
+        Containerd.withBrumeSnapshotter(work.resolve("containerd"), snapshotterSocket, hostsDir);
     cri = new CriClient(containerd.socket());
   }
 
@@ -394,7 +396,8 @@ class CriPullTest {
     cri.close();
     containerd.close();
     stopSnapshotter(false);
-    containerd = Containerd.start(work.resolve("containerd"), snapshotterSocket, hostsDir);
+    containerd =
+        Containerd.withBrumeSnapshotter(work.resolve("containerd"), snapshotterSocket, hostsDir);
     cri = new CriClient(containerd.socket());
 
     startSnapshotter();

@@ -2,11 +2,11 @@ package io.brume.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brume.testing.Commands;
 import io.brume.testing.Prerequisites;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * SplitClient} counts where connections land. Everything lives in namespaces this test creates,
  * with addresses from 10.213.0.0/16 that exist only inside them; all are deleted afterwards.
  */
-class IptablesNetnsTest {
+class IptablesNetnsIT {
   private static final String VIP = "10.213.100.1";
   private static final int REPLICAS = 3;
 
@@ -177,18 +177,6 @@ class IptablesNetnsTest {
   }
 
   private static String run(String... command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(String.join(" ", command), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return Commands.check(command);
   }
 }

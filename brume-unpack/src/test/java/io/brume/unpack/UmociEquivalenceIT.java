@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * produces from the same OCI layout: paths, types, modes, owners, sizes, content hashes, symlink
  * targets, link counts, device numbers and mtimes (the root directory's own mtime aside).
  */
-class UmociEquivalenceTest {
+class UmociEquivalenceIT {
   @TempDir Path work;
 
   @BeforeAll

@@ -3,6 +3,7 @@ package io.brume.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.brume.proxy.IptablesDataPlane;
+import io.brume.testing.TestNamespace;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,14 +14,14 @@ import org.junit.jupiter.api.Test;
  * namespace test checks that such rules split connections as their weights say; this one checks
  * what the adapter installs, that repeating it changes nothing, and that removal leaves no trace.
  */
-class KernelDataPlaneNetnsTest {
+class KernelDataPlaneNetnsIT {
   private TestNamespace namespace;
   private IptablesDataPlane iptables;
 
   @BeforeEach
   void createNamespace() {
-    namespace = TestNamespace.createOrSkip();
-    iptables = namespace.iptables();
+    namespace = TestNamespace.create("brk8s");
+    iptables = new IptablesDataPlane(namespace.exec());
   }
 
   @AfterEach

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A store on a real, tiny file system (a 2 MiB tmpfs mounted by the test, as root). */
-class DiskFullTest {
+class DiskFullIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
   private static final Platform AMD64 = Platform.of("linux", "amd64");
 

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-class LocalRegistryTest {
+class LocalRegistryIT {
 
   @Test
   void servesPushedImagesAndCleansUp() throws Exception {

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Pulls from Debian's real docker-registry, through a fault-injecting relay where it matters. */
-class ImagePullerTest {
+class ImagePullerIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 
   private static final Platform AMD64 = Platform.of("linux", "amd64");

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brume.oci.MediaType.Compression;
 import io.brume.oci.Platform;
+import io.brume.testing.Commands;
+import io.brume.testing.Containerd;
 import io.brume.testing.ImagePusher;
 import io.brume.testing.LocalRegistry;
 import io.brume.testing.TestImage;
@@ -54,7 +56,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (first build ~3 minutes, later ones reuse it), the Jib build takes about a minute.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
-class ContainerImageTest {
+class ContainerImageIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path OUT = Path.of("target", "image-test").toAbsolutePath();
   private static final String VERSION = System.getProperty("brume.version");
@@ -85,11 +87,11 @@ class ContainerImageTest {
             "mvn=maven"));
     reference = REGISTRY.hostPort() + "/brume-io/brume:" + VERSION;
     // Bundles and stores of an earlier run are root-owned trees that export refuses to overwrite.
-    Tools.run(List.of("rm", "-rf", OUT.toString()), Duration.ofMinutes(2));
+    Commands.run(List.of("rm", "-rf", OUT.toString()), Duration.ofMinutes(2));
     Files.createDirectories(OUT);
     // What build.sh records as org.opencontainers.image.revision ("unknown" outside a git clone).
-    Tools.Result head =
-        Tools.run(
+    Commands.Result head =
+        Commands.run(
             List.of("git", "-C", ROOT.toString(), "rev-parse", "HEAD"), Duration.ofSeconds(30));
     revision = head.exitCode() == 0 ? head.output().trim() : "unknown";
     List<String> build =
@@ -100,8 +102,8 @@ class ContainerImageTest {
             "--push",
             REGISTRY.hostPort() + "/brume-io/brume",
             "--insecure-registry");
-    Tools.Result result = Tools.run(build, Duration.ofMinutes(25)).requireSuccess(build);
-    System.out.println(Tools.tail(result.output()));
+    Commands.Result result = Commands.run(build, Duration.ofMinutes(25)).requireSuccess(build);
+    System.out.println(Commands.tail(result.output()));
     store = OUT.resolve("store");
     brume("pull", "--quiet", "--plain-http", "--store", store.toString(), reference);
   }
@@ -111,7 +113,7 @@ class ContainerImageTest {
     for (Path crunRoot : CRUN_ROOTS) {
       try (Stream<Path> ids = Files.list(crunRoot)) {
         for (Path id : ids.toList()) {
-          Tools.run(
+          Commands.run(
               List.of("crun", "--root", crunRoot.toString(), "delete", "--force", id.toString()),
               Duration.ofSeconds(30));
         }
@@ -122,14 +124,14 @@ class ContainerImageTest {
   }
 
   /** Runs the brume CLI built by build.sh, with the JDK running this test. */
-  private static Tools.Result brume(String... args) {
+  private static Commands.Result brume(String... args) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-jar");
     command.add(ROOT.resolve("brume-cli/target/brume.jar").toString());
     command.addAll(List.of(args));
-    return Tools.run(command, Duration.ofMinutes(5)).requireSuccess(command);
+    return Commands.run(command, Duration.ofMinutes(5)).requireSuccess(command);
   }
 
   /** The image config's file in the layout build.sh wrote. */
@@ -269,7 +271,7 @@ class ContainerImageTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Tools.run(command, Duration.ofMinutes(5)).requireSuccess(command).output();
+    return Commands.run(command, Duration.ofMinutes(5)).requireSuccess(command).output();
   }
 
   /** The non-empty lines of a repository file, without '#' comments. */
@@ -335,7 +337,7 @@ class ContainerImageTest {
     String id = "brume-image-help-" + UUID.randomUUID().toString().substring(0, 8);
 
     List<String> command = crun(crunRoot(), "run", "--bundle", bundle.toString(), id);
-    Tools.Result result = Tools.run(command, Duration.ofMinutes(2)).requireSuccess(command);
+    Commands.Result result = Commands.run(command, Duration.ofMinutes(2)).requireSuccess(command);
 
     assertThat(result.output()).contains("Usage: brume").contains("agent").contains("pull");
   }
@@ -413,7 +415,7 @@ class ContainerImageTest {
     List<String> admin = List.of("CAP_NET_ADMIN");
 
     assertThat(iptables(bundle, exported, "iptables", admin).exitCode()).isZero();
-    Tools.Result legacyWithoutRaw = iptables(bundle, exported, "iptables-legacy", admin);
+    Commands.Result legacyWithoutRaw = iptables(bundle, exported, "iptables-legacy", admin);
     assertThat(legacyWithoutRaw.exitCode()).isNotZero();
     assertThat(legacyWithoutRaw.output()).contains("Permission denied");
     assertThat(
@@ -424,7 +426,7 @@ class ContainerImageTest {
         .isNotZero();
   }
 
-  private static Tools.Result iptables(
+  private static Commands.Result iptables(
       Path bundle, ObjectNode exported, String binary, List<String> capabilities)
       throws IOException {
     ObjectNode config = exported.deepCopy();
@@ -438,7 +440,7 @@ class ContainerImageTest {
     }
     write(bundle, config);
     String id = "brume-image-iptables-" + UUID.randomUUID().toString().substring(0, 8);
-    return Tools.run(
+    return Commands.run(
         crun(crunRoot(), "run", "--bundle", bundle.toString(), id), Duration.ofMinutes(2));
   }
 
@@ -550,7 +552,7 @@ class ContainerImageTest {
     String id = "brume-image-zstd-" + UUID.randomUUID().toString().substring(0, 8);
 
     List<String> command = crun(crunRoot(), "run", "--bundle", bundle.toString(), id);
-    Tools.Result result = Tools.run(command, Duration.ofMinutes(2)).requireSuccess(command);
+    Commands.Result result = Commands.run(command, Duration.ofMinutes(2)).requireSuccess(command);
 
     assertThat(result.output()).contains(image.manifestDigest().toString());
   }
@@ -607,7 +609,7 @@ class ContainerImageTest {
 
     /** What kubelet does to stop a pod: SIGTERM, and the process must end. */
     void stopWithSigterm() {
-      Tools.run(
+      Commands.run(
           List.of("crun", "--root", crunRoot.toString(), "kill", id, "TERM"),
           Duration.ofSeconds(30));
       await(id + " stops on SIGTERM")
@@ -624,7 +626,7 @@ class ContainerImageTest {
   private static long rssBytes(Path crunRoot, String id) throws IOException {
     List<String> state = List.of("crun", "--root", crunRoot.toString(), "state", id);
     long pid =
-        JSON.readTree(Tools.run(state, Duration.ofSeconds(30)).requireSuccess(state).output())
+        JSON.readTree(Commands.run(state, Duration.ofSeconds(30)).requireSuccess(state).output())
             .path("pid")
             .asLong();
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -645,7 +647,9 @@ class ContainerImageTest {
 
   @Test
   void containerdPullsTheImageAndRunsIt() throws IOException {
-    try (Containerd containerd = Containerd.start(Files.createTempDirectory(OUT, "containerd-"))) {
+    // Unix socket paths are limited to 108 bytes: keep the daemon's directory short.
+    Path directory = Files.createTempDirectory(Path.of("/tmp"), "brume-ctd-");
+    try (Containerd containerd = Containerd.start(directory, "brume-image-test")) {
       containerd.ctr("images", "pull", "--plain-http", reference);
       String id = "brume-image-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -665,6 +669,8 @@ class ContainerImageTest {
       containerd.ctr("images", "import", OUT.resolve("brume-" + VERSION + ".oci.tar").toString());
       assertThat(containerd.ctr("images", "ls", "-q").lines())
           .contains(System.getProperty("brume.image.name") + ":" + VERSION);
+    } finally {
+      Commands.run(List.of("rm", "-rf", directory.toString()), Duration.ofMinutes(2));
     }
   }
 }

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * them: layers come from the nearest peer holding them, a peer cut or killed mid-layer is replaced
  * by the next source at the same byte, and a lying peer never gets a byte into a snapshot.
  */
-class PeerPullTest {
+class PeerPullIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 
   private static final Platform AMD64 = Platform.of("linux", "amd64");

@@ -2,6 +2,7 @@ package io.brume.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brume.testing.Commands;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * tag is the project version), that parse into fabric8's Kubernetes types without a single field
  * the types do not know, and whose workloads have probes and only the capabilities they need.
  */
-class KustomizeManifestsTest {
+class KustomizeManifestsIT {
   private static final Path BASE = Path.of("..", "deploy", "base").toAbsolutePath().normalize();
   private static final String IMAGE =
       System.getProperty("brume.image.name") + ":" + System.getProperty("brume.version");
@@ -41,7 +42,7 @@ class KustomizeManifestsTest {
   static void render() {
     Tools.require(false, List.of("kubectl=kubernetes-client"));
     List<String> command = List.of("kubectl", "kustomize", BASE.toString());
-    String rendered = Tools.run(command, Duration.ofMinutes(2)).requireSuccess(command).output();
+    String rendered = Commands.run(command, Duration.ofMinutes(2)).requireSuccess(command).output();
     KubernetesSerialization serialization = new KubernetesSerialization();
     for (String document : rendered.split("(?m)^---$")) {
       if (!document.isBlank()) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The registry client against Debian's real docker-registry, with images pushed by the test. */
-class RealRegistryTest {
+class RealRegistryIT {
 
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** TLS is verified by default; {@code insecure} skips verification; plain HTTP is refused. */
-class TlsTest {
+class TlsIT {
 
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.withTls();
 

@@ -8,6 +8,7 @@ import io.brume.oci.MediaType.Compression;
 import io.brume.oci.Platform;
 import io.brume.store.BlobWriter;
 import io.brume.store.ContentStore;
+import io.brume.testing.Containerd;
 import io.brume.testing.ImagePusher;
 import io.brume.testing.LayerBlob;
 import io.brume.testing.LocalRegistry;
@@ -17,14 +18,11 @@ import io.brume.testing.TestLayer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,13 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * as a {@code hosts.toml} mirror: the tag resolves at the registry, every blob and the manifest
  * come from the peer that holds them, through this node's server.
  */
-class ContainerdMirrorTest {
+class ContainerdMirrorIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
   private static final ClusterToken TOKEN = ClusterToken.of("containerd-mirror-token-0123456789");
   private static TestImage image;
 
   @TempDir Path dir;
-  private Process containerd;
 
   @BeforeAll
   static void push() {
@@ -51,16 +48,6 @@ class ContainerdMirrorTest {
     image = TestImage.builder().platform(Platform.host()).layer(layer).build();
     try (ImagePusher pusher = ImagePusher.anonymous(REGISTRY)) {
       pusher.push("mirror/app", "v1", image);
-    }
-  }
-
-  @AfterEach
-  void stopContainerd() throws InterruptedException {
-    if (containerd != null) {
-      containerd.destroy();
-      if (!containerd.waitFor(10, TimeUnit.SECONDS)) {
-        containerd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
     }
   }
 
@@ -131,25 +118,14 @@ class ContainerdMirrorTest {
               Authorization = "%s"
           """
               .formatted(REGISTRY.hostPort(), mirror, mirror, TOKEN.authorizationHeader()));
-      Path socket = startContainerd();
-
-      Process ctr =
-          new ProcessBuilder(
-                  "ctr",
-                  "--address",
-                  socket.toString(),
-                  "-n",
-                  "p2p-test",
-                  "content",
-                  "fetch",
-                  "--hosts-dir",
-                  hosts.toString(),
-                  REGISTRY.hostPort() + "/mirror/app:v1")
-              .redirectErrorStream(true)
-              .start();
-      String output = new String(ctr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(ctr.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(ctr.exitValue()).as(output).isZero();
+      try (Containerd containerd = Containerd.start(dir.resolve("containerd"), "p2p-test")) {
+        containerd.ctr(
+            "content",
+            "fetch",
+            "--hosts-dir",
+            hosts.toString(),
+            REGISTRY.hostPort() + "/mirror/app:v1");
+      }
 
       long content =
           image.manifestBytes().length
@@ -159,49 +135,5 @@ class ContainerdMirrorTest {
       assertThat(seed.bytesServed()).isEqualTo(content);
       assertThat(local.bytesServed()).isZero(); // the local store had nothing of its own
     }
-  }
-
-  private Path startContainerd() throws Exception {
-    Path state = dir.resolve("containerd");
-    Files.createDirectories(state);
-    Path socket = state.resolve("c.sock");
-    Path config = state.resolve("config.toml");
-    Files.writeString(
-        config,
-        """
-        version = 2
-        root = "%1$s/root"
-        state = "%1$s/state"
-        disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-          "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-          "io.containerd.snapshotter.v1.aufs"]
-        [grpc]
-          address = "%1$s/c.sock"
-        [ttrpc]
-          address = "%1$s/c.sock.ttrpc"
-        [debug]
-          level = "warn"
-        [plugins."io.containerd.internal.v1.opt"]
-          path = "%1$s/opt"
-        """
-            .formatted(state));
-    containerd =
-        new ProcessBuilder("containerd", "--config", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(state.resolve("containerd.log").toFile())
-            .start();
-    for (int i = 0; i < 100; i++) {
-      Process version =
-          new ProcessBuilder("ctr", "--address", socket.toString(), "version")
-              .redirectErrorStream(true)
-              .start();
-      version.getInputStream().readAllBytes();
-      if (version.waitFor() == 0) {
-        return socket;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException(
-        "containerd did not start: " + Files.readString(state.resolve("containerd.log")));
   }
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assertions;
 
@@ -21,36 +23,42 @@ import org.junit.jupiter.api.Assertions;
  * directory. Unix socket paths are limited to 108 bytes: give it a short directory.
  */
 public final class Containerd implements AutoCloseable {
-  private static final String PLAIN =
+  /** Plugins no test needs: other snapshotters, tracing. */
+  private static final String UNUSED_PLUGINS =
+      Stream.of(
+              "io.containerd.snapshotter.v1.aufs",
+              "io.containerd.snapshotter.v1.btrfs",
+              "io.containerd.snapshotter.v1.zfs",
+              "io.containerd.snapshotter.v1.devmapper",
+              "io.containerd.tracing.processor.v1.otlp")
+          .map(plugin -> '"' + plugin + '"')
+          .collect(Collectors.joining(", "));
+
+  /** Private root, state and sockets under the directory (%1$s); %2$s and %3$s: the plugins off. */
+  private static final String COMMON =
       """
       version = 2
       root = "%1$s/root"
       state = "%1$s/state"
-      disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
-        "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-        "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
+      disabled_plugins = [%2$s,
+        %3$s]
       [grpc]
         address = "%1$s/containerd.sock"
       [ttrpc]
         address = "%1$s/containerd.sock.ttrpc"
       [debug]
         level = "warn"
+      """;
+
+  private static final String PLAIN =
+      """
       [plugins."io.containerd.internal.v1.opt"]
         path = "%1$s/opt"
       """;
 
+  /** %2$s: the snapshotter's socket, %3$s: the registry hosts directory. */
   private static final String WITH_BRUME_SNAPSHOTTER =
       """
-      version = 2
-      root = "%1$s/root"
-      state = "%1$s/state"
-      disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
-        "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper",
-        "io.containerd.internal.v1.opt", "io.containerd.tracing.processor.v1.otlp"]
-      [grpc]
-        address = "%1$s/containerd.sock"
-      [ttrpc]
-        address = "%1$s/containerd.sock.ttrpc"
       [proxy_plugins]
         [proxy_plugins.brume]
           type = "snapshot"
@@ -80,7 +88,10 @@ public final class Containerd implements AutoCloseable {
    * Starts a plain containerd (no CRI) in {@code directory}; {@code ctr} uses {@code namespace}.
    */
   public static Containerd start(Path directory, String namespace) throws IOException {
-    return start(directory, namespace, PLAIN.formatted(directory));
+    String config =
+        COMMON.formatted(directory, "\"io.containerd.grpc.v1.cri\"", UNUSED_PLUGINS)
+            + PLAIN.formatted(directory);
+    return start(directory, namespace, config);
   }
 
   /**
@@ -89,10 +100,10 @@ public final class Containerd implements AutoCloseable {
    */
   public static Containerd withBrumeSnapshotter(
       Path directory, Path snapshotterSocket, Path hostsDir) throws IOException {
-    return start(
-        directory,
-        "k8s.io",
-        WITH_BRUME_SNAPSHOTTER.formatted(directory, snapshotterSocket, hostsDir));
+    String config =
+        COMMON.formatted(directory, "\"io.containerd.internal.v1.opt\"", UNUSED_PLUGINS)
+            + WITH_BRUME_SNAPSHOTTER.formatted(directory, snapshotterSocket, hostsDir);
+    return start(directory, "k8s.io", config);
   }
 
   private static Containerd start(Path directory, String namespace, String config)

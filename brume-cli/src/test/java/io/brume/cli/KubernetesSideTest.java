@@ -115,7 +115,7 @@ class KubernetesSideTest {
             List.of(new AgentConfig.Peer("b", new InetSocketAddress("127.0.0.1", 9))));
     Agent agent = Agent.create(config, List.of(side)).start();
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> dataPlane.route(WEB).isPresent());
+      await().atMost(Duration.ofSeconds(60)).until(() -> dataPlane.route(WEB).isPresent());
     } finally {
       agent.stop();
     }

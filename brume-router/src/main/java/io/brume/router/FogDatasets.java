@@ -4,6 +4,7 @@ import io.brume.coordinate.Coordinate;
 import io.brume.coordinate.RttMatrix;
 import io.brume.coordinate.VivaldiConfig;
 import io.brume.coordinate.VivaldiSimulation;
+import io.brume.router.placement.PlacementPlanner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,6 +107,6 @@ public final class FogDatasets {
 
   /** {@code count} distinct indices in [0, size), seeded (partial Fisher–Yates), sorted. */
   public static int[] sample(int size, int count, long seed) {
-    return ReplicaPlacement.sortedSample(size, count, new SplittableRandom(seed));
+    return PlacementPlanner.sortedSample(size, count, new SplittableRandom(seed));
   }
 }

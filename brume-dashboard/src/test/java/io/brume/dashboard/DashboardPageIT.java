@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The page's scripts, run by headless Chromium against {@link SampleSource}'s fixed data. */
-class DashboardPageTest {
+class DashboardPageIT {
   @TempDir Path tmp;
 
   @Test

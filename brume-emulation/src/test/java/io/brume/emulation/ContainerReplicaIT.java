@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Debian's docker-registry, pulled and exported by brume's engine, run by Debian's crun as root.
  * Each test checks that closing leaves no container, process, cgroup, mount or state behind.
  */
-class ContainerReplicaTest {
+class ContainerReplicaIT {
   @RegisterExtension static final LocalRegistry REGISTRY = LocalRegistry.create();
 
   private static final String PAGE = "<h1>brume demo</h1>\n";

@@ -82,7 +82,19 @@ public record Coordinate(double[] vector, double error, double adjustment, doubl
    * @throws IllegalArgumentException if the dimensions differ
    */
   public double estimateRttMillis(Coordinate other) {
-    double raw = rawDistanceMillis(other);
+    return estimateRttMillis(vector, height, adjustment, other);
+  }
+
+  /**
+   * Serf's {@code DistanceTo}, the one implementation of the RTT estimate in brume: from a
+   * coordinate given by its parts (a {@link VivaldiClient}'s live state, not copied) to {@code
+   * other}, ms, never negative.
+   *
+   * @throws IllegalArgumentException if the dimensions differ
+   */
+  static double estimateRttMillis(
+      double[] vector, double height, double adjustment, Coordinate other) {
+    double raw = rawDistanceMillis(vector, height, other);
     double adjusted = raw + adjustment + other.adjustment;
     return adjusted > 0.0 ? adjusted : Math.max(raw, 0.0);
   }
@@ -98,7 +110,12 @@ public record Coordinate(double[] vector, double error, double adjustment, doubl
 
   /** Distance without the adjustment terms: ‖a − b‖ + h_a + h_b, ms. */
   public double rawDistanceMillis(Coordinate other) {
-    if (!isCompatibleWith(other)) {
+    return rawDistanceMillis(vector, height, other);
+  }
+
+  /** {@link #rawDistanceMillis(Coordinate)} from a coordinate given by its parts, not copied. */
+  static double rawDistanceMillis(double[] vector, double height, Coordinate other) {
+    if (vector.length != other.vector.length) {
       throw new IllegalArgumentException(
           "coordinate dimensions differ: " + vector.length + " vs " + other.vector.length);
     }

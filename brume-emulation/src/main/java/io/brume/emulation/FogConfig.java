@@ -1,12 +1,14 @@
 package io.brume.emulation;
 
+import io.brume.coordinate.RttMatrix;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * What {@link EmulatedFog} emulates.
  *
- * @param dataset the true RTTs; the fog uses {@code nodes} of its nodes, spread out
+ * @param dataset the true RTTs, every pair known; the fog uses {@code nodes} of its nodes, spread
+ *     out
  * @param nodes number of nodes, 2..dataset size
  * @param replicas number of demo replicas, placed on spread-out nodes, 1..nodes
  * @param requestsPerSecondPerNode client load from every node (Poisson arrivals), sent to both
@@ -19,7 +21,7 @@ import java.util.Objects;
  * @param seed seed of every random choice (probe peers, arrivals, routing draws)
  */
 public record FogConfig(
-    RttDataset dataset,
+    RttMatrix dataset,
     int nodes,
     int replicas,
     double requestsPerSecondPerNode,
@@ -40,6 +42,19 @@ public record FogConfig(
     if (nodes < 2 || nodes > dataset.size()) {
       throw new IllegalArgumentException(
           "nodes must be in 2.." + dataset.size() + " (the dataset's size), got " + nodes);
+    }
+    for (int i = 0; i < dataset.size(); i++) {
+      for (int j = i + 1; j < dataset.size(); j++) {
+        if (!dataset.known(i, j)) {
+          throw new IllegalArgumentException(
+              dataset.source()
+                  + ": the RTT between "
+                  + dataset.name(i)
+                  + " and "
+                  + dataset.name(j)
+                  + " is missing; the emulation needs every pair's RTT");
+        }
+      }
     }
     if (replicas < 1 || replicas > nodes) {
       throw new IllegalArgumentException("replicas must be in 1.." + nodes + ", got " + replicas);
@@ -70,7 +85,7 @@ public record FogConfig(
    * starts, {@code adaptive} against {@code random}. Rates are kept low so that the emulation
    * itself stays light on a small shared machine: every request crosses two relays.
    */
-  public static FogConfig defaults(RttDataset dataset, int nodes) {
+  public static FogConfig defaults(RttMatrix dataset, int nodes) {
     return new FogConfig(
         dataset,
         nodes,

@@ -108,6 +108,7 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     RttMatrix data = dataset == null ? RttDatasets.aws12() : dataset;
+    FogConfig.requireEveryPair(data); // before the flags: --nodes is checked against a usable set
     checkOptions(data);
     FogConfig defaults = FogConfig.defaults(data, nodes);
     FogConfig config =

@@ -43,19 +43,7 @@ public record FogConfig(
       throw new IllegalArgumentException(
           "nodes must be in 2.." + dataset.size() + " (the dataset's size), got " + nodes);
     }
-    for (int i = 0; i < dataset.size(); i++) {
-      for (int j = i + 1; j < dataset.size(); j++) {
-        if (!dataset.known(i, j)) {
-          throw new IllegalArgumentException(
-              dataset.source()
-                  + ": the RTT between "
-                  + dataset.name(i)
-                  + " and "
-                  + dataset.name(j)
-                  + " is missing; the emulation needs every pair's RTT");
-        }
-      }
-    }
+    requireEveryPair(dataset);
     if (replicas < 1 || replicas > nodes) {
       throw new IllegalArgumentException("replicas must be in 1.." + nodes + ", got " + replicas);
     }
@@ -75,6 +63,27 @@ public record FogConfig(
     if (workersPerReplica < 1) {
       throw new IllegalArgumentException(
           "workersPerReplica must be >= 1, got " + workersPerReplica);
+    }
+  }
+
+  /**
+   * Checks that {@code dataset} knows the RTT of every pair of nodes, as the emulation needs.
+   *
+   * @throws IllegalArgumentException naming the data set's source and the first missing pair
+   */
+  public static void requireEveryPair(RttMatrix dataset) {
+    for (int i = 0; i < dataset.size(); i++) {
+      for (int j = i + 1; j < dataset.size(); j++) {
+        if (!dataset.known(i, j)) {
+          throw new IllegalArgumentException(
+              dataset.source()
+                  + ": the RTT between "
+                  + dataset.name(i)
+                  + " and "
+                  + dataset.name(j)
+                  + " is missing; the emulation needs every pair's RTT");
+        }
+      }
     }
   }
 

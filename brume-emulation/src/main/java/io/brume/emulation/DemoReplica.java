@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +29,7 @@ final class DemoReplica implements AutoCloseable {
   private final AtomicLong received = new AtomicLong();
   private long receivedAtLastReport;
   private long lastReportNanos = System.nanoTime();
+  private volatile CompletableFuture<?> ready = CompletableFuture.completedFuture(null);
 
   DemoReplica(String id, String node, Duration serviceTime, int workers) {
     this.id = id;
@@ -46,6 +49,14 @@ final class DemoReplica implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start demo replica " + id, e);
     }
+  }
+
+  /**
+   * Makes requests wait until {@code image} completes (its node has the image committed); they get
+   * 503 if it fails.
+   */
+  void serveWhen(CompletableFuture<?> image) {
+    this.ready = image;
   }
 
   String id() {
@@ -90,6 +101,7 @@ final class DemoReplica implements AutoCloseable {
       received.incrementAndGet();
       exchange.getRequestBody().readAllBytes();
       try {
+        ready.get();
         slots.acquire();
         try {
           Thread.sleep(serviceTime);
@@ -99,6 +111,9 @@ final class DemoReplica implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         EmbeddedHttpServer.send(exchange, 503, null, new byte[0]);
+        return;
+      } catch (ExecutionException e) {
+        EmbeddedHttpServer.send(exchange, 503, null, new byte[0]); // the image never arrived
         return;
       }
       byte[] body = ("served by " + id + "\n").getBytes(StandardCharsets.UTF_8);

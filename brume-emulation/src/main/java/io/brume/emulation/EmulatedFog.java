@@ -1,7 +1,7 @@
 package io.brume.emulation;
 
+import io.brume.dashboard.DeploymentView;
 import io.brume.router.RoutingPolicies;
-import io.brume.router.placement.PlacementPlanner;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +29,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EmulatedFog implements AutoCloseable {
   private static final Duration TICK = Duration.ofMillis(500);
+  private static final double MIN_ORIGIN_RTT_MILLIS = 2;
 
   private final FogConfig config;
+  private final DeploymentConfig deploymentConfig;
+  private volatile Deployment deployment;
   private final RttDataset dataset;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, EmulatedNode> nodes = new LinkedHashMap<>();
@@ -41,8 +45,9 @@ public final class EmulatedFog implements AutoCloseable {
   private volatile long loadStartNanos;
   private volatile boolean running = true;
 
-  private EmulatedFog(FogConfig config) {
+  private EmulatedFog(FogConfig config, DeploymentConfig deploymentConfig) {
     this.config = config;
+    this.deploymentConfig = deploymentConfig;
     this.dataset =
         config.nodes() < config.dataset().size()
             ? config.dataset().spreadSubset(config.nodes())
@@ -55,10 +60,19 @@ public final class EmulatedFog implements AutoCloseable {
    * @throws IllegalArgumentException if {@code config.brumePolicy()} is not a router policy
    */
   public static EmulatedFog start(FogConfig config) {
-    EmulatedFog fog = new EmulatedFog(config);
+    return start(config, DeploymentConfig.defaults());
+  }
+
+  /**
+   * Builds and starts the fog; after the warm-up the demo image is deployed as {@code deployment}
+   * says, and the client load starts once every replica host has it (or failed).
+   */
+  public static EmulatedFog start(FogConfig config, DeploymentConfig deployment) {
+    EmulatedFog fog = new EmulatedFog(config, deployment);
     try {
       fog.startNodes();
       fog.startLanes();
+      fog.startDeployment();
       fog.threads.execute(fog::tickLoop);
       fog.threads.execute(fog::loadLoop);
       return fog;
@@ -94,10 +108,7 @@ public final class EmulatedFog implements AutoCloseable {
   }
 
   private void startLanes() {
-    for (int index :
-        PlacementPlanner.farthestFirst(dataset.size(), dataset::rttMillis, config.replicas(), 0)) {
-      hosts.add(dataset.name(index));
-    }
+    hosts.addAll(placement().hosts());
     RoutingPolicies.Options options = RoutingPolicies.Options.defaults(InstantSource.system());
     for (String policy : List.of("random", config.brumePolicy())) {
       RoutingPolicies.create(policy, options); // fails early, naming the valid policies
@@ -111,6 +122,46 @@ public final class EmulatedFog implements AutoCloseable {
               config,
               threads,
               lag));
+    }
+  }
+
+  /** The replicas' sites (one replica per site when deployment is off). */
+  private SitePlacement placement() {
+    return SitePlacement.plan(
+        dataset.names(),
+        this::rttMillis,
+        config.replicas(),
+        deploymentConfig.enabled() ? deploymentConfig.replicasPerSite() : 1,
+        deploymentConfig.compactSiteMillis());
+  }
+
+  private double rttMillis(String a, String b) {
+    return dataset.rttMillis(dataset.names().indexOf(a), dataset.names().indexOf(b));
+  }
+
+  /** Sets up the deployment (pulls start after the warm-up) and gates the replicas on it. */
+  private void startDeployment() {
+    if (!deploymentConfig.enabled()) {
+      return;
+    }
+    // The origin sits in the first node's region, behind its own thin uplink.
+    String originSite = dataset.name(0);
+    deployment =
+        Deployment.create(
+            deploymentConfig,
+            config.seed(),
+            new DeploymentLane.Fog(
+                List.copyOf(hosts),
+                this::rttMillis,
+                host -> Math.max(MIN_ORIGIN_RTT_MILLIS, rttMillis(originSite, host)),
+                name -> nodes.get(name).coordinate(),
+                placement().peerSiteRadiusMillis(),
+                threads,
+                lag));
+    for (PolicyLane lane : lanes) {
+      for (String host : hosts) {
+        lane.serveWhen(host, deployment.brumeCommitted(host));
+      }
     }
   }
 
@@ -140,6 +191,7 @@ public final class EmulatedFog implements AutoCloseable {
   private void loadLoop() {
     try {
       Thread.sleep(config.warmUp());
+      deploy();
       loadStartNanos = System.nanoTime();
       for (PolicyLane lane : lanes) {
         lane.replicas().forEach(DemoReplica::utilisationSinceLastReport); // reset the windows
@@ -163,6 +215,50 @@ public final class EmulatedFog implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing
     }
+  }
+
+  /** Runs the deployment (coordinates have had the warm-up to settle) and waits for its end. */
+  private void deploy() throws InterruptedException {
+    Deployment d = deployment;
+    if (d == null) {
+      return;
+    }
+    d.start();
+    while (running && !d.done()) {
+      Thread.sleep(100);
+    }
+  }
+
+  /** The deployment, when it is on: views per node and lane, origin, stores. */
+  Optional<Deployment> deployment() {
+    return Optional.ofNullable(deployment);
+  }
+
+  /**
+   * Per node and lane, where the deployment of the demo image is (empty when deployment is off).
+   */
+  public List<DeploymentView> deployments() {
+    Deployment d = deployment;
+    return d == null ? List.of() : d.views();
+  }
+
+  /**
+   * Per lane, seconds from the start of the deployment until every replica host of the lane had the
+   * image (NaN while one is missing, or if one failed); empty when deployment is off.
+   */
+  public Map<String, Double> deploymentSeconds() {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    Deployment d = deployment;
+    if (d != null) {
+      d.lanes().forEach(lane -> seconds.put(lane.name(), lane.allReadySeconds()));
+    }
+    return seconds;
+  }
+
+  /** Whether the deployment is over (every host ready or failed in both lanes), or off. */
+  public boolean deploymentDone() {
+    Deployment d = deployment;
+    return d == null || d.done();
   }
 
   /** The nodes actually emulated (a spread subset of the dataset if it is larger). */
@@ -245,6 +341,10 @@ public final class EmulatedFog implements AutoCloseable {
     lanes.forEach(PolicyLane::close);
     nodes.values().forEach(EmulatedNode::close);
     udpRelays.forEach(UdpDelayRelay::close);
+    Deployment d = deployment;
+    if (d != null) {
+      d.stop();
+    }
     threads.shutdownNow();
     try {
       if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -252,6 +352,10 @@ public final class EmulatedFog implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      if (d != null) {
+        d.close(); // the pulls have ended: delete the node stores
+      }
     }
   }
 }

@@ -102,6 +102,11 @@ final class PolicyLane implements AutoCloseable {
     return recorder;
   }
 
+  /** The replica on {@code host} serves once {@code image} completes (see {@link DemoReplica}). */
+  void serveWhen(String host, java.util.concurrent.CompletableFuture<?> image) {
+    replicas.stream().filter(r -> r.node().equals(host)).forEach(r -> r.serveWhen(image));
+  }
+
   /** One request of the demo service from {@code node}, through the node's proxy. Blocks. */
   void send(String node) {
     HttpRequest request =

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code brume up --duration 30s} for real, in this JVM, with the page opened in headless Debian
- * Chromium: the map must show every node and the charts must have data. Saves a screenshot ({@code
- * -Dbrume.screenshot=../docs/dashboard.png} refreshes the one the README shows).
+ * {@code brume up --duration 60s} for real, in this JVM, with the page opened in headless Debian
+ * Chromium: the demo image reaches every replica's node in both deployment lanes (with bytes from
+ * peers in the brume lane), the map must show every node and the charts must have data. Saves a
+ * screenshot ({@code -Dbrume.screenshot=../docs/dashboard.png} refreshes the one the README shows).
  */
 class UpCommandE2ETest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -59,12 +60,47 @@ class UpCommandE2ETest {
                   commandLine.setErr(new PrintWriter(out, true));
                   exitCode.set(
                       commandLine.execute(
-                          "up", "--duration", "30s", "--no-open", "--port", String.valueOf(port)));
+                          "up", "--duration", "60s", "--no-open", "--port", String.valueOf(port)));
                 });
     try (HttpClient http = HttpClient.newHttpClient()) {
       URI base = URI.create("http://127.0.0.1:" + port + "/");
+      // First the deployment: every replica's node gets the image in both lanes, and in the brume
+      // lane some of it comes from peers (two replicas share each site by default).
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(45))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .until(() -> allReady(json(http, base, "/api/deployments")));
+      JsonNode deployments = json(http, base, "/api/deployments");
+      List<String> hosts = new ArrayList<>();
+      json(http, base, "/api/nodes")
+          .forEach(
+              node -> {
+                if (!node.get("replicas").isEmpty()) {
+                  hosts.add(node.get("name").asText());
+                }
+              });
+      assertThat(hosts).hasSize(6);
+      for (String lane : List.of("brume", "docker")) {
+        List<String> ready = new ArrayList<>();
+        deployments.forEach(
+            d -> {
+              if (d.get("lane").asText().equals(lane) && d.get("state").asText().equals("ready")) {
+                ready.add(d.get("node").asText());
+              }
+            });
+        assertThat(ready).as(lane + " lane").containsExactlyInAnyOrderElementsOf(hosts);
+      }
+      long fromPeers = 0;
+      for (JsonNode d : deployments) {
+        if (d.get("lane").asText().equals("brume")) {
+          fromPeers += d.get("bytes_from_peers").asLong();
+        }
+      }
+      assertThat(fromPeers).as("brume lane bytes_from_peers").isPositive();
+
+      await()
+          .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(500))
           .ignoreExceptions()
           .until(
@@ -80,7 +116,7 @@ class UpCommandE2ETest {
       assertThat(count(dom, "class=\"node\"")).as("nodes on the map").isEqualTo(12);
       assertThat(attribute(dom, "map", "data-node-count")).isEqualTo(12);
       assertThat(attribute(dom, "latency", "data-points")).as("latency chart points").isPositive();
-      assertThat(attribute(dom, "load", "data-bars")).as("3 replicas × 2 policies").isEqualTo(6);
+      assertThat(attribute(dom, "load", "data-bars")).as("6 replicas × 2 policies").isEqualTo(12);
       assertThat(count(dom, "class=\"route\"")).as("routing lines").isPositive();
 
       // Then the screenshot the README shows.
@@ -95,21 +131,39 @@ class UpCommandE2ETest {
       Files.createDirectories(SCREENSHOT.getParent());
       Files.copy(png, SCREENSHOT, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    up.join(Duration.ofSeconds(30));
+    up.join(Duration.ofSeconds(60));
     assertThat(up.isAlive()).as("--duration stops brume up by itself").isFalse();
     assertThat(exitCode.get()).as(out.toString()).isZero();
     assertThat(out.toString())
         .contains("dashboard at http://127.0.0.1:" + port + "/")
-        .contains("image engine skipped")
+        .contains("deploying the demo image")
+        .contains("time until all replicas serve: brume")
         .contains("all threads and sockets released");
   }
 
   private static JsonNode stats(HttpClient http, URI base) throws Exception {
+    return json(http, base, "/api/stats");
+  }
+
+  private static JsonNode json(HttpClient http, URI base, String path) throws Exception {
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(base.resolve("/api/stats")).build(),
+            HttpRequest.newBuilder(base.resolve(path)).build(),
             HttpResponse.BodyHandlers.ofString());
     return new ObjectMapper().readTree(response.body());
+  }
+
+  /** Whether both lanes list every node and every one is ready. */
+  private static boolean allReady(JsonNode deployments) {
+    if (deployments.size() != 12) {
+      return false;
+    }
+    for (JsonNode d : deployments) {
+      if (!d.get("state").asText().equals("ready")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Runs headless Chromium with a fresh profile and returns its standard output. */

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class EmulatedFog implements AutoCloseable {
   private static final Duration TICK = Duration.ofMillis(500);
   private static final double MIN_ORIGIN_RTT_MILLIS = 2;
+  private static final double CONVERGED_ERROR = 0.15;
+  private static final Duration CONVERGENCE_PATIENCE = Duration.ofSeconds(15);
 
   private final FogConfig config;
   private final DeploymentConfig deploymentConfig;
@@ -223,6 +225,12 @@ public final class EmulatedFog implements AutoCloseable {
     if (d == null) {
       return;
     }
+    // A real fog deploys on coordinates that converged long before; the peers' sites and ranking
+    // come from them. Give the emulation's fresh coordinates a little more time if they need it.
+    long giveUp = System.nanoTime() + CONVERGENCE_PATIENCE.toNanos();
+    while (running && medianRelativeError() > CONVERGED_ERROR && System.nanoTime() - giveUp < 0) {
+      Thread.sleep(200);
+    }
     d.start();
     while (running && !d.done()) {
       Thread.sleep(100);
@@ -253,6 +261,22 @@ public final class EmulatedFog implements AutoCloseable {
       d.lanes().forEach(lane -> seconds.put(lane.name(), lane.allReadySeconds()));
     }
     return seconds;
+  }
+
+  /** How the demo image is deployed. */
+  public DeploymentConfig deploymentConfig() {
+    return deploymentConfig;
+  }
+
+  /** The replicas' sites, each a list of node names. */
+  public List<List<String>> sites() {
+    return placement().sites();
+  }
+
+  /** Compressed bytes of the demo image's layers; 0 when deployment is off. */
+  public long imageBytes() {
+    Deployment d = deployment;
+    return d == null ? 0 : d.image().layerBytes();
   }
 
   /** Whether the deployment is over (every host ready or failed in both lanes), or off. */

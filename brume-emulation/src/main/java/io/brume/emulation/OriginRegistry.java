@@ -1,18 +1,15 @@
 package io.brume.emulation;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import io.brume.http.EmbeddedHttpServer;
 import io.brume.oci.Digest;
 import io.brume.peer.ByteRange;
+import io.brume.peer.DistributionResponses;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
@@ -28,7 +25,6 @@ import java.util.regex.Pattern;
  * generated public content on loopback.
  */
 final class OriginRegistry implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CONTENT = Pattern.compile("/v2/(.+)/(manifests|blobs)/([^/]+)");
 
   private final DemoImage image;
@@ -76,8 +72,7 @@ final class OriginRegistry implements AutoCloseable {
       }
       String path = ex.getRequestURI().getPath();
       if (path.equals("/v2/") || path.equals("/v2")) {
-        ex.getResponseHeaders().set("Docker-Distribution-API-Version", "registry/2.0");
-        send(ex, head, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+        DistributionResponses.apiVersion(ex, head);
         return;
       }
       Matcher m = CONTENT.matcher(path);
@@ -143,28 +138,19 @@ final class OriginRegistry implements AutoCloseable {
     send(ex, head, 206, "application/octet-stream", part);
   }
 
-  private void error(HttpExchange ex, boolean head, int status, String code, String message)
+  private static void error(HttpExchange ex, boolean head, int status, String code, String message)
       throws IOException {
-    ObjectNode body = JSON.createObjectNode();
-    ObjectNode e = body.putArray("errors").addObject();
-    e.put("code", code);
-    e.put("message", message);
-    send(ex, head, status, "application/json", JSON.writeValueAsBytes(body));
+    DistributionResponses.error(ex, head, status, code, message);
   }
 
+  /** Sends content; for a HEAD its length too, as a registry does. */
   private void send(HttpExchange ex, boolean head, int status, String type, byte[] body)
       throws IOException {
-    ex.getResponseHeaders().set("Content-Type", type);
     if (head) {
       ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-      ex.sendResponseHeaders(status, -1);
-      return;
     }
-    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
-    }
-    if (status < 300) {
+    DistributionResponses.send(ex, head, status, type, body);
+    if (!head) {
       bytesServed.add(body.length);
     }
   }

@@ -48,7 +48,14 @@ import java.util.function.ToDoubleFunction;
  * the other way round.
  */
 final class DeploymentLane implements AutoCloseable {
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
+  // Generous bounds: every node of the lane starts at the same moment on a machine that also runs
+  // the whole fog, so a peer's first answers can be seconds late (a load average of 20 on 2 cores
+  // is common here); with PeerFetcher's LAN defaults (1 s to answer, a seeder given 3 s to start)
+  // site mates gave up on their seeder and went to the origin.
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration SEEDER_POLL = Duration.ofMillis(200);
+  private static final Duration SEEDER_GRACE = Duration.ofSeconds(15);
+  private static final Duration SEEDER_PATIENCE = Duration.ofMinutes(5);
   private static final Duration STALL_TIMEOUT = Duration.ofSeconds(10);
 
   /** What a lane needs from the fog. */
@@ -72,6 +79,7 @@ final class DeploymentLane implements AutoCloseable {
   private final Map<String, RegistryClient> registries = new LinkedHashMap<>();
   private final Map<String, PeerFetcher> fetchers = new LinkedHashMap<>();
   private volatile long startNanos;
+  private volatile Map<String, Coordinate> coordinates = Map.of();
 
   /**
    * Opens every host's store and starts its relays and (with peers) its peer server; pulls start
@@ -167,17 +175,16 @@ final class DeploymentLane implements AutoCloseable {
     PeerFetcher fetcher =
         PeerFetcher.builder(
                 () -> {
-                  // Read afresh for every blob: the coordinates keep moving.
                   List<PeerNode> peers = new ArrayList<>();
                   urls.forEach(
-                      (peer, url) ->
-                          peers.add(PeerNode.of(peer, url, fog.coordinates().apply(peer))));
-                  return new PeerDirectory(host, fog.coordinates().apply(host), peers);
+                      (peer, url) -> peers.add(PeerNode.of(peer, url, coordinates.get(peer))));
+                  return new PeerDirectory(host, coordinates.get(host), peers);
                 },
                 token)
             .mode(PeerRanking.Mode.NEAREST)
             .siteRadiusMillis(fog.siteRadiusMillis())
             .askTimeout(ASK_TIMEOUT)
+            .seederWait(SEEDER_POLL, SEEDER_GRACE, SEEDER_PATIENCE)
             .stallTimeout(STALL_TIMEOUT)
             .build();
     resources.add(fetcher);
@@ -196,6 +203,13 @@ final class DeploymentLane implements AutoCloseable {
 
   /** Starts every host's pull on the fog's threads. */
   void start(Platform platform) {
+    // The coordinates as the pulls start, for the whole deployment, as brume pull reads its peer
+    // directory once per pull. Read afresh they would drift: every emulated node shares this
+    // machine's CPU, so the deployment's own work delays the probes and inflates the measured RTTs
+    // (estimates doubled while it ran), which real nodes, each with its own CPU, would not see.
+    Map<String, Coordinate> snapshot = new LinkedHashMap<>();
+    fog.hosts().forEach(host -> snapshot.put(host, fog.coordinates().apply(host)));
+    coordinates = snapshot;
     startNanos = System.nanoTime();
     for (String host : fog.hosts()) {
       fog.threads().execute(() -> pull(host, platform));

@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A whole fog in this JVM: N {@link EmulatedNode}s probing each other through {@link
- * UdpDelayRelay}s, a demo service with replicas on spread-out nodes, and Poisson client load from
- * every node sent, arrival for arrival, through two {@link PolicyLane}s: {@code random} (what
- * kube-proxy does) and brume's policy.
+ * UdpDelayRelay}s, a demo service with replicas in sites spread over the fog ({@link
+ * SitePlacement}), whose image is first deployed to the replicas' nodes ({@link Deployment}: brume
+ * with peers vs docker-style, side by side), and then Poisson client load from every node sent,
+ * arrival for arrival, through two {@link PolicyLane}s: {@code random} (what kube-proxy does) and
+ * brume's policy.
  *
  * <p>One JVM rather than one process per node: twelve JVMs would need about 12 × 40 MB of heap and
  * their start-up on a small machine, while every node here still talks over real loopback sockets
@@ -30,8 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class EmulatedFog implements AutoCloseable {
   private static final Duration TICK = Duration.ofMillis(500);
   private static final double MIN_ORIGIN_RTT_MILLIS = 2;
-  private static final double CONVERGED_ERROR = 0.15;
-  private static final Duration CONVERGENCE_PATIENCE = Duration.ofSeconds(15);
+  private static final Duration SITES_PATIENCE = Duration.ofSeconds(30);
 
   private final FogConfig config;
   private final DeploymentConfig deploymentConfig;
@@ -225,16 +226,39 @@ public final class EmulatedFog implements AutoCloseable {
     if (d == null) {
       return;
     }
-    // A real fog deploys on coordinates that converged long before; the peers' sites and ranking
-    // come from them. Give the emulation's fresh coordinates a little more time if they need it.
-    long giveUp = System.nanoTime() + CONVERGENCE_PATIENCE.toNanos();
-    while (running && medianRelativeError() > CONVERGED_ERROR && System.nanoTime() - giveUp < 0) {
+    // A real fog deploys on coordinates that settled long before; the peers' sites come from them.
+    // Fresh coordinates often misjudge the short links (a 23 ms pair estimated at 100 ms), so wait
+    // until they group the replica hosts into the sites as placed, as a running fog's would.
+    long giveUp = System.nanoTime() + SITES_PATIENCE.toNanos();
+    SitePlacement sites = placement();
+    while (running && !coordinatesShow(sites) && System.nanoTime() - giveUp < 0) {
       Thread.sleep(200);
     }
     d.start();
     while (running && !d.done()) {
       Thread.sleep(100);
     }
+  }
+
+  /**
+   * Whether the nodes' coordinates put every two hosts of a site within the peers' site radius of
+   * each other, and hosts of different sites beyond it.
+   */
+  private boolean coordinatesShow(SitePlacement placement) {
+    for (List<String> site : placement.sites()) {
+      for (String a : site) {
+        for (String b : hosts) {
+          if (!a.equals(b)) {
+            double estimate =
+                nodes.get(a).coordinate().estimateRttMillis(nodes.get(b).coordinate());
+            if (site.contains(b) != estimate <= placement.peerSiteRadiusMillis()) {
+              return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
   }
 
   /** The deployment, when it is on: views per node and lane, origin, stores. */

@@ -76,6 +76,7 @@ final class DeploymentLane implements AutoCloseable {
   private final Map<String, ContentStore> stores = new LinkedHashMap<>();
   private final Map<String, PeerBlobServer> peerServers = new LinkedHashMap<>();
   private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<TcpDelayRelay> relays = new ArrayList<>();
   private final Map<String, RegistryClient> registries = new LinkedHashMap<>();
   private final Map<String, PeerFetcher> fetchers = new LinkedHashMap<>();
   private volatile long startNanos;
@@ -153,7 +154,7 @@ final class DeploymentLane implements AutoCloseable {
 
   private TcpDelayRelay relay(InetSocketAddress target, Duration oneWay, Bandwidth bandwidth) {
     TcpDelayRelay relay = new TcpDelayRelay(target, oneWay, bandwidth, fog.threads(), fog.lag());
-    resources.add(relay);
+    relays.add(relay);
     return relay;
   }
 
@@ -271,8 +272,14 @@ final class DeploymentLane implements AutoCloseable {
     return views;
   }
 
+  /**
+   * Closes the relays first, which breaks every transfer still running (a registry client's close
+   * waits for its requests in flight), then the fetchers, clients, servers and stores.
+   */
   @Override
   public void close() {
+    relays.forEach(TcpDelayRelay::close);
+    relays.clear();
     for (AutoCloseable resource : resources.reversed()) {
       try {
         resource.close();

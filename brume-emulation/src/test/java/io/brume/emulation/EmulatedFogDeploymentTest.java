@@ -97,6 +97,40 @@ class EmulatedFogDeploymentTest {
     assertThat(fog.deployments()).hasSize(8);
   }
 
+  @Test
+  void closingMidDeploymentReleasesEverythingAndDeletesTheStores() {
+    FogConfig defaults = FogConfig.defaults(RttDataset.bundled(), 6);
+    FogConfig config =
+        new FogConfig(
+            defaults.dataset(),
+            6,
+            4,
+            1.0,
+            defaults.serviceTime(),
+            defaults.workersPerReplica(),
+            Duration.ofMillis(100),
+            Duration.ofMillis(500),
+            "adaptive",
+            12L);
+    // A slow origin: the pulls are certainly still running when the fog closes.
+    DeploymentConfig slow = new DeploymentConfig(true, 2, 1000, 100_000, 1_000_000, 2_000_000, 0);
+    EmulatedFog fog = EmulatedFog.start(config, slow);
+    Path stores = fog.deployment().orElseThrow().root();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                fog.deployments().stream()
+                    .anyMatch(
+                        v -> v.state() == DeploymentView.State.PULLING && v.bytesTotal() > 0));
+
+    long start = System.nanoTime();
+    fog.close(); // throws if a thread outlives it
+
+    assertThat((System.nanoTime() - start) / 1e9).isLessThan(15);
+    assertThat(stores).doesNotExist();
+  }
+
   private static long peerBytes(List<DeploymentView> views, String lane) {
     return views.stream()
         .filter(v -> v.lane().equals(lane))

@@ -1,5 +1,6 @@
 package io.brume.emulation;
 
+import io.brume.coordinate.Coordinate;
 import io.brume.dashboard.DeploymentView;
 import io.brume.router.RoutingPolicies;
 import java.net.InetSocketAddress;
@@ -138,6 +139,11 @@ public final class EmulatedFog implements AutoCloseable {
         deploymentConfig.compactSiteMillis());
   }
 
+  /** A node's current Vivaldi coordinate: the deployment's only contact with the nodes' probing. */
+  private Coordinate coordinateOf(String node) {
+    return nodes.get(node).coordinate();
+  }
+
   private double rttMillis(String a, String b) {
     return dataset.rttMillis(dataset.names().indexOf(a), dataset.names().indexOf(b));
   }
@@ -157,7 +163,7 @@ public final class EmulatedFog implements AutoCloseable {
                 List.copyOf(hosts),
                 this::rttMillis,
                 host -> Math.max(MIN_ORIGIN_RTT_MILLIS, rttMillis(originSite, host)),
-                name -> nodes.get(name).coordinate(),
+                this::coordinateOf,
                 placement().peerSiteRadiusMillis(),
                 threads,
                 lag));
@@ -249,8 +255,7 @@ public final class EmulatedFog implements AutoCloseable {
       for (String a : site) {
         for (String b : hosts) {
           if (!a.equals(b)) {
-            double estimate =
-                nodes.get(a).coordinate().estimateRttMillis(nodes.get(b).coordinate());
+            double estimate = coordinateOf(a).estimateRttMillis(coordinateOf(b));
             if (site.contains(b) != estimate <= placement.peerSiteRadiusMillis()) {
               return false;
             }
@@ -389,11 +394,13 @@ public final class EmulatedFog implements AutoCloseable {
     lanes.forEach(PolicyLane::close);
     nodes.values().forEach(EmulatedNode::close);
     udpRelays.forEach(UdpDelayRelay::close);
+    // Interrupt first: a pull blocked in an HTTP exchange is cancelled, so that closing its
+    // registry client (which waits for the exchanges in flight) returns at once.
+    threads.shutdownNow();
     Deployment d = deployment;
     if (d != null) {
       d.stop();
     }
-    threads.shutdownNow();
     try {
       if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
         throw new IllegalStateException("emulated fog: threads still running 5 s after close");

@@ -4,6 +4,7 @@ import io.brume.coordinate.RttDatasets;
 import io.brume.coordinate.RttMatrix;
 import io.brume.dashboard.DashboardServer;
 import io.brume.dashboard.PolicyStats;
+import io.brume.emulation.DeploymentConfig;
 import io.brume.emulation.EmulatedFog;
 import io.brume.emulation.FogConfig;
 import java.io.PrintWriter;
@@ -31,9 +32,14 @@ import picocli.CommandLine.Spec;
           + " loopback sockets through user-space delay relays that hold every datagram (probes) and"
           + " byte chunk (HTTP) for half the pair's RTT from the data set, so netem is not needed.",
       "Each node runs the production node agent (its UDP probes, Vivaldi coordinates and HTTP API,"
-          + " whose address GET /api/nodes gives as agent_url); a demo HTTP service has replicas on spread-out"
-          + " nodes; client load from every node is routed twice, by 'random' (what kube-proxy"
-          + " does) and by brume's policy, on identical traffic.",
+          + " whose address GET /api/nodes gives as agent_url); a demo HTTP service has replicas in"
+          + " sites of --replicas-per-site nodes spread over the data set.",
+      "First the demo image is deployed to every replica's node from an in-process origin registry"
+          + " behind a thin emulated uplink, twice at once on identical links: by brume (auto"
+          + " strategy, nearest peers first) and docker-style (origin only); a replica serves once"
+          + " its node has the image.",
+      "Then client load from every node is routed twice, by 'random' (what kube-proxy does) and"
+          + " by brume's policy, on identical traffic.",
       "Stops after --duration, or on Ctrl-C; either way every thread and socket is released."
     })
 final class UpCommand implements Callable<Integer> {
@@ -71,8 +77,16 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--replicas",
       paramLabel = "K",
-      description = "Replicas of the demo service (default ${DEFAULT-VALUE}).")
-  int replicas = 3;
+      description = "Replicas of the demo service (default 6, at most --nodes).")
+  Integer replicas;
+
+  @Option(
+      names = "--replicas-per-site",
+      paramLabel = "S",
+      description =
+          "Replicas placed together in one site, where peers share the image"
+              + " (default 2, at most --replicas; 1 places every replica far from the others).")
+  Integer replicasPerSite;
 
   @Option(
       names = "--rate",
@@ -92,9 +106,22 @@ final class UpCommand implements Callable<Integer> {
       throw new UserException(
           "--nodes must be in 2.." + data.size() + " (the data set's size), got " + nodes);
     }
+    if (replicas == null) {
+      replicas = Math.min(6, nodes);
+    }
+    if (replicasPerSite == null) {
+      replicasPerSite = Math.min(2, replicas);
+    }
     if (replicas < 1 || replicas > nodes) {
       throw new UserException(
           "--replicas must be in 1.." + nodes + " (at most --nodes), got " + replicas);
+    }
+    if (replicasPerSite < 1 || replicasPerSite > replicas) {
+      throw new UserException(
+          "--replicas-per-site must be in 1.."
+              + replicas
+              + " (at most --replicas), got "
+              + replicasPerSite);
     }
     if (!(rate > 0 && rate <= 1000)) {
       throw new UserException("--rate must be in (0, 1000] requests/s per node, got " + rate);
@@ -125,7 +152,8 @@ final class UpCommand implements Callable<Integer> {
             defaults.seed());
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean closed = new AtomicBoolean();
-    EmulatedFog fog = EmulatedFog.start(config);
+    EmulatedFog fog =
+        EmulatedFog.start(config, DeploymentConfig.defaults().withReplicasPerSite(replicasPerSite));
     DashboardServer dashboard;
     try {
       dashboard =
@@ -163,12 +191,17 @@ final class UpCommand implements Callable<Integer> {
         openBrowser(out, dashboard.uri().toString());
       }
       long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+      DeploymentProgress progress = new DeploymentProgress(fog);
       while (!stopped.await(
-          Math.min(5_000_000_000L, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+          Math.min(
+              progress.finished() ? 5_000_000_000L : 2_000_000_000L, deadline - System.nanoTime()),
+          TimeUnit.NANOSECONDS)) {
         if (System.nanoTime() >= deadline) {
           break;
         }
-        printStatus(out, fog);
+        if (!progress.print(out)) {
+          printStatus(out, fog);
+        }
       }
     } finally {
       stop.run();
@@ -191,9 +224,7 @@ final class UpCommand implements Callable<Integer> {
         "brume up: one JVM hosts every node's production agent (API at each agent_url of"
             + " /api/nodes); latency is emulated by user-space UDP/TCP delay relays"
             + " on loopback (RTT/2 each way).");
-    out.println(
-        "brume up: image engine skipped: the demo replicas are in-process HTTP servers, not"
-            + " containers pulled from a registry (no image engine is wired into brume up yet).");
+    DeploymentProgress.printBanner(out, fog);
     out.printf(
         "brume up: comparing random vs %s on identical traffic (%.1f requests/s from every node)%n",
         fog.config().brumePolicy(), fog.config().requestsPerSecondPerNode());
@@ -224,6 +255,7 @@ final class UpCommand implements Callable<Integer> {
   }
 
   private static void printSummary(PrintWriter out, EmulatedFog fog) {
+    DeploymentProgress.printSummary(out, fog);
     out.printf(
         Locale.ROOT,
         "brume up: after %.0f s of load, coordinate error (median relative) %.1f%%%n",

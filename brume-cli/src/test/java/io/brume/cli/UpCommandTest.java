@@ -56,6 +56,12 @@ class UpCommandTest {
   }
 
   @Test
+  void moreReplicasPerSiteThanReplicasFailsBeforeStartingAnything() {
+    assertThat(run("up", "--replicas", "3", "--replicas-per-site", "4", "--no-open")).isEqualTo(1);
+    assertThat(err.toString()).contains("--replicas-per-site must be in 1..3").contains("got 4");
+  }
+
+  @Test
   void helpSaysHowLatencyIsEmulated() {
     assertThat(run("up", "--help")).isZero();
     assertThat(out.toString())
@@ -64,6 +70,8 @@ class UpCommandTest {
         .contains("--duration")
         .contains("--no-open")
         .contains("one JVM")
-        .contains("delay relays");
+        .contains("delay relays")
+        .contains("--replicas-per-site")
+        .contains("origin registry");
   }
 }

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +33,7 @@ final class DemoReplica implements AutoCloseable {
   private final Duration serviceTime;
   private final int workers;
   private final Semaphore slots;
-  private final ReplicaBackend backend;
+  private volatile CompletableFuture<? extends ReplicaBackend> backend;
   private final EmbeddedHttpServer server;
   private final AtomicLong received = new AtomicLong();
   private long receivedAtLastReport;
@@ -43,7 +45,7 @@ final class DemoReplica implements AutoCloseable {
 
   DemoReplica(String id, String node, Duration serviceTime, int workers, ReplicaBackend backend) {
     this.id = id;
-    this.backend = backend;
+    this.backend = CompletableFuture.completedFuture(backend);
     this.node = node;
     this.serviceTime = serviceTime;
     this.workers = workers;
@@ -60,6 +62,15 @@ final class DemoReplica implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start demo replica " + id, e);
     }
+  }
+
+  /**
+   * Makes requests wait until {@code backend} completes, when its node has the image committed
+   * (and, for a container, the container runs), then served by the backend it completes with; they
+   * get 503 if it fails.
+   */
+  void serveWhen(CompletableFuture<? extends ReplicaBackend> backend) {
+    this.backend = backend;
   }
 
   String id() {
@@ -101,18 +112,30 @@ final class DemoReplica implements AutoCloseable {
 
   /** How the replica's pages are produced: {@code "in-process"} or the container serving them. */
   String runtime() {
-    return backend.describe();
+    CompletableFuture<? extends ReplicaBackend> b = backend;
+    return b.isDone() && !b.isCompletedExceptionally() ? b.join().describe() : "not started";
   }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       received.incrementAndGet();
       exchange.getRequestBody().readAllBytes();
+      ReplicaBackend serving;
       ReplicaBackend.Response response;
+      try {
+        serving = backend.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        EmbeddedHttpServer.send(exchange, 503, null, new byte[0]);
+        return;
+      } catch (ExecutionException e) {
+        EmbeddedHttpServer.send(exchange, 503, null, new byte[0]); // the image never arrived
+        return;
+      }
       try {
         slots.acquire();
         try {
-          response = serveForAtLeastTheServiceTime(exchange.getRequestURI());
+          response = serveForAtLeastTheServiceTime(serving, exchange.getRequestURI());
         } finally {
           slots.release();
         }
@@ -122,7 +145,7 @@ final class DemoReplica implements AutoCloseable {
         return;
       } catch (IOException e) {
         byte[] body =
-            (id + ": " + backend.describe() + " did not answer: " + e.getMessage() + "\n")
+            (id + ": " + serving.describe() + " did not answer: " + e.getMessage() + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         EmbeddedHttpServer.send(exchange, 502, "text/plain", body);
         return;
@@ -131,10 +154,10 @@ final class DemoReplica implements AutoCloseable {
     }
   }
 
-  private ReplicaBackend.Response serveForAtLeastTheServiceTime(URI requestUri)
-      throws IOException, InterruptedException {
+  private ReplicaBackend.Response serveForAtLeastTheServiceTime(
+      ReplicaBackend serving, URI requestUri) throws IOException, InterruptedException {
     long start = System.nanoTime();
-    ReplicaBackend.Response response = backend.serve(requestUri);
+    ReplicaBackend.Response response = serving.serve(requestUri);
     Duration rest = serviceTime.minusNanos(System.nanoTime() - start);
     if (rest.isPositive()) {
       Thread.sleep(rest);

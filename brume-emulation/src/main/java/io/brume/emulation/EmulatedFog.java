@@ -3,6 +3,7 @@ package io.brume.emulation;
 import io.brume.coordinate.Coordinate;
 import io.brume.coordinate.RttMatrix;
 import io.brume.coordinate.VivaldiConfig;
+import io.brume.dashboard.DeploymentView;
 import io.brume.node.Agent;
 import io.brume.node.AgentConfig;
 import io.brume.router.RoutingPolicies;
@@ -24,7 +25,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +35,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A whole fog in this JVM: N production node agents (brume-node's {@link Agent}: its probes, its
  * Vivaldi configuration and peer selection, its HTTP API) probing each other through one {@link
- * UdpDelayRelay} per pair of nodes, a demo service with replicas on spread-out nodes, and Poisson
- * client load from every node sent, arrival for arrival, through two {@link PolicyLane}s: {@code
- * random} (what kube-proxy does) and brume's policy.
+ * UdpDelayRelay} per pair of nodes, a demo service with replicas in sites spread over the fog
+ * ({@link SitePlacement}), whose image is first deployed to the replicas' nodes ({@link
+ * Deployment}: brume with peers vs docker-style, side by side), and then Poisson client load from
+ * every node sent, arrival for arrival, through two {@link PolicyLane}s: {@code random} (what
+ * kube-proxy does) and brume's policy.
  *
  * <p>One JVM rather than one process per node: twelve JVMs would need about 12 × 40 MB of heap and
  * their start-up on a small machine, while every node here still talks over real loopback sockets
@@ -47,6 +52,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EmulatedFog implements AutoCloseable {
   private static final Duration TICK = Duration.ofMillis(500);
+  private static final double MIN_ORIGIN_RTT_MILLIS = 2;
+  private static final Duration SITES_PATIENCE = Duration.ofSeconds(30);
 
   /** The RTT between a client and a replica on the same node, at least this, ms. */
   static final double MIN_SAME_SITE_MILLIS = 0.5;
@@ -55,6 +62,9 @@ public final class EmulatedFog implements AutoCloseable {
   private static final int MAX_PONGS_PER_SECOND = 1_000;
 
   private final FogConfig config;
+  private final DeploymentConfig deploymentConfig;
+  private volatile Deployment deployment;
+  private volatile ReplicaBackends replicaBackends;
   private final RttMatrix dataset;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Agent> nodes = new LinkedHashMap<>();
@@ -67,8 +77,9 @@ public final class EmulatedFog implements AutoCloseable {
   private volatile boolean running = true;
   private Path probeKeyDir;
 
-  private EmulatedFog(FogConfig config) {
+  private EmulatedFog(FogConfig config, DeploymentConfig deploymentConfig) {
     this.config = config;
+    this.deploymentConfig = deploymentConfig;
     this.dataset =
         config.nodes() < config.dataset().size()
             ? spreadSubset(config.dataset(), config.nodes())
@@ -92,10 +103,19 @@ public final class EmulatedFog implements AutoCloseable {
    * @throws IllegalArgumentException if {@code config.brumePolicy()} is not a router policy
    */
   public static EmulatedFog start(FogConfig config) {
-    EmulatedFog fog = new EmulatedFog(config);
+    return start(config, DeploymentConfig.defaults());
+  }
+
+  /**
+   * Builds and starts the fog; after the warm-up the demo image is deployed as {@code deployment}
+   * says, and the client load starts once every replica host has it (or failed).
+   */
+  public static EmulatedFog start(FogConfig config, DeploymentConfig deployment) {
+    EmulatedFog fog = new EmulatedFog(config, deployment);
     try {
       fog.startNodes();
       fog.startLanes();
+      fog.startDeployment();
       fog.threads.execute(fog::tickLoop);
       fog.threads.execute(fog::loadLoop);
       return fog;
@@ -171,10 +191,7 @@ public final class EmulatedFog implements AutoCloseable {
   }
 
   private void startLanes() {
-    for (int index :
-        PlacementPlanner.farthestFirst(dataset.size(), dataset::rttMillis, config.replicas(), 0)) {
-      hosts.add(dataset.name(index));
-    }
+    hosts.addAll(placement().hosts());
     RoutingPolicies.Options options = RoutingPolicies.Options.defaults(InstantSource.system());
     for (String policy : List.of("random", config.brumePolicy())) {
       RoutingPolicies.create(policy, options); // fails early, naming the valid policies
@@ -189,6 +206,73 @@ public final class EmulatedFog implements AutoCloseable {
               threads,
               lag));
     }
+  }
+
+  /** The replicas' sites (one replica per site when deployment is off). */
+  private SitePlacement placement() {
+    return SitePlacement.plan(
+        dataset.names(),
+        this::rttMillis,
+        config.replicas(),
+        deploymentConfig.enabled() ? deploymentConfig.replicasPerSite() : 1,
+        deploymentConfig.compactSiteMillis());
+  }
+
+  /** A node's current Vivaldi coordinate: the deployment's only contact with the nodes' probing. */
+  private Coordinate coordinateOf(String node) {
+    return nodes.get(node).coordinate();
+  }
+
+  private double rttMillis(String a, String b) {
+    return dataset.rttMillis(dataset.names().indexOf(a), dataset.names().indexOf(b));
+  }
+
+  /** Sets up the deployment (pulls start after the warm-up) and gates the replicas on it. */
+  private void startDeployment() {
+    if (!deploymentConfig.enabled()) {
+      return;
+    }
+    // The origin sits in the first node's region, behind its own thin uplink.
+    String originSite = dataset.name(0);
+    deployment =
+        Deployment.create(
+            deploymentConfig,
+            config.seed(),
+            new DeploymentLane.Fog(
+                List.copyOf(hosts),
+                this::rttMillis,
+                host -> Math.max(MIN_ORIGIN_RTT_MILLIS, rttMillis(originSite, host)),
+                this::coordinateOf,
+                placement().peerSiteRadiusMillis(),
+                threads,
+                lag));
+    // Once a host has the image (brume's lane), its replicas are served from it: a container run
+    // from the exported bundle where the machine can, else in-process. Both lanes share it.
+    ReplicaBackends backends =
+        new ReplicaBackends(ReplicaRuntime.detect(), deployment.root().resolve("bundles"));
+    replicaBackends = backends;
+    DeploymentLane brume = deployment.lanes().get(0);
+    String reference = brume.reference().toString();
+    for (String host : hosts) {
+      CompletableFuture<ReplicaBackend> backend =
+          deployment
+              .brumeCommitted(host)
+              .thenApplyAsync(
+                  committed -> backends.forHost(host, brume.stores().get(host), reference),
+                  threads);
+      for (PolicyLane lane : lanes) {
+        lane.serveWhen(host, backend);
+      }
+    }
+  }
+
+  /**
+   * How the demo replicas run, for the page: containers (crun) or in-process and why; {@code
+   * "in-process (no deployment)"} when deployment is off.
+   */
+  public String replicaRuntime() {
+    ReplicaBackends backends = replicaBackends;
+    return backends == null ? "in-process (no deployment)" : backends.description();
   }
 
   private void tickLoop() {
@@ -217,6 +301,7 @@ public final class EmulatedFog implements AutoCloseable {
   private void loadLoop() {
     try {
       Thread.sleep(config.warmUp());
+      deploy();
       loadStartNanos = System.nanoTime();
       for (PolicyLane lane : lanes) {
         lane.replicas().forEach(DemoReplica::utilisationSinceLastReport); // reset the windows
@@ -240,6 +325,94 @@ public final class EmulatedFog implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing
     }
+  }
+
+  /** Runs the deployment (coordinates have had the warm-up to settle) and waits for its end. */
+  private void deploy() throws InterruptedException {
+    Deployment d = deployment;
+    if (d == null) {
+      return;
+    }
+    // A real fog deploys on coordinates that settled long before; the peers' sites come from them.
+    // Fresh coordinates often misjudge the short links (a 23 ms pair estimated at 100 ms), so wait
+    // until they group the replica hosts into the sites as placed, as a running fog's would.
+    long giveUp = System.nanoTime() + SITES_PATIENCE.toNanos();
+    SitePlacement sites = placement();
+    while (running && !coordinatesShow(sites) && System.nanoTime() - giveUp < 0) {
+      Thread.sleep(200);
+    }
+    d.start();
+    while (running && !d.done()) {
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * Whether the nodes' coordinates put every two hosts of a site within the peers' site radius of
+   * each other, and hosts of different sites beyond it.
+   */
+  private boolean coordinatesShow(SitePlacement placement) {
+    for (List<String> site : placement.sites()) {
+      for (String a : site) {
+        for (String b : hosts) {
+          if (!a.equals(b)) {
+            double estimate = coordinateOf(a).estimateRttMillis(coordinateOf(b));
+            if (site.contains(b) != estimate <= placement.peerSiteRadiusMillis()) {
+              return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The deployment, when it is on: views per node and lane, origin, stores. */
+  Optional<Deployment> deployment() {
+    return Optional.ofNullable(deployment);
+  }
+
+  /**
+   * Per node and lane, where the deployment of the demo image is (empty when deployment is off).
+   */
+  public List<DeploymentView> deployments() {
+    Deployment d = deployment;
+    return d == null ? List.of() : d.views();
+  }
+
+  /**
+   * Per lane, seconds from the start of the deployment until every replica host of the lane had the
+   * image (NaN while one is missing, or if one failed); empty when deployment is off.
+   */
+  public Map<String, Double> deploymentSeconds() {
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    Deployment d = deployment;
+    if (d != null) {
+      d.lanes().forEach(lane -> seconds.put(lane.name(), lane.allReadySeconds()));
+    }
+    return seconds;
+  }
+
+  /** How the demo image is deployed. */
+  public DeploymentConfig deploymentConfig() {
+    return deploymentConfig;
+  }
+
+  /** The replicas' sites, each a list of node names. */
+  public List<List<String>> sites() {
+    return placement().sites();
+  }
+
+  /** Compressed bytes of the demo image's layers; 0 when deployment is off. */
+  public long imageBytes() {
+    Deployment d = deployment;
+    return d == null ? 0 : d.image().layerBytes();
+  }
+
+  /** Whether the deployment is over (every host ready or failed in both lanes), or off. */
+  public boolean deploymentDone() {
+    Deployment d = deployment;
+    return d == null || d.done();
   }
 
   /** The nodes actually emulated (a spread subset of the dataset if it is larger). */
@@ -379,9 +552,19 @@ public final class EmulatedFog implements AutoCloseable {
   public void close() {
     running = false;
     lanes.forEach(PolicyLane::close);
+    ReplicaBackends backends = replicaBackends;
+    if (backends != null) {
+      backends.close(); // before the deployment deletes the bundles they run from
+    }
     nodes.values().forEach(Agent::stop);
     udpRelays.forEach(UdpDelayRelay::close);
+    // Interrupt first: a pull blocked in an HTTP exchange is cancelled, so that closing its
+    // registry client (which waits for the exchanges in flight) returns at once.
     threads.shutdownNow();
+    Deployment d = deployment;
+    if (d != null) {
+      d.stop();
+    }
     try {
       if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
         throw new IllegalStateException("emulated fog: threads still running 5 s after close");
@@ -389,6 +572,9 @@ public final class EmulatedFog implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (d != null) {
+        d.close(); // the pulls have ended: delete the node stores
+      }
       deleteProbeKey();
     }
   }

@@ -88,17 +88,18 @@ public record FogConfig(
   }
 
   /**
-   * The defaults of {@code brume up}: 3 replicas of 20 requests/s each (one worker, 50 ms per
-   * request), 2 requests/s from every node (about 40 % of the replicas' total capacity for 12
-   * nodes, so where the load goes matters), 5 probes/s per node, 2 s of probing before the load
-   * starts, {@code adaptive} against {@code random}. Rates are kept low so that the emulation
-   * itself stays light on a small shared machine: every request crosses two relays.
+   * The defaults of {@code brume up}: 6 replicas (3 sites of 2, see {@link DeploymentConfig}) of 20
+   * requests/s each (one worker, 50 ms per request), 2 requests/s from every node (about 20 % of
+   * the replicas' total capacity for 12 nodes: near replicas can take a site's load), 5 probes/s
+   * per node, 2 s of probing before the load starts, {@code adaptive} against {@code random}. Rates
+   * are kept low so that the emulation itself stays light on a small shared machine: every request
+   * crosses two relays.
    */
   public static FogConfig defaults(RttMatrix dataset, int nodes) {
     return new FogConfig(
         dataset,
         nodes,
-        Math.min(3, nodes),
+        Math.min(6, nodes),
         2.0,
         Duration.ofMillis(50),
         1,

@@ -2,6 +2,7 @@ package io.brume.emulation;
 
 import io.brume.coordinate.Coordinate;
 import io.brume.dashboard.DashboardSource;
+import io.brume.dashboard.DeploymentView;
 import io.brume.dashboard.NodeView;
 import io.brume.dashboard.PolicyStats;
 import io.brume.dashboard.RoutingView;
@@ -72,6 +73,16 @@ public final class FogDashboard implements DashboardSource {
       views.add(new RoutingView(node, byPolicy));
     }
     return views;
+  }
+
+  @Override
+  public List<DeploymentView> deployments() {
+    return fog.deployments();
+  }
+
+  @Override
+  public String replicaRuntime() {
+    return fog.replicaRuntime();
   }
 
   @Override

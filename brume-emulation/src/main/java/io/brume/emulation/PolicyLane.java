@@ -104,6 +104,12 @@ final class PolicyLane implements AutoCloseable {
     return recorder;
   }
 
+  /** The replica on {@code host} serves once {@code image} completes (see {@link DemoReplica}). */
+  void serveWhen(
+      String host, java.util.concurrent.CompletableFuture<? extends ReplicaBackend> backend) {
+    replicas.stream().filter(r -> r.node().equals(host)).forEach(r -> r.serveWhen(backend));
+  }
+
   /** One request of the demo service from {@code node}, through the node's proxy. Blocks. */
   void send(String node) {
     HttpRequest request =

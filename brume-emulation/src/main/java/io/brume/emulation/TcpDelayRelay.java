@@ -1,5 +1,6 @@
 package io.brume.emulation;
 
+import io.brume.registry.TokenBucket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +20,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * A TCP path with a wide-area delay: it accepts connections on its own loopback port, connects each
  * to the target, and copies bytes both ways, delivering every chunk read one-way-delay later (so a
- * request/response exchange takes one emulated RTT on top of the real work). Bandwidth is not
- * limited and connection set-up is not delayed: the demo's clients keep connections alive, so only
- * request and response bytes matter.
+ * request/response exchange takes one emulated RTT on top of the real work). Connection set-up is
+ * not delayed: the demo's clients and the pulls keep connections alive, so only request and
+ * response bytes matter.
+ *
+ * <p>Bandwidth is optional ({@link Bandwidth}): a chunk that was read waits until every bucket of
+ * its direction allowed its bytes, and only then starts its one-way delay, like a packet that is
+ * first serialised onto the link and then propagates. Paying after the read (rather than reserving
+ * allowance before it) keeps an idle keep-alive connection from holding a shared link's allowance;
+ * while a chunk waits nothing more is read, so the sender is held back by TCP flow control.
  *
  * <p>Each direction is a reader thread that timestamps chunks into a queue and a writer thread that
  * sends each chunk at its deadline; a fixed delay keeps the deadlines in order. End of stream is
@@ -36,6 +44,7 @@ final class TcpDelayRelay implements AutoCloseable {
   private final ExecutorService threads;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final LagMeter lag;
+  private final Bandwidth bandwidth;
 
   /**
    * Binds a loopback port and starts accepting on a thread of {@code threads}.
@@ -47,6 +56,20 @@ final class TcpDelayRelay implements AutoCloseable {
    */
   TcpDelayRelay(
       InetSocketAddress target, Duration oneWayDelay, ExecutorService threads, LagMeter lag) {
+    this(target, oneWayDelay, Bandwidth.UNLIMITED, threads, lag);
+  }
+
+  /**
+   * As {@link #TcpDelayRelay(InetSocketAddress, Duration, ExecutorService, LagMeter)}, with the
+   * rate limits of {@code bandwidth}.
+   */
+  TcpDelayRelay(
+      InetSocketAddress target,
+      Duration oneWayDelay,
+      Bandwidth bandwidth,
+      ExecutorService threads,
+      LagMeter lag) {
+    this.bandwidth = bandwidth;
     this.target = target;
     this.lag = lag;
     this.oneWayDelay = oneWayDelay;
@@ -93,26 +116,33 @@ final class TcpDelayRelay implements AutoCloseable {
       }
       open.add(client);
       open.add(upstream);
-      pipe(client, upstream);
-      pipe(upstream, client);
+      pipe(client, upstream, bandwidth.toTarget());
+      pipe(upstream, client, bandwidth.toClient());
     }
   }
 
-  private void pipe(Socket from, Socket to) {
+  private void pipe(Socket from, Socket to, List<TokenBucket> links) {
     BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
-    threads.execute(() -> read(from, to, queue));
+    threads.execute(() -> read(from, to, queue, links));
     threads.execute(() -> write(to, from, queue));
   }
 
-  private void read(Socket from, Socket to, BlockingQueue<Chunk> queue) {
+  private void read(Socket from, Socket to, BlockingQueue<Chunk> queue, List<TokenBucket> links) {
     byte[] buffer = new byte[CHUNK];
     try {
       InputStream in = from.getInputStream();
       int n;
       while ((n = in.read(buffer)) >= 0) {
+        for (int unpaid = n; unpaid > 0; ) {
+          unpaid -= Bandwidth.acquire(links, unpaid);
+        }
         queue.add(new Chunk(Delays.deadline(oneWayDelay), java.util.Arrays.copyOf(buffer, n)));
       }
       queue.add(new Chunk(Delays.deadline(oneWayDelay), END));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      release(from, to);
+      queue.add(new Chunk(System.nanoTime(), END));
     } catch (IOException e) {
       // Reset or closed: stop both ends now rather than after the delay, and wake the writer.
       release(from, to);

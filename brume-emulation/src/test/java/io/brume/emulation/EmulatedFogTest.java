@@ -46,7 +46,9 @@ class EmulatedFogTest {
                 Duration.ofMillis(100),
                 Duration.ofSeconds(1),
                 "adaptive",
-                7L));
+                7L),
+            // The routing comparison alone; EmulatedFogDeploymentTest covers the deployment.
+            DeploymentConfig.off());
   }
 
   @AfterAll

@@ -13,22 +13,22 @@ import java.util.regex.Pattern;
  * @param first first byte, inclusive
  * @param last last byte, inclusive
  */
-record ByteRange(long first, long last) {
+public record ByteRange(long first, long last) {
   private static final Pattern SINGLE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
   /** What a {@code Range} header asks of a blob of {@code size} bytes. */
-  sealed interface Request permits Whole, Partial, Unsatisfiable {}
+  public sealed interface Request permits Whole, Partial, Unsatisfiable {}
 
   /** No (usable) Range header: the whole blob, 200. */
-  record Whole() implements Request {}
+  public record Whole() implements Request {}
 
   /** A satisfiable range: 206. */
-  record Partial(ByteRange range) implements Request {}
+  public record Partial(ByteRange range) implements Request {}
 
   /** 416. */
-  record Unsatisfiable() implements Request {}
+  public record Unsatisfiable() implements Request {}
 
-  static Request parse(Optional<String> header, long size) {
+  public static Request parse(Optional<String> header, long size) {
     if (header.isEmpty()) {
       return new Whole();
     }
@@ -58,7 +58,7 @@ record ByteRange(long first, long last) {
     }
   }
 
-  long length() {
+  public long length() {
     return last - first + 1;
   }
 }

@@ -2,7 +2,6 @@ package io.brume.peer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.brume.http.EmbeddedHttpServer;
 import io.brume.oci.Digest;
@@ -196,8 +195,7 @@ public final class PeerBlobServer implements AutoCloseable {
       }
       String path = ex.getRequestURI().getPath();
       if (path.equals("/v2/") || path.equals("/v2")) {
-        ex.getResponseHeaders().set("Docker-Distribution-API-Version", "registry/2.0");
-        send(ex, head, 200, "application/json", "{}");
+        DistributionResponses.apiVersion(ex, head);
         return;
       }
       if (path.equals("/v2/_brume/peers")) {
@@ -463,25 +461,12 @@ public final class PeerBlobServer implements AutoCloseable {
 
   private static void error(HttpExchange ex, boolean head, int status, String code, String message)
       throws IOException {
-    ObjectNode body = JSON.createObjectNode();
-    ObjectNode e = body.putArray("errors").addObject();
-    e.put("code", code);
-    e.put("message", message);
-    send(ex, head, status, "application/json", JSON.writeValueAsString(body));
+    DistributionResponses.error(ex, head, status, code, message);
   }
 
   private static void send(HttpExchange ex, boolean head, int status, String type, String body)
       throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    if (head) {
-      ex.sendResponseHeaders(status, -1);
-      return;
-    }
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+    DistributionResponses.send(ex, head, status, type, body.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.brume.testing.Prerequisites;
+import io.brume.testing.HeadlessChromium;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,13 +15,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,23 +30,28 @@ import picocli.CommandLine;
 
 /**
  * {@code brume up --duration 90s} for real, in this JVM, with the page opened in headless Debian
- * Chromium: the map must show every node and the charts must have data, and every node's agent
- * answers at its {@code agent_url} with a real coordinate. The waits are generous (a slow CI
- * machine needed more than 20 s for 150 requests) and {@code --duration} outlasts them. Saves a
- * screenshot ({@code -Dbrume.screenshot=../docs/dashboard.png} refreshes the one the README shows).
+ * Chromium: the demo image reaches every replica's node in both deployment lanes (with bytes from
+ * peers in the brume lane), every node's production agent answers at its {@code agent_url} with a
+ * real coordinate, the deployment panel, the map and the charts have data. The waits are generous
+ * (a slow CI machine once needed more than 20 s for 150 requests) and {@code --duration} outlasts
+ * them. Saves a screenshot ({@code -Dbrume.screenshot=../docs/dashboard.png} refreshes the one the
+ * README shows).
  */
-class UpCommandE2ETest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+class UpCommandE2EIT {
   // A routine test run must not rewrite a committed file: the README's screenshot is refreshed only
   // on request, with -Dbrume.screenshot=../docs/dashboard.png; otherwise it lands in target/.
   private static final Path SCREENSHOT =
       Path.of(System.getProperty("brume.screenshot", "target/dashboard.png"));
 
+  /** Six replicas in three sites of two (the defaults), so twelve deployments in two lanes. */
+  private static final int REPLICAS = 6;
+
   @TempDir Path tmp;
 
   @Test
-  void upServesALiveDashboardThatHeadlessChromiumRendersThenStopsByItself() throws Exception {
-    Prerequisites.require(Files.isExecutable(CHROMIUM), "Debian's chromium at " + CHROMIUM);
+  void upDeploysTheImageThenServesALiveDashboardThatHeadlessChromiumRendersThenStopsByItself()
+      throws Exception {
+    HeadlessChromium chromium = HeadlessChromium.in(tmp);
     int port = freePort();
     StringWriter out = new StringWriter();
     AtomicInteger exitCode = new AtomicInteger(-1);
@@ -65,6 +69,42 @@ class UpCommandE2ETest {
                 });
     try (HttpClient http = HttpClient.newHttpClient()) {
       URI base = URI.create("http://127.0.0.1:" + port + "/");
+      // First the deployment: every replica's node gets the image in both lanes, and in the brume
+      // lane some of it comes from peers (two replicas share each site by default).
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .until(() -> allReady(get(http, base.resolve("/api/deployments"))));
+      JsonNode deployments = get(http, base.resolve("/api/deployments"));
+      List<String> hosts = new ArrayList<>();
+      get(http, base.resolve("/api/nodes"))
+          .forEach(
+              node -> {
+                if (!node.get("replicas").isEmpty()) {
+                  hosts.add(node.get("name").asText());
+                }
+              });
+      assertThat(hosts).hasSize(REPLICAS);
+      for (String lane : List.of("brume", "docker")) {
+        List<String> ready = new ArrayList<>();
+        deployments.forEach(
+            d -> {
+              if (d.get("lane").asText().equals(lane) && d.get("state").asText().equals("ready")) {
+                ready.add(d.get("node").asText());
+              }
+            });
+        assertThat(ready).as(lane + " lane").containsExactlyInAnyOrderElementsOf(hosts);
+      }
+      long fromPeers = 0;
+      for (JsonNode d : deployments) {
+        if (d.get("lane").asText().equals("brume")) {
+          fromPeers += d.get("bytes_from_peers").asLong();
+        }
+      }
+      assertThat(fromPeers).as("brume lane bytes_from_peers").isPositive();
+
+      // Then the routing comparison on the deployed replicas.
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
@@ -72,7 +112,6 @@ class UpCommandE2ETest {
           .until(
               () ->
                   stats(http, base).get("policies").get("adaptive").get("requests").asLong() > 150);
-
       JsonNode stats = stats(http, base);
       assertThat(stats.get("policies").has("random")).isTrue();
       assertThat(stats.get("policies").get("random").get("mean_latency_ms").asDouble())
@@ -98,31 +137,32 @@ class UpCommandE2ETest {
         assertThat(answer.get("coordinate").get("error").asDouble()).isBetween(0.0, 1.5);
       }
 
-      String dom = chromium("--dump-dom", "--virtual-time-budget=5000", base.toString());
+      String dom = chromium.dumpDom(base, 5000);
+      assertThat(number(dom, "table", "deployments", "data-rows")).isEqualTo(2 * REPLICAS);
+      assertThat(number(dom, "table", "deployments", "data-ready")).isEqualTo(2 * REPLICAS);
+      assertThat(dom).contains("data-lane=\"brume\"").contains("data-lane=\"docker\"");
       assertThat(count(dom, "class=\"node\"")).as("nodes on the map").isEqualTo(12);
-      assertThat(attribute(dom, "map", "data-node-count")).isEqualTo(12);
-      assertThat(attribute(dom, "latency", "data-points")).as("latency chart points").isPositive();
-      assertThat(attribute(dom, "load", "data-bars")).as("3 replicas × 2 policies").isEqualTo(6);
+      assertThat(number(dom, "svg", "map", "data-node-count")).isEqualTo(12);
+      assertThat(number(dom, "svg", "latency", "data-points")).as("latency points").isPositive();
+      assertThat(number(dom, "svg", "load", "data-bars"))
+          .as("6 replicas × 2 policies")
+          .isEqualTo(2 * REPLICAS);
       assertThat(count(dom, "class=\"route\"")).as("routing lines").isPositive();
 
       // Then the screenshot the README shows.
       Path png = tmp.resolve("dashboard.png");
-      chromium(
-          "--screenshot=" + png,
-          "--window-size=1280,780",
-          "--hide-scrollbars",
-          "--virtual-time-budget=5000",
-          base.toString());
+      chromium.screenshot(base, png, 1280, 900, 5000);
       assertThat(Files.size(png)).isGreaterThan(10_000);
-      Files.createDirectories(SCREENSHOT.getParent());
-      Files.copy(png, SCREENSHOT, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
+      Files.copy(png, SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
     }
     up.join(Duration.ofSeconds(120));
     assertThat(up.isAlive()).as("--duration stops brume up by itself").isFalse();
     assertThat(exitCode.get()).as(out.toString()).isZero();
     assertThat(out.toString())
         .contains("dashboard at http://127.0.0.1:" + port + "/")
-        .contains("image engine skipped")
+        .contains("deploying the demo image")
+        .contains("time until all replicas serve: brume")
         .contains("all threads and sockets released");
   }
 
@@ -137,37 +177,16 @@ class UpCommandE2ETest {
     return new ObjectMapper().readTree(response.body());
   }
 
-  /** Runs headless Chromium with a fresh profile and returns its standard output. */
-  private String chromium(String... args) throws Exception {
-    Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                CHROMIUM.toString(),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--user-data-dir=" + profile));
-    command.addAll(List.of(args));
-    Path stdout = tmp.resolve("chromium-" + System.nanoTime() + ".out");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectOutput(stdout.toFile())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      assertThat(process.waitFor(40, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-    } finally {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      process.onExit().get(10, TimeUnit.SECONDS);
+  private static boolean allReady(JsonNode deployments) {
+    if (deployments.size() != 2 * REPLICAS) {
+      return false;
     }
-    return Files.readString(stdout, StandardCharsets.UTF_8);
+    for (JsonNode d : deployments) {
+      if (!d.get("state").asText().equals("ready")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int count(String text, String needle) {
@@ -178,10 +197,11 @@ class UpCommandE2ETest {
     return count;
   }
 
-  private static int attribute(String dom, String id, String attribute) {
+  private static int number(String dom, String tag, String id, String attribute) {
     Matcher m =
-        Pattern.compile("<svg[^>]*id=\"" + id + "\"[^>]*" + attribute + "=\"(\\d+)\"").matcher(dom);
-    assertThat(m.find()).as("svg #" + id + " with " + attribute + " in the DOM").isTrue();
+        Pattern.compile("<" + tag + "[^>]*id=\"" + id + "\"[^>]*" + attribute + "=\"(\\d+)\"")
+            .matcher(dom);
+    assertThat(m.find()).as(tag + " #" + id + " with " + attribute + " in the DOM").isTrue();
     return Integer.parseInt(m.group(1));
   }
 

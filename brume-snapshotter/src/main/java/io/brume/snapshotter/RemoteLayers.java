@@ -214,15 +214,11 @@ public final class RemoteLayers {
 
   /**
    * Forgets what a pull killed midway left in the private store (image records, partial downloads,
-   * emptied snapshots). Run on start, before any pull.
+   * emptied snapshots). Run on start, before any pull. The store only ever stages one pull, so the
+   * whole directory goes; not opening it also keeps its JSON machinery out of an idle daemon.
    */
   public void cleanup() throws IOException {
-    try (ContentStore store = ContentStore.open(storeRoot)) {
-      for (var record : store.images().list()) {
-        store.images().remove(record.reference());
-      }
-      store.gc();
-    }
+    Durable.deleteTree(storeRoot);
   }
 
   /**

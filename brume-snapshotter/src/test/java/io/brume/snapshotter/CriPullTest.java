@@ -45,6 +45,8 @@ class CriPullTest {
   private static LocalRegistry privateRegistry;
   private static String image;
   private static TestImage pushed;
+  private static String derivedImage;
+  private static TestImage derivedPushed;
   private static String bigImage;
   private static TestImage bigPushed;
   private static String privateImage;
@@ -77,10 +79,13 @@ class CriPullTest {
     pushed = treeImage();
     try (ImagePusher pusher = ImagePusher.anonymous(registry)) {
       pusher.push("app", "v1", pushed);
+      derivedPushed = derivedImage(pushed);
+      pusher.push("derived", "v1", derivedPushed);
       bigPushed = bigImage();
       pusher.push("big", "v1", bigPushed);
     }
     image = registry.hostPort() + "/app:v1";
+    derivedImage = registry.hostPort() + "/derived:v1";
     bigImage = registry.hostPort() + "/big:v1";
     tokens = TokenServer.start().requireCredentials(USER, PASSWORD);
     privateRegistry = LocalRegistry.withTokenAuth(tokens).startProcess();
@@ -145,6 +150,18 @@ class CriPullTest {
         .layer(base, MediaType.Compression.GZIP)
         .layer(middle, MediaType.Compression.GZIP)
         .layer(top, MediaType.Compression.GZIP)
+        .build();
+  }
+
+  /** The tree image's two lower layers (the same blobs) and a layer of its own. */
+  private static TestImage derivedImage(TestImage tree) {
+    return TestImage.builder()
+        .platform(Platform.host())
+        .layer(tree.layers().get(0))
+        .layer(tree.layers().get(1))
+        .layer(
+            TestLayer.builder().file("etc/derived", "only in the derived image"),
+            MediaType.Compression.GZIP)
         .build();
   }
 
@@ -335,6 +352,42 @@ class CriPullTest {
     try (Stream<Path> dirs = Files.list(snapshotterRoot.resolve("snapshots"))) {
       return dirs.count();
     }
+  }
+
+  @Test
+  void layersContainerdAlreadyHasAreNotFetchedAgain() throws Exception {
+    cri.pull(image);
+
+    String ref = cri.pull(derivedImage);
+
+    assertThat(ref).isEqualTo(derivedPushed.configDescriptor().digest().toString());
+    String content = contentStore();
+    for (Digest layer : layerDigests(derivedPushed)) {
+      assertThat(content).doesNotContain(layer.toString());
+    }
+    // containerd found the two shared layers as brume's snapshots and asked for the third only;
+    // brume fetched that one layer's blob, nothing of the shared base
+    assertThat(snapshotDirectories()).isEqualTo(4);
+    assertThat(log())
+        .contains(
+            "layers 3-3 of 3 committed ("
+                + derivedPushed.layers().get(2).blob().length
+                + " bytes fetched)")
+        .doesNotContain("containerd applies its layers itself");
+    String out =
+        containerd.ctr(
+            "run",
+            "--rm",
+            "--snapshotter",
+            "brume",
+            derivedImage,
+            "brume-derived-" + ProcessHandle.current().pid(),
+            "/bin/busybox",
+            "cat",
+            "/etc/derived",
+            "/etc/passwd",
+            "/var/cache/new");
+    assertThat(out).contains("only in the derived image").contains("root:x:0:0").contains("new");
   }
 
   @Test

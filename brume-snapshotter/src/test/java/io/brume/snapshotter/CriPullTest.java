@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -375,19 +376,25 @@ class CriPullTest {
                 + " bytes fetched)")
         .doesNotContain("containerd applies its layers itself");
     String out =
-        containerd.ctr(
-            "run",
-            "--rm",
-            "--snapshotter",
-            "brume",
-            derivedImage,
-            "brume-derived-" + ProcessHandle.current().pid(),
-            "/bin/busybox",
-            "cat",
-            "/etc/derived",
-            "/etc/passwd",
-            "/var/cache/new");
+        runInContainer(
+            derivedImage, "brume-derived", "cat", "/etc/derived", "/etc/passwd", "/var/cache/new");
     assertThat(out).contains("only in the derived image").contains("root:x:0:0").contains("new");
+  }
+
+  /** {@code ctr run} of busybox {@code applet args} in {@code reference} on brume's snapshots. */
+  private String runInContainer(String reference, String name, String... busybox) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--rm",
+                "--snapshotter",
+                "brume",
+                reference,
+                name + "-" + ProcessHandle.current().pid(),
+                "/bin/busybox"));
+    command.addAll(List.of(busybox));
+    return containerd.ctr(command.toArray(String[]::new));
   }
 
   @Test
@@ -485,17 +492,7 @@ class CriPullTest {
       assertThat(content).as("containerd fetched the layers itself").contains(layer.toString());
     }
     assertThat(snapshotDirectories()).isEqualTo(2);
-    String out =
-        containerd.ctr(
-            "run",
-            "--rm",
-            "--snapshotter",
-            "brume",
-            privateImage,
-            "brume-fallback-" + ProcessHandle.current().pid(),
-            "/bin/busybox",
-            "cat",
-            "/etc/secret");
+    String out = runInContainer(privateImage, "brume-fallback", "cat", "/etc/secret");
     assertThat(out).contains("only with credentials");
     assertThat(log()).containsOnlyOnce("containerd applies its layers itself");
   }

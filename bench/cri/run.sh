@@ -6,8 +6,13 @@
 # under its own names so both benchmarks can share a machine. Every run starts from an empty containerd (fresh root,
 # state and socket) and, for (b), an empty snapshotter root; contenders alternate within each round, medians of
 # --runs. Also records the snapshotter's RSS when idle and its peak RSS (VmHWM) over a pull. Run as root.
+# The bound (issue 10), measured in the same rounds: "download" = every blob of the image fetched at once with curl to
+# /dev/null over the same link, "extract" = `igzip -dc | tar -x` of every layer at once from local files (no fsync);
+# bound = the larger of the two medians. --contenders can add JIT variants of brume (the launcher runs the snapshotter
+# with C1 only, -XX:TieredStopAtLevel=1): "brume-tiered" (the JVM's default, C1 then C2) and "brume-c2" (C2 only).
 #
 #   run.sh [--runs 3] [--cells "debian:unshaped debian:200 debian:50 multi:unshaped"] [--doc docs/bench/cri.md]
+#          [--contenders "overlayfs brume download extract"]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../pull/testbed.sh"
 # Own testbed names (bench/pull uses brume-bench-reg / brbench* / 10.231.0.0/30).
@@ -24,12 +29,14 @@ CRI_OUT="$BENCH_OUT/cri"
 runs=3
 cells="debian:unshaped debian:200 debian:50 multi:unshaped"
 doc="$REPO_DIR/docs/bench/cri.md"
+contenders="overlayfs brume download extract"
 command_line="bench/cri/run.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift ;;
     --cells) cells="$2"; shift ;;
     --doc) doc="$2"; shift ;;
+    --contenders) contenders="$2"; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1" ;;
   esac
@@ -37,7 +44,7 @@ while [ $# -gt 0 ]; do
 done
 
 need_root
-need_tools containerd ctr runc mvn curl jq ip tc
+need_tools containerd ctr runc mvn curl jq ip tc igzip tar
 mkdir -p "$CRI_OUT"
 
 log "building brume (CLI and the CRI client)"
@@ -110,8 +117,8 @@ start_containerd() { # start_containerd overlayfs|brume
   wait_for 60 ctr -a "$dir/containerd.sock" version || die "containerd did not start ($dir/containerd.log)"
 }
 
-start_snapshotter() {
-  (cd "$REPO_DIR" && exec ./brume snapshotter --socket "$CRI_OUT/run/brume.sock" --root "$CRI_OUT/run/brume" \
+start_snapshotter() { # start_snapshotter [EXTRA_JVM_OPTIONS]
+  (cd "$REPO_DIR" && BRUME_JAVA_OPTS="${BRUME_JAVA_OPTS:-}${1:+ $1}" exec ./brume snapshotter --socket "$CRI_OUT/run/brume.sock" --root "$CRI_OUT/run/brume" \
     --hosts-dir "$CRI_OUT/run/certs.d") >"$CRI_OUT/snapshotter.log" 2>&1 &
   snapshotter_pid=$!
   wait_for 60 test -S "$CRI_OUT/run/brume.sock" || die "brume snapshotter did not start ($CRI_OUT/snapshotter.log)"
@@ -124,6 +131,41 @@ cri_pull() { # cri_pull IMAGE: prints seconds
     awk '{ print $1 }'
 }
 
+variant_options() { # the JVM options a brume contender adds to the launcher's
+  case "$1" in
+    brume-tiered) echo "-XX:TieredStopAtLevel=4" ;;
+    brume-c2) echo "-XX:TieredStopAtLevel=4 -XX:-TieredCompilation" ;;
+  esac
+}
+
+now_ns() { date +%s%N; }
+seconds_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'; }
+
+bound_download() { # bound_download IMAGE: prints seconds to fetch all its blobs at once to /dev/null
+  local args=() digest size start
+  while read -r digest size; do
+    args+=(-o /dev/null "http://$REG/v2/bench/$1/blobs/$digest")
+  done < <(image_blobs "$1")
+  start="$(now_ns)"
+  curl -sf --no-progress-meter --parallel --parallel-max 32 "${args[@]}" || die "downloading the blobs of $1 failed"
+  seconds_since "$start"
+}
+
+bound_extract() { # bound_extract IMAGE: prints seconds of `igzip -dc | tar -x` of all its layers at once
+  local dir="$CRI_OUT/run/extract" digest size n=0 start pids=()
+  mkdir -p "$dir"
+  start="$(now_ns)"
+  while read -r digest size; do
+    n=$((n + 1))
+    [ "$n" = 1 ] && continue # the config
+    mkdir "$dir/$n"
+    (igzip -dc <"$(blob_path "$digest")" | tar -x --no-same-owner -C "$dir/$n") &
+    pids+=($!)
+  done < <(image_blobs "$1")
+  for pid in "${pids[@]}"; do wait "$pid" || die "extracting a layer of $1 failed"; done
+  seconds_since "$start"
+}
+
 results="$CRI_OUT/results-$(date -u +%Y%m%dT%H%M%SZ).tsv"
 printf 'image\tlink\tcontender\trun\tseconds\tidle_rss_kb\tpeak_rss_kb\tload1\n' >"$results"
 
@@ -134,24 +176,34 @@ for cell in $cells; do
   testbed_shape "$link"
   ref="$(image_ref "$image")"
   for run in $(seq 1 "$runs"); do
-    order=(overlayfs brume)
-    [ $((run % 2)) = 0 ] && order=(brume overlayfs)
+    read -r -a order <<<"$contenders"
+    [ $((run % 2)) = 0 ] && mapfile -t order < <(printf '%s\n' "${order[@]}" | tac)
     for contender in "${order[@]}"; do
       cleanup_run
       idle="" peak=""
-      if [ "$contender" = brume ]; then
-        start_snapshotter
-        sleep 5 # idle: JIT and startup settled
-        idle="$(rss_kb "$snapshotter_pid" VmRSS)" # the launcher execs java: same pid
-      fi
-      start_containerd "$contender"
-      sync
       load="$(cut -d' ' -f1 /proc/loadavg)"
-      seconds="$(cri_pull "$ref")"
-      [ "$contender" = brume ] && peak="$(rss_kb "$snapshotter_pid" VmHWM)"
-      if [ "$contender" = brume ] && grep -q "containerd applies its layers itself" "$CRI_OUT/snapshotter.log"; then
-        die "brume fell back to containerd's pull: $(cat "$CRI_OUT/snapshotter.log")"
-      fi
+      case "$contender" in
+        download) seconds="$(bound_download "$image")" ;;
+        extract) seconds="$(bound_extract "$image")" ;;
+        overlayfs | brume | brume-tiered | brume-c2)
+          if [ "$contender" != overlayfs ]; then
+            start_snapshotter "$(variant_options "$contender")"
+            sleep 5 # idle: JIT and startup settled
+            idle="$(rss_kb "$snapshotter_pid" VmRSS)" # the launcher execs java: same pid
+          fi
+          start_containerd "${contender%%-*}"
+          sync
+          load="$(cut -d' ' -f1 /proc/loadavg)"
+          seconds="$(cri_pull "$ref")"
+          if [ "$contender" != overlayfs ]; then
+            peak="$(rss_kb "$snapshotter_pid" VmHWM)"
+            if grep -q "containerd applies its layers itself" "$CRI_OUT/snapshotter.log"; then
+              die "brume fell back to containerd's pull: $(cat "$CRI_OUT/snapshotter.log")"
+            fi
+          fi
+          ;;
+        *) die "unknown contender $contender (overlayfs, brume, brume-tiered, brume-c2, download, extract)" ;;
+      esac
       log "$image $link $contender run $run: ${seconds} s (load $load${idle:+, idle RSS ${idle} kB, peak ${peak} kB})"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$image" "$link" "$contender" "$run" "$seconds" "$idle" "$peak" "$load" \
         >>"$results"

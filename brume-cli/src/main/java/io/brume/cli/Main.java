@@ -2,18 +2,37 @@ package io.brume.cli;
 
 import java.io.PrintWriter;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Entry point of the {@code brume} launcher. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
-  /** The configured command line, shared by {@link #main} and the tests. */
+  /** The configured command line with every command. */
   public static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new BrumeCommand());
+    return configure(new CommandLine(new BrumeCommand()));
+  }
+
+  /**
+   * The command line {@link #main} runs {@code args} with, shared with the tests. {@code brume
+   * snapshotter} gets a tree with that command only: building every command loads the classes of
+   * their options (fabric8, the router's, ...), ~2 MB of a daemon whose idle RSS target is 64 MB
+   * (docs/containerd.md). Everything else gets the whole tree.
+   */
+  public static CommandLine commandLine(String... args) {
+    if (args.length > 0 && args[0].equals("snapshotter")) {
+      CommandLine lean = new CommandLine(CommandSpec.create().name("brume"));
+      lean.addSubcommand(new SnapshotterCommand());
+      return configure(lean);
+    }
+    return commandLine();
+  }
+
+  private static CommandLine configure(CommandLine commandLine) {
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     // A bad flag or value: one line naming it, and where to read more (not the whole usage).
     commandLine.setParameterExceptionHandler(

@@ -15,7 +15,7 @@ final class CapturedCli {
 
   /** Runs {@code brume ARGS}; returns its exit status. */
   int run(String... args) {
-    CommandLine commandLine = Main.commandLine();
+    CommandLine commandLine = Main.commandLine(args);
     commandLine.setOut(new PrintWriter(out));
     commandLine.setErr(new PrintWriter(err));
     return commandLine.execute(args);

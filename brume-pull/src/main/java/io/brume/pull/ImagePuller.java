@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /**
  * Pulls an image into a {@link ContentStore}: resolves the reference to the platform's manifest,
@@ -41,6 +42,7 @@ public final class ImagePuller {
   private final Sleeper sleeper;
   private final Clock clock;
   private final Optional<PeerFetcher> peers;
+  private final ToIntFunction<List<Digest>> firstLayer;
 
   private ImagePuller(Builder builder) {
     this.store = Objects.requireNonNull(builder.store, "store");
@@ -51,6 +53,7 @@ public final class ImagePuller {
     this.sleeper = builder.sleeper;
     this.clock = builder.clock;
     this.peers = builder.peers;
+    this.firstLayer = builder.firstLayer;
   }
 
   /** A puller writing into {@code store} and reading from {@code registry}. */
@@ -105,7 +108,13 @@ public final class ImagePuller {
       byte[] configBytes = registry.fetchBlobBytes(reference.repository(), manifest.config());
       keep(manifest.config().digest(), configBytes);
       ImageConfig config = ImageConfig.parse(configBytes);
-      List<LayerPipeline.Layer> layers = pair(reference, manifest, config);
+      List<LayerPipeline.Layer> all = pair(reference, manifest, config);
+      int first = firstLayer.applyAsInt(config.diffIds());
+      if (first < 0 || first > all.size()) {
+        throw new IllegalArgumentException(
+            "first layer " + first + " is outside image " + reference + "'s " + all.size());
+      }
+      List<LayerPipeline.Layer> layers = all.subList(first, all.size());
 
       long missing = layers.stream().filter(l -> !store.snapshots().contains(l.diffId())).count();
       LayerPipeline pipeline =
@@ -195,6 +204,7 @@ public final class ImagePuller {
     private Sleeper sleeper = Sleeper.system();
     private Clock clock = Clock.systemUTC();
     private Optional<PeerFetcher> peers = Optional.empty();
+    private ToIntFunction<List<Digest>> firstLayer = diffIds -> 0;
 
     private Builder(ContentStore store, RegistryClient registry) {
       this.store = store;
@@ -230,6 +240,17 @@ public final class ImagePuller {
     /** Fetch layers from these peers before the registry (the caller owns and closes it). */
     public Builder peers(PeerFetcher value) {
       this.peers = Optional.of(value);
+      return this;
+    }
+
+    /**
+     * Fetches and unpacks only the layers from the index {@code first} returns (given the image's
+     * diff_ids) upward, for a caller that has the lower ones elsewhere (containerd's snapshots).
+     * The image record still lists every layer, so such a store is a staging area, not an image
+     * store.
+     */
+    public Builder layersFrom(ToIntFunction<List<Digest>> first) {
+      this.firstLayer = Objects.requireNonNull(first);
       return this;
     }
 

@@ -138,6 +138,39 @@ class ImagePullerIT {
   }
 
   @Test
+  void layersFromFetchesOnlyTheUpperLayers() throws Exception {
+    try (ContentStore store = ContentStore.open(storeRoot);
+        RegistryClient client = client(REGISTRY.hostPort())) {
+      List<Digest> seen = new CopyOnWriteArrayList<>();
+      ImagePuller.Result result =
+          ImagePuller.builder(store, client)
+              .listener(events::add)
+              .layersFrom(
+                  diffIds -> {
+                    seen.addAll(diffIds);
+                    return 2;
+                  })
+              .build()
+              .pull(ref("brume/app:v1"), AMD64);
+
+      assertThat(seen).isEqualTo(app.config().diffIds());
+      assertThat(result.layersPulled()).isEqualTo(2);
+      for (int i = 0; i < 4; i++) {
+        assertThat(store.blobs().contains(app.layers().get(i).digest())).isEqualTo(i >= 2);
+        assertThat(store.snapshots().contains(app.config().diffIds().get(i))).isEqualTo(i >= 2);
+      }
+      assertThatThrownBy(
+              () ->
+                  ImagePuller.builder(store, client)
+                      .layersFrom(diffIds -> 5)
+                      .build()
+                      .pull(ref("brume/app:v1"), AMD64))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("first layer 5 is outside image");
+    }
+  }
+
+  @Test
   void aSecondPullFindsEveryLayerPresent() throws Exception {
     try (ContentStore store = ContentStore.open(storeRoot);
         RegistryClient client = client(REGISTRY.hostPort())) {

@@ -23,7 +23,13 @@ import java.util.TreeSet;
  * and brume.
  */
 public final class HostsDirectory {
-  private static final TomlMapper TOML = new TomlMapper();
+  /**
+   * Created on first use: the snapshotter opens its hosts directory at start but reads a file only
+   * on a pull, and an idle daemon need not carry Jackson (~4 MB of RSS, docs/containerd.md).
+   */
+  private static final class Toml {
+    static final TomlMapper MAPPER = new TomlMapper();
+  }
 
   /** One registry host: where to connect and how. */
   public record Host(URI uri, Set<String> capabilities, boolean skipVerify, List<Path> ca) {
@@ -73,7 +79,7 @@ public final class HostsDirectory {
     }
     JsonNode root;
     try {
-      root = TOML.readTree(file.toFile());
+      root = Toml.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
     }

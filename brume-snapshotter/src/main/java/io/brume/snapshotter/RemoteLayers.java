@@ -5,6 +5,7 @@ import io.brume.oci.ImageReference;
 import io.brume.oci.Platform;
 import io.brume.peer.PeerFetcher;
 import io.brume.pull.ImagePuller;
+import io.brume.pull.PullEvent;
 import io.brume.pull.PullStrategy;
 import io.brume.registry.DockerConfigCredentials;
 import io.brume.registry.HostsDirectory;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -150,17 +152,25 @@ public final class RemoteLayers {
         RegistryClient client = registries.open(reference.registry())) {
       long started = System.nanoTime();
       try {
-        ImagePuller.Builder puller = ImagePuller.builder(store, client).strategy(strategy);
+        // containerd asks for the first layer it lacks: the ones below are snapshots already
+        // (parent), so only the target and the layers above it are fetched.
+        AtomicLong fetched = new AtomicLong();
+        ImagePuller.Builder puller =
+            ImagePuller.builder(store, client)
+                .strategy(strategy)
+                .listener(
+                    event -> {
+                      if (event instanceof PullEvent.Transferred t) {
+                        fetched.addAndGet(t.bytes());
+                      }
+                    })
+                .layersFrom(diffIds -> indexOf(target, diffIds, reference));
         peers.ifPresent(puller::peers);
         ImagePuller.Result result = puller.build().pull(reference, platform);
         long pulled = System.nanoTime();
         List<Digest> diffIds = result.image().diffIds();
         List<String> chain = chainIds(diffIds);
-        int first = chain.indexOf(target);
-        if (first < 0) {
-          throw new IOException(
-              "layer " + target + " is not a chain ID of image " + reference + " (" + chain + ")");
-        }
+        int first = indexOf(target, diffIds, reference);
         List<Snapshotter.Prepared> prepared = new ArrayList<>();
         String below = parent;
         List<Path> lowers = new ArrayList<>(snapshotter.lowerDirs(parent));
@@ -189,9 +199,12 @@ public final class RemoteLayers {
         snapshotter.commitAll(prepared);
         LOG.log(
             System.Logger.Level.INFO,
-            "{0}: {1} layers committed; pull {2} ms, overlay format and commit {3} ms",
+            "{0}: layers {1}-{2} of {2} committed ({3} bytes fetched); pull {4} ms, overlay format"
+                + " and commit {5} ms",
             reference,
-            prepared.size(),
+            first + 1,
+            diffIds.size(),
+            Long.toString(fetched.get()),
             (pulled - started) / 1_000_000,
             (System.nanoTime() - pulled) / 1_000_000);
       } finally {
@@ -214,15 +227,11 @@ public final class RemoteLayers {
 
   /**
    * Forgets what a pull killed midway left in the private store (image records, partial downloads,
-   * emptied snapshots). Run on start, before any pull.
+   * emptied snapshots). Run on start, before any pull. The store only ever stages one pull, so the
+   * whole directory goes; not opening it also keeps its JSON machinery out of an idle daemon.
    */
   public void cleanup() throws IOException {
-    try (ContentStore store = ContentStore.open(storeRoot)) {
-      for (var record : store.images().list()) {
-        store.images().remove(record.reference());
-      }
-      store.gc();
-    }
+    Durable.deleteTree(storeRoot);
   }
 
   /**
@@ -235,6 +244,17 @@ public final class RemoteLayers {
       name = chainId + "~" + n;
     }
     return name;
+  }
+
+  /** The index of the layer whose chain ID is {@code target}. */
+  private static int indexOf(String target, List<Digest> diffIds, ImageReference reference) {
+    List<String> chain = chainIds(diffIds);
+    int index = chain.indexOf(target);
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          "layer " + target + " is not a chain ID of image " + reference + " (" + chain + ")");
+    }
+    return index;
   }
 
   /** OCI chain IDs: the first diff_id, then sha256 of "previous-chain-id diff_id". */

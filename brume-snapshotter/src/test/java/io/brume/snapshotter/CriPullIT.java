@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,8 @@ class CriPullIT {
   private static LocalRegistry privateRegistry;
   private static String image;
   private static TestImage pushed;
+  private static String derivedImage;
+  private static TestImage derivedPushed;
   private static String bigImage;
   private static TestImage bigPushed;
   private static String privateImage;
@@ -78,10 +81,13 @@ class CriPullIT {
     pushed = treeImage();
     try (ImagePusher pusher = ImagePusher.anonymous(registry)) {
       pusher.push("app", "v1", pushed);
+      derivedPushed = derivedImage(pushed);
+      pusher.push("derived", "v1", derivedPushed);
       bigPushed = bigImage();
       pusher.push("big", "v1", bigPushed);
     }
     image = registry.hostPort() + "/app:v1";
+    derivedImage = registry.hostPort() + "/derived:v1";
     bigImage = registry.hostPort() + "/big:v1";
     tokens = TokenServer.start().requireCredentials(USER, PASSWORD);
     privateRegistry = LocalRegistry.withTokenAuth(tokens).startProcess();
@@ -146,6 +152,18 @@ class CriPullIT {
         .layer(base, MediaType.Compression.GZIP)
         .layer(middle, MediaType.Compression.GZIP)
         .layer(top, MediaType.Compression.GZIP)
+        .build();
+  }
+
+  /** The tree image's two lower layers (the same blobs) and a layer of its own. */
+  private static TestImage derivedImage(TestImage tree) {
+    return TestImage.builder()
+        .platform(Platform.host())
+        .layer(tree.layers().get(0))
+        .layer(tree.layers().get(1))
+        .layer(
+            TestLayer.builder().file("etc/derived", "only in the derived image"),
+            MediaType.Compression.GZIP)
         .build();
   }
 
@@ -340,6 +358,48 @@ class CriPullIT {
   }
 
   @Test
+  void layersContainerdAlreadyHasAreNotFetchedAgain() throws Exception {
+    cri.pull(image);
+
+    String ref = cri.pull(derivedImage);
+
+    assertThat(ref).isEqualTo(derivedPushed.configDescriptor().digest().toString());
+    String content = contentStore();
+    for (Digest layer : layerDigests(derivedPushed)) {
+      assertThat(content).doesNotContain(layer.toString());
+    }
+    // containerd found the two shared layers as brume's snapshots and asked for the third only;
+    // brume fetched that one layer's blob, nothing of the shared base
+    assertThat(snapshotDirectories()).isEqualTo(4);
+    assertThat(log())
+        .contains(
+            "layers 3-3 of 3 committed ("
+                + derivedPushed.layers().get(2).blob().length
+                + " bytes fetched)")
+        .doesNotContain("containerd applies its layers itself");
+    String out =
+        runInContainer(
+            derivedImage, "brume-derived", "cat", "/etc/derived", "/etc/passwd", "/var/cache/new");
+    assertThat(out).contains("only in the derived image").contains("root:x:0:0").contains("new");
+  }
+
+  /** {@code ctr run} of busybox {@code applet args} in {@code reference} on brume's snapshots. */
+  private String runInContainer(String reference, String name, String... busybox) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--rm",
+                "--snapshotter",
+                "brume",
+                reference,
+                name + "-" + ProcessHandle.current().pid(),
+                "/bin/busybox"));
+    command.addAll(List.of(busybox));
+    return containerd.ctr(command.toArray(String[]::new));
+  }
+
+  @Test
   void removeImageAndGcRemoveBrumesSnapshots() throws Exception {
     cri.pull(image);
     assertThat(snapshotDirectories()).isEqualTo(3);
@@ -435,17 +495,7 @@ class CriPullIT {
       assertThat(content).as("containerd fetched the layers itself").contains(layer.toString());
     }
     assertThat(snapshotDirectories()).isEqualTo(2);
-    String out =
-        containerd.ctr(
-            "run",
-            "--rm",
-            "--snapshotter",
-            "brume",
-            privateImage,
-            "brume-fallback-" + ProcessHandle.current().pid(),
-            "/bin/busybox",
-            "cat",
-            "/etc/secret");
+    String out = runInContainer(privateImage, "brume-fallback", "cat", "/etc/secret");
     assertThat(out).contains("only with credentials");
     assertThat(log()).containsOnlyOnce("containerd applies its layers itself");
   }

@@ -79,17 +79,19 @@ final class DeploymentProgress {
         "brume up: deploying the demo image (%.1f MB, 2 gzip layers) from an in-process origin"
             + " registry behind a %.0f Mbit/s uplink to the replicas' nodes (sites %s; node links"
             + " %.0f Mbit/s), side by side: brume (auto, nearest peers first) vs docker (origin"
-            + " only); replicas run in-process and serve once their node has the image.%n",
+            + " only); replicas run as %s and serve once their node has the image.%n",
         fog.imageBytes() / MB,
         fog.deploymentConfig().originUplinkBytesPerSecond() * 8 / MB,
         sites,
-        fog.deploymentConfig().nodeLinkBytesPerSecond() * 8 / MB);
+        fog.deploymentConfig().nodeLinkBytesPerSecond() * 8 / MB,
+        fog.replicaRuntime());
   }
 
   /** The deployment's result for the closing summary. */
   static void printSummary(PrintWriter out, EmulatedFog fog) {
     if (!fog.deployments().isEmpty()) {
       out.println("brume up: " + result(fog));
+      out.println("brume up: replicas ran as " + fog.replicaRuntime());
     }
   }
 

@@ -1,10 +1,9 @@
 package io.brume.emulation;
 
+import io.brume.router.placement.PlacementPlanner;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.function.ToDoubleBiFunction;
 
 /**
@@ -12,11 +11,9 @@ import java.util.function.ToDoubleBiFunction;
  * help a deployment (a site's second node fetches the image from its first instead of across the
  * origin's uplink). Pure and deterministic.
  *
- * <p>A site is a node (its anchor) plus its {@code perSite − 1} nearest unused nodes. Anchors are
- * chosen farthest-first (greedy k-centre, as {@code PlacementPlanner.farthestFirst}), the first one
- * being the first node, among the candidates whose site is compact (every member within {@code
- * compactMillis} of the anchor); when no candidate is compact, among all of them. With {@code
- * perSite = 1} this is plain farthest-first placement.
+ * <p>The sites come from brume-router's one placement planner ({@link PlacementPlanner#inSites}: an
+ * anchor and its nearest unused nodes, anchors farthest-first among compact sites); this record
+ * adds the names and the radius within which the peers count each other as one site.
  *
  * @param sites the sites, each a list of node names, anchor first
  * @param peerSiteRadiusMillis the RTT within which peers count each other as one site ({@code
@@ -30,7 +27,8 @@ record SitePlacement(List<List<String>> sites, double peerSiteRadiusMillis) {
   }
 
   /**
-   * Places {@code replicas} replicas on {@code nodes}.
+   * Places {@code replicas} replicas on {@code nodes} with brume-router's {@link
+   * PlacementPlanner#inSites} and derives the peers' site radius.
    *
    * @param rttMillis the true RTT between two node names
    * @throws IllegalArgumentException if {@code replicas} is not in 1..nodes or {@code perSite < 1}
@@ -41,40 +39,16 @@ record SitePlacement(List<List<String>> sites, double peerSiteRadiusMillis) {
       int replicas,
       int perSite,
       double compactMillis) {
-    if (replicas < 1 || replicas > nodes.size()) {
-      throw new IllegalArgumentException(
-          "replicas must be in 1.." + nodes.size() + ", got " + replicas);
-    }
-    if (perSite < 1) {
-      throw new IllegalArgumentException("replicas per site must be >= 1, got " + perSite);
-    }
+    int[][] planned =
+        PlacementPlanner.inSites(
+            nodes.size(),
+            (a, b) -> rttMillis.applyAsDouble(nodes.get(a), nodes.get(b)),
+            replicas,
+            perSite,
+            compactMillis);
     List<List<String>> sites = new ArrayList<>();
-    Set<String> used = new HashSet<>();
-    for (int placed = 0; placed < replicas; ) {
-      int size = Math.min(perSite, replicas - placed);
-      List<List<String>> candidates = new ArrayList<>();
-      for (String anchor : nodes) {
-        if (!used.contains(anchor)) {
-          candidates.add(site(anchor, nodes, used, size, rttMillis));
-        }
-      }
-      List<List<String>> compact =
-          candidates.stream().filter(site -> spread(site, rttMillis) <= compactMillis).toList();
-      List<List<String>> pool = compact.isEmpty() ? candidates : compact;
-      List<String> chosen = pool.get(0);
-      if (!used.isEmpty()) {
-        double best = -1;
-        for (List<String> site : pool) {
-          double distance = nearestUsed(site.get(0), used, rttMillis);
-          if (distance > best) {
-            best = distance;
-            chosen = site;
-          }
-        }
-      }
-      sites.add(chosen);
-      used.addAll(chosen);
-      placed += chosen.size();
+    for (int[] site : planned) {
+      sites.add(Arrays.stream(site).mapToObj(nodes::get).toList());
     }
     return new SitePlacement(sites, radius(sites, rttMillis));
   }
@@ -82,32 +56,6 @@ record SitePlacement(List<List<String>> sites, double peerSiteRadiusMillis) {
   /** Every host, site by site. */
   List<String> hosts() {
     return sites.stream().flatMap(List::stream).toList();
-  }
-
-  /** The anchor plus its {@code size − 1} nearest unused nodes (ties: list order). */
-  private static List<String> site(
-      String anchor,
-      List<String> nodes,
-      Set<String> used,
-      int size,
-      ToDoubleBiFunction<String, String> rttMillis) {
-    List<String> site = new ArrayList<>();
-    site.add(anchor);
-    nodes.stream()
-        .filter(n -> !n.equals(anchor) && !used.contains(n))
-        .sorted(Comparator.comparingDouble(n -> rttMillis.applyAsDouble(anchor, n)))
-        .limit(size - 1)
-        .forEach(site::add);
-    return site;
-  }
-
-  private static double spread(List<String> site, ToDoubleBiFunction<String, String> rttMillis) {
-    return site.stream().mapToDouble(n -> rttMillis.applyAsDouble(site.get(0), n)).max().orElse(0);
-  }
-
-  private static double nearestUsed(
-      String node, Set<String> used, ToDoubleBiFunction<String, String> rttMillis) {
-    return used.stream().mapToDouble(u -> rttMillis.applyAsDouble(node, u)).min().orElse(0);
   }
 
   private static double radius(

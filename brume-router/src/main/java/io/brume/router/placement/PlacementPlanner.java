@@ -247,6 +247,95 @@ public final class PlacementPlanner {
     return chosen;
   }
 
+  /**
+   * {@code replicas} distinct node indices out of {@code nodes}, grouped in sites of up to {@code
+   * perSite} nodes, so that a site's nodes can share what one of them downloaded (peer-to-peer
+   * deployment). A site is an anchor plus its {@code perSite − 1} nearest unused nodes (ties: the
+   * lower index); anchors are chosen as {@link #farthestFirst} chooses nodes, node 0 first, then
+   * the anchor whose RTT to the nearest node already used is largest, among the candidates whose
+   * site is compact (every member within {@code compactMillis} of the anchor), or among all of them
+   * when none is. With {@code perSite = 1} this is farthest-first placement.
+   *
+   * @return the sites, anchor first in each
+   * @throws IllegalArgumentException if {@code replicas} is not in 1..nodes or {@code perSite < 1}
+   */
+  public static int[][] inSites(
+      int nodes, LatencyEstimate rtt, int replicas, int perSite, double compactMillis) {
+    if (replicas < 1 || replicas > nodes) {
+      throw new IllegalArgumentException("replicas must be in 1.." + nodes + ", got " + replicas);
+    }
+    if (perSite < 1) {
+      throw new IllegalArgumentException("replicas per site must be >= 1, got " + perSite);
+    }
+    List<int[]> sites = new ArrayList<>();
+    boolean[] used = new boolean[nodes];
+    for (int placed = 0; placed < replicas; ) {
+      int size = Math.min(perSite, replicas - placed);
+      int[] chosen = null;
+      boolean chosenCompact = false;
+      double chosenDistance = -1;
+      for (int anchor = 0; anchor < nodes; anchor++) {
+        if (used[anchor]) {
+          continue;
+        }
+        int[] site = site(anchor, nodes, used, size, rtt);
+        boolean compact = spread(site, rtt) <= compactMillis;
+        double distance = placed == 0 ? 0 : nearestUsed(anchor, used, rtt);
+        // A compact site beats any loose one; among equals, the farthest from what is used.
+        if (chosen == null
+            || (compact && !chosenCompact)
+            || (compact == chosenCompact && distance > chosenDistance)) {
+          chosen = site;
+          chosenCompact = compact;
+          chosenDistance = distance;
+        }
+      }
+      sites.add(chosen);
+      for (int node : chosen) {
+        used[node] = true;
+      }
+      placed += chosen.length;
+    }
+    return sites.toArray(new int[0][]);
+  }
+
+  /** The anchor plus its {@code size − 1} nearest unused nodes (ties: the lower index). */
+  private static int[] site(int anchor, int nodes, boolean[] used, int size, LatencyEstimate rtt) {
+    List<Integer> others = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      if (i != anchor && !used[i]) {
+        others.add(i);
+      }
+    }
+    others.sort(
+        java.util.Comparator.<Integer>comparingDouble(i -> rtt.millis(anchor, i))
+            .thenComparingInt(i -> i));
+    int[] site = new int[Math.min(size, others.size() + 1)];
+    site[0] = anchor;
+    for (int k = 1; k < site.length; k++) {
+      site[k] = others.get(k - 1);
+    }
+    return site;
+  }
+
+  private static double spread(int[] site, LatencyEstimate rtt) {
+    double widest = 0;
+    for (int k = 1; k < site.length; k++) {
+      widest = Math.max(widest, rtt.millis(site[0], site[k]));
+    }
+    return widest;
+  }
+
+  private static double nearestUsed(int node, boolean[] used, LatencyEstimate rtt) {
+    double nearest = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < used.length; i++) {
+      if (used[i]) {
+        nearest = Math.min(nearest, rtt.millis(node, i));
+      }
+    }
+    return nearest;
+  }
+
   /** {@code replicas} distinct nodes out of {@code nodes}, uniformly at random. */
   public static int[] random(int nodes, int replicas, RandomGenerator random) {
     int[] order = shuffled(nodes, random);

@@ -80,6 +80,36 @@ class PlacementPlannerTest {
   }
 
   @Test
+  void inSitesWithOneReplicaPerSiteIsFarthestFirst() {
+    int[][] sites = PlacementPlanner.inSites(10, LINE, 3, 1, 5);
+
+    assertThat(sites).hasDimensions(3, 1);
+    assertThat(new int[] {sites[0][0], sites[1][0], sites[2][0]})
+        .containsExactly(PlacementPlanner.farthestFirst(10, LINE, 3, 0));
+  }
+
+  @Test
+  void inSitesGroupsEachAnchorWithItsNearestUnusedNodesAndPrefersCompactSites() {
+    // Two tight clusters (0–2 and 7–9, 1 ms apart inside) and loose nodes between them.
+    LatencyEstimate clusters =
+        (i, j) -> {
+          boolean left = i <= 2 && j <= 2;
+          boolean right = i >= 7 && j >= 7;
+          return left || right ? Math.abs(i - j) : Math.abs(i - j) * 20.0;
+        };
+
+    int[][] sites = PlacementPlanner.inSites(10, clusters, 4, 2, 5);
+
+    assertThat(sites).hasDimensions(2, 2);
+    assertThat(sites[0]).containsExactly(0, 1);
+    assertThat(sites[1]).containsExactly(9, 8);
+    assertThatThrownBy(() -> PlacementPlanner.inSites(10, clusters, 11, 2, 5))
+        .hasMessageContaining("replicas must be in 1..10");
+    assertThatThrownBy(() -> PlacementPlanner.inSites(10, clusters, 2, 0, 5))
+        .hasMessageContaining("per site");
+  }
+
+  @Test
   void farthestFirstSpreadsFromTheFirstNodeTiesToTheLowerIndex() {
     assertThat(PlacementPlanner.farthestFirst(10, LINE, 3, 0)).containsExactly(0, 9, 4);
     assertThat(PlacementPlanner.farthestFirst(10, LINE, 1, 5)).containsExactly(5);

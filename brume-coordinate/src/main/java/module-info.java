@@ -1,0 +1,6 @@
+/** Network coordinates (Vivaldi) and RTT data sets. */
+module io.brume.coordinate {
+  requires com.fasterxml.jackson.databind;
+
+  exports io.brume.coordinate;
+}

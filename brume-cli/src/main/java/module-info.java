@@ -1,5 +1,6 @@
 /** The {@code brume} command line: one picocli command per subcommand over the other modules. */
 module io.brume.cli {
+  requires static transitive org.jspecify;
   requires io.brume.coordinate;
   requires io.brume.dashboard;
   requires io.brume.doctor;

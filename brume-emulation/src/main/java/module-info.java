@@ -1,5 +1,6 @@
 /** The emulated fog: many nodes in one process over the real proxy and routing code. */
 module io.brume.emulation {
+  requires static transitive org.jspecify;
   requires transitive io.brume.coordinate;
   requires transitive io.brume.dashboard;
   requires io.brume.http;

@@ -4,6 +4,7 @@
 // fabric8 publishes no module names, so those are automatic modules named after their jars.
 @SuppressWarnings("requires-transitive-automatic")
 module io.brume.kubernetes {
+  requires static transitive org.jspecify;
   requires transitive io.brume.coordinate;
   requires io.brume.http;
   requires transitive io.brume.proxy;

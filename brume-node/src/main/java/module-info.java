@@ -1,5 +1,6 @@
 /** The node agent: coordinates, peers and its HTTP API and metrics. */
 module io.brume.node {
+  requires static transitive org.jspecify;
   requires transitive io.brume.coordinate;
   requires io.brume.http;
   requires io.brume.peer;

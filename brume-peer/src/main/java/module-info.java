@@ -1,5 +1,6 @@
 /** Peer-to-peer blob sharing between nodes. */
 module io.brume.peer {
+  requires static transitive org.jspecify;
   requires transitive io.brume.oci;
   requires transitive io.brume.store;
   requires io.brume.registry;

@@ -1,5 +1,6 @@
 /** OCI distribution client: registries, auth, mirrors, TLS. */
 module io.brume.registry {
+  requires static transitive org.jspecify;
   requires transitive io.brume.oci;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.toml;

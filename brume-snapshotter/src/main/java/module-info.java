@@ -1,5 +1,6 @@
 /** The containerd snapshotter plugin (gRPC over a Unix socket) backed by SQLite metadata. */
 module io.brume.snapshotter {
+  requires static transitive org.jspecify;
   requires transitive io.brume.oci;
   requires transitive io.brume.peer;
   requires transitive io.brume.pull;

@@ -3,6 +3,7 @@
  * prerequisites.
  */
 module io.brume.testing {
+  requires static transitive org.jspecify;
   requires transitive io.brume.oci;
   requires com.fasterxml.jackson.databind;
   requires org.apache.commons.compress;

@@ -1,5 +1,6 @@
 /** Layer extraction into root filesystems and OCI runtime bundles. */
 module io.brume.unpack {
+  requires static transitive org.jspecify;
   requires com.fasterxml.jackson.databind;
   requires org.apache.commons.compress;
 

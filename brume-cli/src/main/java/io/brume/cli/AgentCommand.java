@@ -18,8 +18,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,7 +61,7 @@ final class AgentCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description = "Agent configuration (JSON); required unless --kubernetes.")
-  Path config;
+  @Nullable Path config;
 
   @Option(
       names = "--kubernetes",
@@ -73,13 +75,13 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "Serve this node's verified blobs to cluster members here (peer-to-peer layer sharing and"
               + " containerd mirror), e.g. 0.0.0.0:7948; needs --peer-token-file.")
-  String peerListen;
+  @Nullable String peerListen;
 
   @Option(
       names = "--peer-token-file",
       paramLabel = "FILE",
       description = "The cluster token peers must present (a mounted Secret).")
-  Path peerTokenFile;
+  @Nullable Path peerTokenFile;
 
   @Option(
       names = "--peer-max-uploads",
@@ -160,23 +162,24 @@ final class AgentCommand implements Callable<Integer> {
       client.close();
       throw e;
     }
+    Agent agent = Objects.requireNonNull(node.get(), "the agent was started above");
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   cluster.stop(); // removes brume's iptables rules
                   client.close();
-                  node.get().stop();
+                  agent.stop();
                 },
                 "brume-agent-stop"));
-    report(node.get(), begin);
-    node.get().awaitStop();
+    report(agent, begin);
+    agent.awaitStop();
     return 0;
   }
 
   private AgentConfig loadConfig() throws IOException {
     try {
-      return AgentConfig.load(config);
+      return AgentConfig.load(Objects.requireNonNull(config, "--config (checked in call())"));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
     } catch (java.nio.charset.CharacterCodingException e) {

@@ -3,6 +3,7 @@ package io.brume.coordinate;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Simulates a whole cluster of {@link VivaldiClient}s on an {@link RttMatrix}: in each round every
@@ -40,7 +41,7 @@ public final class VivaldiSimulation {
       VivaldiConfig config,
       ProbeSchedule schedule,
       long seed,
-      RoundObserver observer) {
+      @Nullable RoundObserver observer) {
     return run(matrix, config, schedule, seed, observer, null);
   }
 
@@ -54,8 +55,8 @@ public final class VivaldiSimulation {
       VivaldiConfig config,
       ProbeSchedule schedule,
       long seed,
-      RoundObserver observer,
-      SampleGuard.Settings guard) {
+      @Nullable RoundObserver observer,
+      SampleGuard.@Nullable Settings guard) {
     int n = matrix.size();
     SimulatedClock clock = new SimulatedClock();
     SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);

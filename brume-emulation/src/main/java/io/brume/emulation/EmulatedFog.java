@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -215,7 +216,7 @@ public final class EmulatedFog implements AutoCloseable {
   public double medianRelativeError() {
     List<Double> errors = new ArrayList<>();
     for (int i = 0; i < dataset.size(); i++) {
-      EmulatedNode node = nodes.get(dataset.name(i));
+      EmulatedNode node = Objects.requireNonNull(nodes.get(dataset.name(i)));
       for (int j = 0; j < dataset.size(); j++) {
         if (i == j) {
           continue;

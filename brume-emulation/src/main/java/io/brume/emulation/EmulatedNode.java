@@ -13,11 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One emulated fog node's coordinate agent: it pings a random peer every probe interval over UDP
@@ -81,7 +83,7 @@ final class EmulatedNode implements AutoCloseable {
   }
 
   /** The latest coordinate this node heard from {@code peer}, if any. */
-  Coordinate peerCoordinate(String peer) {
+  @Nullable Coordinate peerCoordinate(String peer) {
     return peer.equals(name) ? coordinate() : peerCoordinates.get(peer);
   }
 
@@ -115,7 +117,9 @@ final class EmulatedNode implements AutoCloseable {
         String peer = peers.get(random.nextInt(peers.size()));
         long seq = sequence.incrementAndGet();
         pending.put(seq, new Ping(peer, System.nanoTime()));
-        send(new ProbeMessage(false, seq, name, coordinate()), peerRelays.get(peer));
+        send(
+            new ProbeMessage(false, seq, name, coordinate()),
+            Objects.requireNonNull(peerRelays.get(peer)));
         forgetLostPings();
       }
     } catch (InterruptedException e) {

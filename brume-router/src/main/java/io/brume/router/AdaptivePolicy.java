@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code adaptive}: brume's policy. It starts from the Vivaldi estimate, learns the latency it
@@ -159,7 +160,8 @@ public final class AdaptivePolicy implements RoutingPolicy {
     return state == null ? 0 : state.utilisation;
   }
 
-  private static double estimateMillis(EndpointState state, double priorMillis, double now) {
+  private static double estimateMillis(
+      @Nullable EndpointState state, double priorMillis, double now) {
     if (state == null || !state.observed) {
       return priorMillis;
     }

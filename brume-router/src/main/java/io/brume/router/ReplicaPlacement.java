@@ -1,6 +1,7 @@
 package io.brume.router;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 
@@ -88,7 +89,7 @@ final class ReplicaPlacement {
     }
     int[] nodesChosen = new int[replicas];
     for (int r = 0; r < replicas; r++) {
-      nodesChosen[r] = candidates[best[r]];
+      nodesChosen[r] = candidates[Objects.requireNonNull(best)[r]];
     }
     return nodesChosen;
   }

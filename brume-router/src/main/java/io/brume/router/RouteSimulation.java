@@ -4,9 +4,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Discrete-event simulation of one policy on a {@link Fog}.
@@ -142,9 +144,13 @@ final class RouteSimulation {
       now = event.time;
       switch (event.type) {
         case ARRIVAL -> arrive(event.index, end);
-        case AT_REPLICA -> replicas[event.request.replica].enqueue(event.request);
-        case SERVED -> replicas[event.request.replica].finish(event.request);
-        case RESPONSE -> respond(event.request);
+        case AT_REPLICA ->
+            replicas[Objects.requireNonNull(event.request).replica].enqueue(
+                Objects.requireNonNull(event.request));
+        case SERVED ->
+            replicas[Objects.requireNonNull(event.request).replica].finish(
+                Objects.requireNonNull(event.request));
+        case RESPONSE -> respond(Objects.requireNonNull(event.request));
         case REPORT -> report(end);
         default -> throw new IllegalStateException("unknown event type " + event.type);
       }
@@ -241,7 +247,7 @@ final class RouteSimulation {
     return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
   }
 
-  private void schedule(double time, int type, int index, Request request) {
+  private void schedule(double time, int type, int index, @Nullable Request request) {
     events.add(new Event(time, sequence++, type, index, request));
   }
 
@@ -277,7 +283,7 @@ final class RouteSimulation {
   private record Request(
       int node, int replica, double issuedAt, double serviceMillis, boolean measured) {}
 
-  private record Event(double time, long sequence, int type, int index, Request request)
+  private record Event(double time, long sequence, int type, int index, @Nullable Request request)
       implements Comparable<Event> {
     @Override
     public int compareTo(Event other) {

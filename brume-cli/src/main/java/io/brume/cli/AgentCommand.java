@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,7 +55,7 @@ final class AgentCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description = "Agent configuration (JSON); required unless --kubernetes.")
-  Path config;
+  @Nullable Path config;
 
   @Option(
       names = "--kubernetes",
@@ -67,13 +69,13 @@ final class AgentCommand implements Callable<Integer> {
       description =
           "Serve this node's verified blobs to cluster members here (peer-to-peer layer sharing and"
               + " containerd mirror), e.g. 0.0.0.0:7948; needs --peer-token-file.")
-  String peerListen;
+  @Nullable String peerListen;
 
   @Option(
       names = "--peer-token-file",
       paramLabel = "FILE",
       description = "The cluster token peers must present (a mounted Secret).")
-  Path peerTokenFile;
+  @Nullable Path peerTokenFile;
 
   @Option(
       names = "--peer-max-uploads",
@@ -118,7 +120,7 @@ final class AgentCommand implements Callable<Integer> {
     }
     long begin = System.nanoTime();
     List<AgentComponent> components = new ArrayList<>(components());
-    KubernetesSide cluster = null;
+    @Nullable KubernetesSide cluster = null;
     if (kubernetes) {
       Map<String, String> env = System.getenv();
       cluster =
@@ -145,17 +147,18 @@ final class AgentCommand implements Callable<Integer> {
   }
 
   /** The --config file, else (the DaemonSet) probing every other Node, with the probe keys. */
-  private AgentConfig agentConfig(KubernetesSide cluster) throws IOException {
+  private AgentConfig agentConfig(@Nullable KubernetesSide cluster) throws IOException {
     if (config != null) {
       return loadConfig();
     }
-    return kubernetesConfig(cluster.nodeName(), cluster.internalAddresses())
+    KubernetesSide side = Objects.requireNonNull(cluster, "--kubernetes (checked in call())");
+    return kubernetesConfig(side.nodeName(), side.internalAddresses())
         .withProbeKeysIfPresent(PROBE_KEY_DIR);
   }
 
   private AgentConfig loadConfig() throws IOException {
     try {
-      return AgentConfig.load(config);
+      return AgentConfig.load(Objects.requireNonNull(config, "--config (checked in call())"));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--config: " + e.getMessage());
     } catch (java.nio.charset.CharacterCodingException e) {

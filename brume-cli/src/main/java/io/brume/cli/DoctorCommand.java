@@ -4,6 +4,7 @@ import io.brume.doctor.Doctor;
 import io.brume.doctor.SystemView;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ final class DoctorCommand implements Callable<Integer> {
       names = "--root",
       paramLabel = "DIR",
       description = "Examine the system tree under DIR instead of / (a mounted SD card image).")
-  Path root;
+  @Nullable Path root;
 
   @Override
   public Integer call() {

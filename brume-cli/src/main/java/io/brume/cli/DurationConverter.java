@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -31,7 +32,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
   }
 
   /** The duration, or null if {@code value} is none of the accepted forms. */
-  static Duration parse(String value) {
+  static @Nullable Duration parse(String value) {
     String v = value.strip().toLowerCase(Locale.ROOT);
     try {
       if (v.startsWith("pt") || v.startsWith("p")) {

@@ -9,6 +9,7 @@ import io.brume.node.AgentComponent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * brume's Kubernetes side ({@link KubernetesAgent}: coordinate annotation, Node informer, proximity
@@ -21,7 +22,7 @@ final class KubernetesSide implements AgentComponent {
   private final String nodeName;
   private final DataPlane dataPlane;
   private final KubernetesAgentSettings settings;
-  private KubernetesAgent cluster;
+  private @Nullable KubernetesAgent cluster;
   private boolean stopped;
 
   /** Takes ownership of {@code client}: {@link #stop} closes it. */

@@ -41,7 +41,7 @@ public final class Main {
           PrintWriter err = cmd.getErr();
           err.println(
               prefix(cmd)
-                  + exception.getMessage().strip().lines().findFirst().orElse("")
+                  + String.valueOf(exception.getMessage()).strip().lines().findFirst().orElse("")
                   + " (see '"
                   + cmd.getCommandSpec().qualifiedName()
                   + " --help')");

@@ -9,8 +9,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,19 +30,19 @@ final class PeerOptions {
       paramLabel = "FILE",
       description =
           "Fetch layers from these peers first (JSON: self, peers with url and coordinate).")
-  Path peersFile;
+  @Nullable Path peersFile;
 
   @Option(
       names = "--peers-from",
       paramLabel = "URL",
       description = "Ask the local agent's peer server for the peers, e.g. http://127.0.0.1:7948.")
-  URI peersFrom;
+  @Nullable URI peersFrom;
 
   @Option(
       names = "--peer-token-file",
       paramLabel = "FILE",
       description = "The cluster token (required with --peers or --peers-from).")
-  Path peerTokenFile;
+  @Nullable Path peerTokenFile;
 
   @Option(
       names = "--peer-choice",
@@ -93,14 +95,13 @@ final class PeerOptions {
       return Optional.of(
           PeerFetcher.builder(PeerDirectory.load(peersFile), token).mode(mode).build());
     }
-    PeerDirectory first = PeerDirectory.fetch(peersFrom, token);
+    URI from = Objects.requireNonNull(peersFrom, "--peers-from (one of the two is set)");
+    PeerDirectory first = PeerDirectory.fetch(from, token);
     if (!refreshing) {
       return Optional.of(PeerFetcher.builder(first, token).mode(mode).build());
     }
     return Optional.of(
-        PeerFetcher.builder(new RefreshingDirectory(peersFrom, token, first), token)
-            .mode(mode)
-            .build());
+        PeerFetcher.builder(new RefreshingDirectory(from, token, first), token).mode(mode).build());
   }
 
   /** The agent's directory, re-read when older than {@link #DIRECTORY_REFRESH}. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,7 +72,7 @@ final class PullCommand implements Callable<Integer> {
       names = "--limit-rate",
       paramLabel = "RATE",
       description = "Cap the download bandwidth, e.g. 500k, 10M, 1.5MB/s (bytes per second).")
-  String limitRate;
+  @Nullable String limitRate;
 
   @Option(
       names = "--strategy",

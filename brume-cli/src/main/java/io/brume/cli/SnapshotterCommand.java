@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +54,7 @@ final class SnapshotterCommand implements Callable<Integer> {
       description =
           "containerd's registry hosts directory (config_path, <DIR>/<registry>/hosts.toml):"
               + " mirrors, plain http, skip_verify, ca. Default: HTTPS to each registry.")
-  Path hostsDir;
+  @Nullable Path hostsDir;
 
   @Option(
       names = "--strategy",

@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The {@code --store} option shared by every command that reads or writes the image store. */
@@ -16,7 +17,7 @@ final class StoreOptions {
       paramLabel = "DIR",
       description =
           "Image store directory (default: $XDG_DATA_HOME/brume, else ~/.local/share/brume).")
-  Path store;
+  @Nullable Path store;
 
   Path root() {
     return store != null

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,7 +57,7 @@ final class UpCommand implements Callable<Integer> {
       paramLabel = "NAME|FILE",
       converter = DatasetConverter.class,
       description = DatasetConverter.HELP + " Default: 12 well-spread AWS regions.")
-  RttMatrix dataset;
+  @Nullable RttMatrix dataset;
 
   @Option(
       names = "--port",
@@ -69,7 +70,7 @@ final class UpCommand implements Callable<Integer> {
       paramLabel = "D",
       converter = DurationConverter.class,
       description = "Stop after this long, e.g. 30s, 2m, 1h (default: until Ctrl-C).")
-  Duration duration;
+  @Nullable Duration duration;
 
   @Option(names = "--no-open", description = "Do not open the dashboard in a browser.")
   boolean noOpen;

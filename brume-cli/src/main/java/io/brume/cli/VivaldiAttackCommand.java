@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ final class VivaldiAttackCommand implements Callable<Integer> {
       names = "--nodes",
       paramLabel = "N",
       description = "Use N nodes of the matrix chosen by the seed (default: all).")
-  Integer nodes;
+  @Nullable Integer nodes;
 
   @Option(
       names = "--liars",

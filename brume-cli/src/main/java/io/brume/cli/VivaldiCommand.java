@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,7 +63,7 @@ final class VivaldiCommand {
         paramLabel = "N",
         description =
             "Euclidean dimensions (default: the configuration's, 8 for serf, 16 for robust).")
-    Integer dimensions;
+    @Nullable Integer dimensions;
 
     @Option(
         names = "--rounds",
@@ -96,7 +97,7 @@ final class VivaldiCommand {
         paramLabel = "FILE",
         description =
             "Also write the matrix, probe schedule and trials for bench/vivaldi's Serf harness.")
-    Path replayOut;
+    @Nullable Path replayOut;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lying peers in a simulated cluster: every node runs the real {@link VivaldiClient} (behind a
@@ -58,15 +59,32 @@ public final class AttackSimulation {
       int roundsBefore,
       int roundsDuring,
       int roundsAfter,
-      SampleGuard.Settings guard,
+      SampleGuard.@Nullable Settings guard,
       long seed) {
-    /** Validates. */
-    public Scenario {
+    /**
+     * Validates. Written out rather than compact: javac does not carry the type annotation of
+     * {@code guard} to a compact constructor's parameter, and callers pass null for no guard.
+     */
+    public Scenario(
+        int liars,
+        Lie lie,
+        int roundsBefore,
+        int roundsDuring,
+        int roundsAfter,
+        SampleGuard.@Nullable Settings guard,
+        long seed) {
       Objects.requireNonNull(lie, "lie");
       if (liars < 0 || roundsBefore < 1 || roundsDuring < 0 || roundsAfter < 1) {
         throw new IllegalArgumentException(
             "need liars >= 0, roundsBefore >= 1, roundsDuring >= 0, roundsAfter >= 1");
       }
+      this.liars = liars;
+      this.lie = lie;
+      this.roundsBefore = roundsBefore;
+      this.roundsDuring = roundsDuring;
+      this.roundsAfter = roundsAfter;
+      this.guard = guard;
+      this.seed = seed;
     }
   }
 

@@ -1,5 +1,7 @@
 package io.brume.coordinate;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Hard limits on a coordinate a peer claims: values that no honest Vivaldi node can hold. A
  * coordinate is impossible if a field is NaN or infinite, its height or error is negative, or a
@@ -22,7 +24,7 @@ public final class CoordinateBounds {
    *
    * @param c the claimed coordinate
    */
-  public static String violation(Coordinate c) {
+  public static @Nullable String violation(Coordinate c) {
     if (!c.isValid()) {
       return "a NaN or infinite field";
     }

@@ -73,7 +73,7 @@ public final class PeerSelector {
       return false;
     }
     String farthest = nearCache.get(nearCache.size() - 1);
-    int byRtt = Double.compare(rtt, bestRtt.get(farthest));
+    int byRtt = Double.compare(rtt, Objects.requireNonNull(bestRtt.get(farthest)));
     return byRtt < 0 || (byRtt == 0 && peer.compareTo(farthest) < 0);
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The real RTT data sets shipped inside brume (see {@code datasets/README.md} beside this class for
@@ -49,7 +50,7 @@ public final class RttDatasets {
    * #AWS12_REGIONS}: the default fog of {@code brume up}, small enough for one JVM.
    */
   public static RttMatrix aws12() {
-    RttMatrix aws32 = shipped("aws32", SHIPPED.get("aws32"));
+    RttMatrix aws32 = shipped("aws32", Objects.requireNonNull(SHIPPED.get("aws32")));
     int[] indices = new int[AWS12_REGIONS.size()];
     for (int k = 0; k < indices.length; k++) {
       indices[k] = aws32.names().indexOf(AWS12_REGIONS.get(k));

@@ -249,7 +249,10 @@ public final class RttMatrix {
       root = new ObjectMapper().readTree(text);
     } catch (IOException e) {
       throw new IllegalArgumentException(
-          file + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+          file
+              + ": not valid JSON: "
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+          e);
     }
     JsonNode data = root.get("data");
     if (data == null || !data.isObject()) {
@@ -280,9 +283,9 @@ public final class RttMatrix {
     double[] raw = new double[n * n];
     Arrays.fill(raw, Double.NaN);
     for (Map.Entry<String, JsonNode> src : data.properties()) {
-      int i = index.get(src.getKey());
+      int i = Objects.requireNonNull(index.get(src.getKey()));
       for (Map.Entry<String, JsonNode> dst : src.getValue().properties()) {
-        int j = index.get(dst.getKey());
+        int j = Objects.requireNonNull(index.get(dst.getKey()));
         JsonNode v = dst.getValue();
         String where = file + ": data." + src.getKey() + "." + dst.getKey();
         double ms;

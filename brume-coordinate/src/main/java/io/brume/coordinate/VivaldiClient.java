@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One node's Vivaldi state: its coordinate, per-peer latency filters and adjustment samples. Each
@@ -29,7 +30,7 @@ public final class VivaldiClient {
   private final InstantSource clock;
   private final Coordinate origin;
   private final Map<String, LatencyFilter> filters = new HashMap<>();
-  private final NeighbourMemory neighbours; // null without neighbour memory
+  private final @Nullable NeighbourMemory neighbours; // null without neighbour memory
   private final double[] adjustmentSamples;
   private final double[] unit;
   private final double[] delta; // scratch of the averaged update
@@ -310,7 +311,13 @@ public final class VivaldiClient {
         (double) config.fastStartRecency().toNanos(), config.fastStartRecencyGrowth() * age);
   }
 
+  /** The neighbour memory, for the code paths that run only when the configuration has one. */
+  private NeighbourMemory memory() {
+    return Objects.requireNonNull(neighbours, "called only with neighbour memory configured");
+  }
+
   private void remember(String node, Coordinate other, double rtt, long now) {
+    NeighbourMemory neighbours = memory();
     long maxAge = config.latencyFilterMaxAge().toNanos();
     neighbours.remember(node, other, rtt, now);
     if (maxAge > 0) {
@@ -324,6 +331,7 @@ public final class VivaldiClient {
    * start's repeated steps of one update, so they are computed once per update.
    */
   private double recencyWeights(long now, double recencyTau) {
+    NeighbourMemory neighbours = memory();
     double weights = 0.0;
     int k = 0;
     for (int s = neighbours.first(); s >= 0; s = neighbours.after(s)) {
@@ -352,6 +360,7 @@ public final class VivaldiClient {
    * the same order).
    */
   private void applyMemoryForces(double errorBefore, double weights) {
+    NeighbourMemory neighbours = memory();
     int dims = vector.length;
     java.util.Arrays.fill(delta, 0.0);
     double heightDelta = 0.0;

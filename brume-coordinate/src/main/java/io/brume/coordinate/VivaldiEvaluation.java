@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The accuracy evaluation behind {@code brume vivaldi eval}: simulate, then compare predicted and
@@ -72,7 +73,7 @@ public final class VivaldiEvaluation {
       VivaldiConfig config,
       ProbeSchedule schedule,
       long seed,
-      SampleGuard.Settings guard) {
+      SampleGuard.@Nullable Settings guard) {
     int rounds = schedule.rounds();
     int[][] tracked = trackedPairs(matrix);
     double[] medianPerRound = new double[rounds];

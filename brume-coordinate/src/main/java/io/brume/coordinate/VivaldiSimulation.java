@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Simulates a whole cluster of {@link VivaldiClient}s on an {@link RttMatrix}: in each round every
@@ -46,7 +47,7 @@ public final class VivaldiSimulation {
       VivaldiConfig config,
       ProbeSchedule schedule,
       long seed,
-      RoundObserver observer) {
+      @Nullable RoundObserver observer) {
     return run(matrix, config, schedule, seed, observer, null);
   }
 
@@ -60,8 +61,8 @@ public final class VivaldiSimulation {
       VivaldiConfig config,
       ProbeSchedule schedule,
       long seed,
-      RoundObserver observer,
-      SampleGuard.Settings guard) {
+      @Nullable RoundObserver observer,
+      SampleGuard.@Nullable Settings guard) {
     int n = matrix.size();
     SimulatedClock clock = new SimulatedClock();
     VivaldiClient[] clients = clients(n, config, seed, clock);

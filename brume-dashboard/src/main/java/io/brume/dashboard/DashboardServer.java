@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves the dashboard page and its JSON API for one {@link DashboardSource}, on an {@link
@@ -34,7 +35,7 @@ public final class DashboardServer implements AutoCloseable {
 
   private final DashboardSource source;
   private final DashboardJson json = new DashboardJson();
-  private EmbeddedHttpServer server;
+  private @Nullable EmbeddedHttpServer server;
 
   private DashboardServer(DashboardSource source) {
     this.source = source;
@@ -56,25 +57,29 @@ public final class DashboardServer implements AutoCloseable {
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot serve the dashboard on " + address + ": " + e.getCause().getMessage(), e);
+          "cannot serve the dashboard on "
+              + address
+              + ": "
+              + Objects.requireNonNullElse(e.getCause(), e).getMessage(),
+          e);
     }
     return dashboard;
   }
 
   /** The bound port. */
   public int port() {
-    return server.address().getPort();
+    return server().address().getPort();
   }
 
   /** The page's URL, for example {@code http://127.0.0.1:7070/}. */
   public URI uri() {
     return URI.create(
-        "http://" + server.address().getAddress().getHostAddress() + ":" + port() + "/");
+        "http://" + server().address().getAddress().getHostAddress() + ":" + port() + "/");
   }
 
   @Override
   public void close() {
-    server.close();
+    server().close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -101,7 +106,7 @@ public final class DashboardServer implements AutoCloseable {
     }
   }
 
-  private Supplier<Object> api(String path) {
+  private @Nullable Supplier<Object> api(String path) {
     return switch (path) {
       case "/api/nodes" -> () -> json.nodes(source.nodes());
       case "/api/routing" -> () -> json.routing(source.routing());
@@ -139,5 +144,10 @@ public final class DashboardServer implements AutoCloseable {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The server serving the dashboard; set once started. */
+  private EmbeddedHttpServer server() {
+    return Objects.requireNonNull(server, "not started");
   }
 }

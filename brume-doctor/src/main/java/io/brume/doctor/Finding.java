@@ -1,5 +1,7 @@
 package io.brume.doctor;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The result of one check.
  *
@@ -11,7 +13,7 @@ package io.brume.doctor;
  * @param fix a safe automatic fix, or null
  */
 public record Finding(
-    String check, Status status, String summary, String change, String why, Fix fix) {
+    String check, Status status, String summary, String change, String why, @Nullable Fix fix) {
 
   public static Finding ok(String check, String summary) {
     return new Finding(check, Status.OK, summary, "", "", null);

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A demo replica's page served by a real container: the OCI runtime bundle brume exported for the
@@ -330,7 +331,7 @@ final class ContainerReplica implements ReplicaBackend, AutoCloseable {
   }
 
   /** {@code crun delete --force}; null when the container is gone, else what went wrong. */
-  private String delete() {
+  private @Nullable String delete() {
     try {
       Crun.Result result = crun.run(crunRoot, CRUN_TIMEOUT, "delete", "--force", id);
       if (result.succeeded() || !Files.exists(crunRoot.resolve(id))) {

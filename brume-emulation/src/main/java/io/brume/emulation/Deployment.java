@@ -13,8 +13,10 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The deployment of the demo image in {@code brume up}: the image built at start-up, the {@link
@@ -32,7 +34,7 @@ final class Deployment implements AutoCloseable {
   private final DemoImage image;
   private final Path root;
   private final List<DeploymentLane> lanes = new ArrayList<>();
-  private OriginRegistry origin;
+  private @Nullable OriginRegistry origin;
 
   private Deployment(DemoImage image, Path root) {
     this.image = image;
@@ -104,7 +106,7 @@ final class Deployment implements AutoCloseable {
 
   /** The origin registry. */
   OriginRegistry origin() {
-    return origin;
+    return Objects.requireNonNull(origin, "the deployment is stopped");
   }
 
   /** Both lanes, brume first. */

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -166,7 +167,7 @@ final class DeploymentLane implements AutoCloseable {
       if (!peer.equals(host)) {
         TcpDelayRelay relay =
             relay(
-                peerServers.get(peer).address(),
+                Objects.requireNonNull(peerServers.get(peer)).address(),
                 Delays.oneWay(fog.rttMillis().applyAsDouble(host, peer)),
                 new Bandwidth(
                     List.of(up.get(host), down.get(peer)), List.of(up.get(peer), down.get(host))));
@@ -178,8 +179,12 @@ final class DeploymentLane implements AutoCloseable {
                 () -> {
                   List<PeerNode> peers = new ArrayList<>();
                   urls.forEach(
-                      (peer, url) -> peers.add(PeerNode.of(peer, url, coordinates.get(peer))));
-                  return new PeerDirectory(host, coordinates.get(host), peers);
+                      (peer, url) ->
+                          peers.add(
+                              PeerNode.of(
+                                  peer, url, Objects.requireNonNull(coordinates.get(peer)))));
+                  return new PeerDirectory(
+                      host, Objects.requireNonNull(coordinates.get(host)), peers);
                 },
                 token)
             .mode(PeerRanking.Mode.NEAREST)
@@ -218,11 +223,13 @@ final class DeploymentLane implements AutoCloseable {
   }
 
   private void pull(String host, Platform platform) {
-    NodeDeployment node = nodes.get(host);
+    NodeDeployment node = Objects.requireNonNull(nodes.get(host));
     node.pulling(startNanos);
     try {
       ImagePuller.Builder puller =
-          ImagePuller.builder(stores.get(host), registries.get(host))
+          ImagePuller.builder(
+                  Objects.requireNonNull(stores.get(host)),
+                  Objects.requireNonNull(registries.get(host)))
               .strategy(strategy)
               .listener(node::onEvent);
       PeerFetcher fetcher = fetchers.get(host);
@@ -241,7 +248,7 @@ final class DeploymentLane implements AutoCloseable {
 
   /** Completes when {@code host} has the image committed; fails when its pull fails. */
   CompletableFuture<Void> committed(String host) {
-    return nodes.get(host).committed();
+    return Objects.requireNonNull(nodes.get(host), host).committed();
   }
 
   /** Whether every host is ready or failed. */

@@ -25,12 +25,14 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A whole fog in this JVM: N production node agents (brume-node's {@link Agent}: its probes, its
@@ -63,8 +65,8 @@ public final class EmulatedFog implements AutoCloseable {
 
   private final FogConfig config;
   private final DeploymentConfig deploymentConfig;
-  private volatile Deployment deployment;
-  private volatile ReplicaBackends replicaBackends;
+  private volatile @Nullable Deployment deployment;
+  private volatile @Nullable ReplicaBackends replicaBackends;
   private final RttMatrix dataset;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, Agent> nodes = new LinkedHashMap<>();
@@ -75,7 +77,7 @@ public final class EmulatedFog implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private volatile long loadStartNanos;
   private volatile boolean running = true;
-  private Path probeKeyDir;
+  private @Nullable Path probeKeyDir;
 
   private EmulatedFog(FogConfig config, DeploymentConfig deploymentConfig) {
     this.config = config;
@@ -220,7 +222,7 @@ public final class EmulatedFog implements AutoCloseable {
 
   /** A node's current Vivaldi coordinate: the deployment's only contact with the nodes' probing. */
   private Coordinate coordinateOf(String node) {
-    return nodes.get(node).coordinate();
+    return Objects.requireNonNull(nodes.get(node), node).coordinate();
   }
 
   private double rttMillis(String a, String b) {
@@ -258,7 +260,9 @@ public final class EmulatedFog implements AutoCloseable {
           deployment
               .brumeCommitted(host)
               .thenApplyAsync(
-                  committed -> backends.forHost(host, brume.stores().get(host), reference),
+                  committed ->
+                      backends.forHost(
+                          host, Objects.requireNonNull(brume.stores().get(host)), reference),
                   threads);
       for (PolicyLane lane : lanes) {
         lane.serveWhen(host, backend);
@@ -503,7 +507,7 @@ public final class EmulatedFog implements AutoCloseable {
   public double medianRelativeError() {
     List<Double> errors = new ArrayList<>();
     for (int i = 0; i < dataset.size(); i++) {
-      Agent node = nodes.get(dataset.name(i));
+      Agent node = Objects.requireNonNull(nodes.get(dataset.name(i)));
       for (int j = 0; j < dataset.size(); j++) {
         if (i == j) {
           continue;
@@ -523,7 +527,7 @@ public final class EmulatedFog implements AutoCloseable {
   }
 
   /** The directory of the agents' cluster key while the fog runs. */
-  Path probeKeyDir() {
+  @Nullable Path probeKeyDir() {
     return probeKeyDir;
   }
 

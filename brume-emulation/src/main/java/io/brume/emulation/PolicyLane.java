@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
@@ -116,7 +117,7 @@ final class PolicyLane implements AutoCloseable {
         HttpRequest.newBuilder(
                 URI.create(
                     "http://127.0.0.1:"
-                        + proxies.get(node).address().getPort()
+                        + Objects.requireNonNull(proxies.get(node)).address().getPort()
                         + "/demo?from="
                         + node))
             .timeout(REQUEST_TIMEOUT)
@@ -143,12 +144,15 @@ final class PolicyLane implements AutoCloseable {
     Map<String, Double> capacity = new LinkedHashMap<>();
     for (DemoReplica replica : replicas) {
       upstreams.add(
-          new Endpoint(replica.id(), "127.0.0.1", fromNode.get(replica.id()).address().getPort()));
+          new Endpoint(
+              replica.id(),
+              "127.0.0.1",
+              Objects.requireNonNull(fromNode.get(replica.id())).address().getPort()));
       capacity.put(replica.id(), replica.capacityRps());
     }
     RoutingPolicyChooser chooser =
         new RoutingPolicyChooser(
-            policies.get(node),
+            Objects.requireNonNull(policies.get(node)),
             endpoint -> estimateMillis(node, endpoint.name()),
             endpoint -> capacity.get(endpoint.name()));
     ProxyConfig proxyConfig =
@@ -175,7 +179,7 @@ final class PolicyLane implements AutoCloseable {
 
   /** Replica id to probability for requests from {@code node}. */
   Map<String, Double> weights(String node) {
-    return policies.get(node).weights(view(node)).asMap();
+    return Objects.requireNonNull(policies.get(node)).weights(view(node)).asMap();
   }
 
   /** Replica id to mean utilisation over {@code seconds}. */
@@ -195,8 +199,9 @@ final class PolicyLane implements AutoCloseable {
 
   /** {@code node}'s Vivaldi estimate of the RTT to the host of replica {@code replicaId}, ms. */
   private double estimateMillis(String node, String replicaId) {
-    Agent self = nodes.get(node);
-    double estimate = EmulatedFog.estimateRttMillis(self, hostOf.get(replicaId));
+    Agent self = Objects.requireNonNull(nodes.get(node), node);
+    double estimate =
+        EmulatedFog.estimateRttMillis(self, Objects.requireNonNull(hostOf.get(replicaId)));
     // A replica's host not heard of yet: assume it is as far as the centre of the space.
     return Double.isNaN(estimate)
         ? self.coordinate().estimateRttMillis(Coordinate.origin(self.config().vivaldi()))

@@ -2,6 +2,7 @@ package io.brume.emulation;
 
 import java.io.IOException;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What produces the response to a request a {@link DemoReplica} has admitted. The replica models
@@ -12,7 +13,7 @@ import java.net.URI;
 interface ReplicaBackend {
 
   /** One response: HTTP status, content type (may be null) and body. */
-  record Response(int status, String contentType, byte[] body) {}
+  record Response(int status, @Nullable String contentType, byte[] body) {}
 
   /**
    * The response to one admitted request for {@code requestUri}; blocks.

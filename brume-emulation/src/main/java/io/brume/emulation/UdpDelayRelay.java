@@ -15,6 +15,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The emulated link between two nodes for datagrams, both ways: one loopback socket that both nodes
@@ -37,8 +38,8 @@ final class UdpDelayRelay implements AutoCloseable {
   private final DelayQueue<Held> held = new DelayQueue<>();
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private volatile SocketAddress a;
-  private volatile SocketAddress b;
+  private volatile @Nullable SocketAddress a;
+  private volatile @Nullable SocketAddress b;
 
   /**
    * Binds a loopback port; nothing is relayed before {@link #connect}.

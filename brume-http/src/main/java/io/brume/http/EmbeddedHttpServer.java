@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small HTTP/1.1 server for brume's APIs (the agent's, the dashboard's, the scheduler extender's,
@@ -96,7 +97,8 @@ public final class EmbeddedHttpServer implements AutoCloseable {
    * Sends a complete response: {@code status}, {@code Content-Type} (unless null) and {@code body}.
    * No body is written for HEAD requests, 204 and 304, or an empty {@code body}.
    */
-  public static void send(HttpExchange exchange, int status, String contentType, byte[] body)
+  public static void send(
+      HttpExchange exchange, int status, @Nullable String contentType, byte[] body)
       throws IOException {
     if (contentType != null) {
       exchange.getResponseHeaders().set("Content-Type", contentType);

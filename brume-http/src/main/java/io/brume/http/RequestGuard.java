@@ -2,6 +2,7 @@ package io.brume.http;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The executor of an {@link EmbeddedHttpServer}: runs each request of the JDK server on its own
@@ -131,7 +133,7 @@ final class RequestGuard implements Executor, AutoCloseable {
     if (request == null) {
       return true; // not one of ours (a test calling the handler directly)
     }
-    Stage stage = request.stage.get();
+    Stage stage = request.stage();
     Stage next =
         requestTimeoutNanos > 0
             ? Stage.handler(System.nanoTime() + requestTimeoutNanos)
@@ -145,7 +147,7 @@ final class RequestGuard implements Executor, AutoCloseable {
       Request slowest = null;
       Stage slowestStage = null;
       for (Request request : inFlight) {
-        Stage stage = request.stage.get();
+        Stage stage = request.stage();
         if (stage.headers && (slowest == null || request.started - slowest.started < 0)) {
           slowest = request;
           slowestStage = stage;
@@ -154,7 +156,7 @@ final class RequestGuard implements Executor, AutoCloseable {
       if (slowest == null) {
         return false;
       }
-      if (slowest.cancel(slowestStage, evicted)) {
+      if (slowest.cancel(Objects.requireNonNull(slowestStage), evicted)) {
         return true;
       }
       // It moved on to its handler or finished meanwhile: look again.
@@ -165,7 +167,7 @@ final class RequestGuard implements Executor, AutoCloseable {
     while (!closed) {
       long now = System.nanoTime();
       for (Request request : inFlight) {
-        Stage stage = request.stage.get();
+        Stage stage = request.stage();
         if (stage.due != Long.MAX_VALUE && now - stage.due >= 0) {
           request.cancel(stage, timedOut);
         }
@@ -204,7 +206,7 @@ final class RequestGuard implements Executor, AutoCloseable {
     closed = true;
     watchdog.interrupt();
     for (Request request : inFlight) {
-      request.cancel(request.stage.get(), null);
+      request.cancel(request.stage(), null);
     }
   }
 
@@ -225,18 +227,23 @@ final class RequestGuard implements Executor, AutoCloseable {
   private static final class Request {
     final long started;
     final AtomicReference<Stage> stage;
-    volatile Thread thread;
+    volatile @Nullable Thread thread;
 
     Request(long started, long headerTimeoutNanos) {
       this.started = started;
       this.stage = new AtomicReference<>(Stage.headers(started + headerTimeoutNanos));
     }
 
+    /** The current stage; never null (AtomicReference only says it could be). */
+    Stage stage() {
+      return Objects.requireNonNull(stage.get());
+    }
+
     /**
      * Interrupts the request if it is still at {@code seen} (the interrupt closes its channel) and
      * counts it in {@code counter} (unless null) first, so the count is there once it is closed.
      */
-    boolean cancel(Stage seen, AtomicLong counter) {
+    boolean cancel(Stage seen, @Nullable AtomicLong counter) {
       if (seen.over || !stage.compareAndSet(seen, Stage.CANCELLED)) {
         return false;
       }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes this node's coordinate as the {@link BrumeAnnotations#COORDINATE} annotation of its
@@ -32,8 +33,8 @@ public final class CoordinatePublisher {
   private final double minMoveMillis;
   private final Duration minInterval;
 
-  private NodeCoordinate lastPublished;
-  private Instant lastPublishedAt;
+  private @Nullable NodeCoordinate lastPublished;
+  private @Nullable Instant lastPublishedAt;
 
   public CoordinatePublisher(
       KubernetesClient client,
@@ -66,7 +67,7 @@ public final class CoordinatePublisher {
     NodeCoordinate coordinate = current.get();
     Instant now = clock.instant();
     if (lastPublished != null) {
-      if (now.isBefore(lastPublishedAt.plus(minInterval))) {
+      if (now.isBefore(Objects.requireNonNull(lastPublishedAt).plus(minInterval))) {
         return false;
       }
       if (coordinate.movedMillisFrom(lastPublished) < minMoveMillis) {

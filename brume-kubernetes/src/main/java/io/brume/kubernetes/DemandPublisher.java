@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts the requests this node's proxy forwards per Service ({@link DemandRecorder}) and publishes
@@ -43,8 +44,8 @@ public final class DemandPublisher implements DemandRecorder {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
   private Instant windowStart;
-  private Map<String, Long> lastPublished;
-  private Instant lastPublishedAt;
+  private @Nullable Map<String, Long> lastPublished;
+  private @Nullable Instant lastPublishedAt;
 
   public DemandPublisher(
       KubernetesClient client,
@@ -109,7 +110,7 @@ public final class DemandPublisher implements DemandRecorder {
       return true;
     }
     for (Map.Entry<String, Long> e : after.entrySet()) {
-      long old = before.get(e.getKey());
+      long old = Objects.requireNonNull(before.get(e.getKey()));
       if (Math.abs(e.getValue() - old) >= minRelativeChange * old) {
         return true;
       }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ public final class KeyedWorkQueue<K> implements AutoCloseable {
     }
   }
 
-  private synchronized K take() throws InterruptedException {
+  private synchronized @Nullable K take() throws InterruptedException {
     while (!closed && waiting.isEmpty()) {
       wait();
     }

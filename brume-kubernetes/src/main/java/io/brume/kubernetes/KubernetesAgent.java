@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class KubernetesAgent implements AutoCloseable {
   private final KubernetesAgentSettings settings;
   private final CoordinatePublisher publisher;
   private final ProximityRoutingController routing;
-  private ScheduledExecutorService publishing;
+  private @Nullable ScheduledExecutorService publishing;
   private boolean publishFailing;
   private boolean stopped;
 

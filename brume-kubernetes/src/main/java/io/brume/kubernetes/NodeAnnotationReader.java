@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,19 +53,19 @@ public final class NodeAnnotationReader {
     return false;
   }
 
-  private Optional<NodeCoordinate> coordinate(String node, String value) {
+  private Optional<NodeCoordinate> coordinate(String node, @Nullable String value) {
     if (value == null) {
       return Optional.empty();
     }
     try {
       return Optional.of(NodeCoordinate.fromJson(value));
     } catch (IllegalArgumentException e) {
-      reportOnce(node, BrumeAnnotations.COORDINATE, value, e.getMessage());
+      reportOnce(node, BrumeAnnotations.COORDINATE, value, String.valueOf(e.getMessage()));
       return Optional.empty();
     }
   }
 
-  private double load(String node, String value) {
+  private double load(String node, @Nullable String value) {
     if (value == null) {
       return Double.NaN;
     }
@@ -80,7 +81,7 @@ public final class NodeAnnotationReader {
     return Double.NaN;
   }
 
-  private Map<String, Long> demand(String node, String value) {
+  private Map<String, Long> demand(String node, @Nullable String value) {
     if (value == null) {
       return Map.of();
     }

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,7 +149,7 @@ final class PlacementReconciler {
   }
 
   /** Indices of {@code names} in {@code nodes}, or null if one is not a usable node any more. */
-  private static int[] indices(List<String> names, List<PeerNode> nodes) {
+  private static int @Nullable [] indices(List<String> names, List<PeerNode> nodes) {
     int[] indices = new int[names.size()];
     for (int i = 0; i < indices.length; i++) {
       indices[i] = -1;
@@ -185,7 +186,7 @@ final class PlacementReconciler {
         && status.getUpdatedReplicas() < replicas;
   }
 
-  private boolean tooSoon(String movedAt) {
+  private boolean tooSoon(@Nullable String movedAt) {
     if (movedAt == null) {
       return false;
     }

@@ -2,6 +2,7 @@ package io.brume.kubernetes;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public record PlacementSpec(double percentile, double boundMillis, String servic
         annotations.getOrDefault(BrumeAnnotations.POD_SERVICE, key.name()));
   }
 
-  private static double percentile(ServiceKey key, String value) {
+  private static double percentile(ServiceKey key, @Nullable String value) {
     if (value == null) {
       return DEFAULT_PERCENTILE;
     }
@@ -58,7 +59,7 @@ public record PlacementSpec(double percentile, double boundMillis, String servic
     return DEFAULT_PERCENTILE;
   }
 
-  private static double boundMillis(ServiceKey key, String value) {
+  private static double boundMillis(ServiceKey key, @Nullable String value) {
     if (value == null) {
       // No bound: only the hysteresis decides moves.
       return Double.POSITIVE_INFINITY;

@@ -12,6 +12,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * This node's weights for a Service's ready endpoints, computed by brume-router's policies so the
@@ -67,18 +69,22 @@ final class PolicyWeights {
         policy.loadReported(endpoint.address(), node.load());
       }
     }
-    LocalView view = LocalView.of(viewEndpoints, e -> placeable ? rtts.get(e.id()) : 0.0);
+    LocalView view =
+        LocalView.of(
+            viewEndpoints, e -> rtts != null ? Objects.requireNonNull(rtts.get(e.id())) : 0.0);
     EndpointWeights weights = policy.weights(view);
     List<WeightedPod> result = new ArrayList<>();
     weights
         .asMap()
-        .forEach((address, weight) -> result.add(new WeightedPod(podOf.get(address), weight)));
+        .forEach(
+            (address, weight) ->
+                result.add(new WeightedPod(Objects.requireNonNull(podOf.get(address)), weight)));
     result.sort(Comparator.comparing(WeightedPod::address));
     return result;
   }
 
   /** Estimated RTT per endpoint address; null when nothing can be estimated. */
-  private static Map<String, Double> estimates(
+  private static @Nullable Map<String, Double> estimates(
       PeerNode local, List<PodEndpoint> endpoints, Map<String, PeerNode> peers) {
     if (local.coordinate().isEmpty()) {
       return null;

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Set;
 import java.util.UUID;
@@ -51,7 +50,7 @@ public final class ProblemReporter {
     if (!reported.add(once)) {
       return;
     }
-    String now = Instant.from(clock.instant()).toString();
+    String now = clock.instant().toString();
     try {
       client
           .v1()

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's configuration, read from a JSON file:
@@ -58,7 +59,7 @@ public record AgentConfig(
     int maxPongsPerSecond,
     VivaldiConfig vivaldi,
     long seed,
-    Path probeKeyDir) {
+    @Nullable Path probeKeyDir) {
 
   /** A peer: its name and UDP probe address. */
   public record Peer(String name, InetSocketAddress address) {
@@ -250,7 +251,7 @@ public record AgentConfig(
         root.hasNonNull("probe_key_dir") ? Path.of(text(root, "probe_key_dir", null)) : null);
   }
 
-  private static String text(JsonNode n, String field, String fallback) {
+  private static String text(JsonNode n, String field, @Nullable String fallback) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       if (fallback == null) {

@@ -11,7 +11,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's HTTP API (JSON), on an {@link EmbeddedHttpServer} with one virtual thread per
@@ -45,7 +47,7 @@ final class AgentHttpApi implements AutoCloseable {
 
   private final Agent agent;
   private final AgentMetrics metrics;
-  private EmbeddedHttpServer server;
+  private @Nullable EmbeddedHttpServer server;
 
   AgentHttpApi(Agent agent, AgentMetrics metrics) {
     this.agent = agent;
@@ -63,7 +65,7 @@ final class AgentHttpApi implements AutoCloseable {
   }
 
   InetSocketAddress address() {
-    return server.address();
+    return server().address();
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -130,7 +132,7 @@ final class AgentHttpApi implements AutoCloseable {
     json(ex, 200, body);
   }
 
-  private static String queryParameter(String rawQuery, String name) {
+  private static @Nullable String queryParameter(String rawQuery, String name) {
     if (rawQuery == null) {
       return null;
     }
@@ -183,5 +185,10 @@ final class AgentHttpApi implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+  }
+
+  /** The server serving the API; set once started. */
+  private EmbeddedHttpServer server() {
+    return Objects.requireNonNull(server, "not started");
   }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hosts the node's {@link PeerBlobServer} in the agent, on its own port beside the agent's API: the
@@ -33,10 +34,10 @@ public final class PeerServing implements AgentComponent {
   private final Path storeRoot;
   private final Path tokenFile;
   private final int maxUploads;
-  private PeerBlobServer server;
-  private PeerFetcher mirror;
+  private @Nullable PeerBlobServer server;
+  private @Nullable PeerFetcher mirror;
   // Meters hold the objects they read weakly: keep them reachable here.
-  private TransferLedger ledger;
+  private @Nullable TransferLedger ledger;
 
   /**
    * @param listen where the peer server listens (port 0: any)
@@ -66,14 +67,14 @@ public final class PeerServing implements AgentComponent {
             maxUploads,
             () -> Optional.of(directory(agent, port[0])),
             Optional.of(mirror));
-    port[0] = server.address().getPort();
+    port[0] = server().address().getPort();
     ledger = TransferLedger.of(store.root());
     register(agent.metrics().registry, server, ledger);
   }
 
   /** The bound address of the peer server. */
   public InetSocketAddress address() {
-    return server.address();
+    return server().address();
   }
 
   static PeerDirectory directory(Agent agent, int port) {
@@ -133,5 +134,10 @@ public final class PeerServing implements AgentComponent {
     if (mirror != null) {
       mirror.close();
     }
+  }
+
+  /** The server serving blobs; set once started. */
+  private PeerBlobServer server() {
+    return Objects.requireNonNull(server, "not started");
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster keys that authenticate probes, read from a directory (a mounted Kubernetes Secret):
@@ -46,7 +47,7 @@ final class ProbeKeyring {
   private final Duration reloadEvery;
   private List<byte[]> keys;
   private Instant nextReload;
-  private String lastProblem;
+  private @Nullable String lastProblem;
 
   private ProbeKeyring(
       Path directory, InstantSource clock, Duration reloadEvery, List<byte[]> keys) {
@@ -82,7 +83,7 @@ final class ProbeKeyring {
         keys = read(directory);
         lastProblem = null;
       } catch (IllegalArgumentException | UncheckedIOException e) {
-        if (!e.getMessage().equals(lastProblem)) {
+        if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
           lastProblem = e.getMessage();
           LOG.log(
               Level.WARNING,
@@ -114,7 +115,7 @@ final class ProbeKeyring {
     return List.copyOf(out);
   }
 
-  private static byte[] readKey(Path file) {
+  private static byte @Nullable [] readKey(Path file) {
     String text;
     try {
       text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * UDP RTT probing: every {@code probeInterval} one ping to a peer chosen by a {@link PeerSelector}
@@ -44,7 +46,7 @@ final class Prober implements AutoCloseable {
 
   private final AgentConfig config;
   private final GuardedVivaldi vivaldi;
-  private final ProbeSeal seal;
+  private final @Nullable ProbeSeal seal;
   private final AgentMetrics metrics;
   private final PeerSelector selector;
   private final Map<String, InetSocketAddress> peerAddresses = new ConcurrentHashMap<>();
@@ -55,10 +57,10 @@ final class Prober implements AutoCloseable {
   // Random start: a forged pong has to guess a pending sequence number.
   private final AtomicLong sequence = new AtomicLong(new java.security.SecureRandom().nextLong());
   private final TokenBucket pongBudget;
-  private DatagramChannel channel;
-  private ScheduledExecutorService scheduler;
-  private volatile ScheduledFuture<?> schedule;
-  private Thread receiver;
+  private @Nullable DatagramChannel channel;
+  private @Nullable ScheduledExecutorService scheduler;
+  private volatile @Nullable ScheduledFuture<?> schedule;
+  private @Nullable Thread receiver;
   private volatile boolean closed;
 
   private record Pending(String peer, long sentNanos) {}
@@ -66,7 +68,8 @@ final class Prober implements AutoCloseable {
   /**
    * @param seal seals and opens datagrams with the cluster keys, or null for unauthenticated probes
    */
-  Prober(AgentConfig config, GuardedVivaldi vivaldi, AgentMetrics metrics, ProbeSeal seal) {
+  Prober(
+      AgentConfig config, GuardedVivaldi vivaldi, AgentMetrics metrics, @Nullable ProbeSeal seal) {
     this.config = config;
     this.vivaldi = vivaldi;
     this.seal = seal;
@@ -111,7 +114,7 @@ final class Prober implements AutoCloseable {
   }
 
   InetSocketAddress localAddress() throws IOException {
-    return (InetSocketAddress) channel.getLocalAddress();
+    return (InetSocketAddress) channel().getLocalAddress();
   }
 
   /** The last coordinate each peer sent. */
@@ -146,7 +149,7 @@ final class Prober implements AutoCloseable {
           encode(
               new ProbeMessage(ProbeMessage.Type.PING, seq, config.node(), vivaldi.coordinate()));
       pending.put(seq, new Pending(peer, System.nanoTime()));
-      channel.send(ByteBuffer.wrap(ping), peerAddresses.get(peer));
+      channel().send(ByteBuffer.wrap(ping), peerAddresses.get(peer));
       metrics.probesSent.increment();
     } catch (ClosedChannelException e) {
       // stopping
@@ -162,7 +165,7 @@ final class Prober implements AutoCloseable {
       SocketAddress from;
       try {
         buffer.clear();
-        from = channel.receive(buffer);
+        from = channel().receive(buffer);
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException e) {
@@ -225,7 +228,7 @@ final class Prober implements AutoCloseable {
               new ProbeMessage(
                   ProbeMessage.Type.PONG, m.sequence(), config.node(), vivaldi.coordinate()));
       try {
-        channel.send(ByteBuffer.wrap(pong), from);
+        channel().send(ByteBuffer.wrap(pong), from);
         metrics.pongsSent.increment();
       } catch (IOException e) {
         LOG.log(Level.FINE, "pong failed", e);
@@ -305,5 +308,10 @@ final class Prober implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The channel probes go through; set once started. */
+  private DatagramChannel channel() {
+    return Objects.requireNonNull(channel, "not started");
   }
 }

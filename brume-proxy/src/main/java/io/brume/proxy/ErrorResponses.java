@@ -2,12 +2,13 @@ package io.brume.proxy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** Responses the proxy writes itself; they always close the connection. */
 final class ErrorResponses {
   private ErrorResponses() {}
 
-  static void send(HttpOutput out, int status, String detail) throws IOException {
+  static void send(HttpOutput out, int status, @Nullable String detail) throws IOException {
     byte[] body = (reason(status) + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8);
     out.writeAscii(
         "HTTP/1.1 "
@@ -22,7 +23,7 @@ final class ErrorResponses {
   }
 
   /** Best effort: the client may already be gone. */
-  static void sendQuietly(HttpOutput out, int status, String detail) {
+  static void sendQuietly(HttpOutput out, int status, @Nullable String detail) {
     try {
       send(out, status, detail);
     } catch (IOException e) {

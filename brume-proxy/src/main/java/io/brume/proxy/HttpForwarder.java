@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Forwards requests of one client connection: chooses an endpoint per request, sends the request on
@@ -46,7 +47,8 @@ final class HttpForwarder {
    * @param bufferedBody the whole request body, or null when it is streamed from {@code clientIn}
    * @return true when the client connection may carry another request
    */
-  boolean forward(RequestHead request, Framing framing, byte[] bufferedBody, HttpInput clientIn)
+  boolean forward(
+      RequestHead request, Framing framing, byte @Nullable [] bufferedBody, HttpInput clientIn)
       throws IOException {
     boolean clientKeepAlive = request.clientKeepsAlive();
     request.headers().removeHopByHop();
@@ -108,7 +110,7 @@ final class HttpForwarder {
     private final RequestHead request;
     private final boolean clientKeepAlive;
     private final Framing framing;
-    private final byte[] bufferedBody;
+    private final byte @Nullable [] bufferedBody;
     private final HttpInput clientIn;
     private final long startNanos = System.nanoTime();
     private long headNanos;
@@ -121,7 +123,7 @@ final class HttpForwarder {
         RequestHead request,
         boolean clientKeepAlive,
         Framing framing,
-        byte[] bufferedBody,
+        byte @Nullable [] bufferedBody,
         HttpInput clientIn) {
       this.upstream = upstream;
       this.request = request;

@@ -3,6 +3,7 @@ package io.brume.proxy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Header fields in arrival order; names compared case-insensitively, as HTTP requires. */
 final class HttpHeaders {
@@ -27,7 +28,7 @@ final class HttpHeaders {
   }
 
   /** The first value of {@code name}, or null. */
-  String first(String name) {
+  @Nullable String first(String name) {
     for (int i = 0; i < names.size(); i++) {
       if (names.get(i).equalsIgnoreCase(name)) {
         return values.get(i);

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Buffered reader of HTTP/1.1 bytes from one socket: lines with length limits for heads and chunk
@@ -56,7 +57,7 @@ final class HttpInput {
    * @param tooLongStatus the status reported when the line is longer
    * @return the line, or null at end of stream before any byte of it
    */
-  String readLine(int maxLength, int tooLongStatus) throws IOException {
+  @Nullable String readLine(int maxLength, int tooLongStatus) throws IOException {
     if (position == limit && !fill()) {
       return null;
     }

@@ -3,6 +3,7 @@ package io.brume.proxy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** Parses request and response heads and copies chunked bodies, enforcing size limits. */
 final class HttpParser {
@@ -20,7 +21,7 @@ final class HttpParser {
    *
    * @return null when the client closed the connection cleanly between requests
    */
-  static RequestHead readRequest(HttpInput in) throws IOException {
+  static @Nullable RequestHead readRequest(HttpInput in) throws IOException {
     String line = in.readLine(MAX_REQUEST_LINE, 414);
     // RFC 9112 §2.2: ignore at least one empty line before a request line.
     for (int blank = 0; line != null && line.isEmpty(); blank++) {

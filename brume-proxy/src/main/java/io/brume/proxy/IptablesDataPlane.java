@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The kernel data plane of one node: keeps brume's iptables NAT chains equal to the services it is
@@ -24,8 +25,8 @@ public final class IptablesDataPlane implements AutoCloseable {
   private static final List<String> HOOKS = List.of("OUTPUT", "PREROUTING");
 
   private final List<String> commandPrefix;
-  private Set<String> ownedChains;
-  private String applied;
+  private @Nullable Set<String> ownedChains;
+  private @Nullable String applied;
 
   /**
    * @param commandPrefix prepended to every command, e.g. {@code ip netns exec NAME} to program a
@@ -116,7 +117,7 @@ public final class IptablesDataPlane implements AutoCloseable {
     return execute(command, null).exitCode == 0;
   }
 
-  private String run(List<String> command, String input) throws IOException {
+  private String run(List<String> command, @Nullable String input) throws IOException {
     Result result = execute(command, input);
     if (result.exitCode != 0) {
       throw new IOException(
@@ -132,7 +133,7 @@ public final class IptablesDataPlane implements AutoCloseable {
 
   private record Result(int exitCode, String stdout, String stderr) {}
 
-  private Result execute(List<String> command, String input) throws IOException {
+  private Result execute(List<String> command, @Nullable String input) throws IOException {
     List<String> full = new ArrayList<>(commandPrefix);
     full.addAll(command);
     Process process = new ProcessBuilder(full).start();

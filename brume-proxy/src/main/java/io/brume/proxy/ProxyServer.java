@@ -8,9 +8,11 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * brume's user-space proxy for one service: accepts connections on {@link ProxyConfig#listen()} and
@@ -47,9 +49,9 @@ public final class ProxyServer implements AutoCloseable {
           ? Thread.ofPlatform().daemon(true).name("brume-proxy-connection")
           : Thread.ofVirtual().name("brume-proxy-connection");
 
-  private ReadDeadlines deadlines;
-  private ServerSocket serverSocket;
-  private Thread acceptLoop;
+  private @Nullable ReadDeadlines deadlines;
+  private @Nullable ServerSocket serverSocket;
+  private @Nullable Thread acceptLoop;
   private volatile boolean closed;
 
   public ProxyServer(ProxyConfig config) {
@@ -119,10 +121,10 @@ public final class ProxyServer implements AutoCloseable {
       }
       Socket client;
       try {
-        client = serverSocket.accept();
+        client = serverSocket().accept();
       } catch (IOException e) {
         connectionSlots.release();
-        if (closed || serverSocket.isClosed()) {
+        if (closed || serverSocket().isClosed()) {
           return;
         }
         // A client that reset before accept costs nothing; running out of file descriptors
@@ -143,7 +145,8 @@ public final class ProxyServer implements AutoCloseable {
       clients.add(client);
       Runnable handler =
           config.protocol() == ProxyConfig.Protocol.HTTP
-              ? new HttpConnectionHandler(config, upstreams, deadlines, client)
+              ? new HttpConnectionHandler(
+                  config, upstreams, Objects.requireNonNull(deadlines), client)
               : new TcpConnectionHandler(config, upstreams, client);
       try {
         connectionThreads.start(
@@ -173,7 +176,7 @@ public final class ProxyServer implements AutoCloseable {
       loggedFull = true;
       System.err.println(
           "brume proxy on "
-              + serverSocket.getLocalSocketAddress()
+              + serverSocket().getLocalSocketAddress()
               + ": "
               + config.maxConnections()
               + " client connections open (maxConnections); new ones wait in the listen backlog"
@@ -190,7 +193,7 @@ public final class ProxyServer implements AutoCloseable {
       // Error would end the accept loop.
       System.err.println(
           "brume proxy on "
-              + serverSocket.getLocalSocketAddress()
+              + serverSocket().getLocalSocketAddress()
               + ": accepting a connection failed ("
               + e.getMessage()
               + "); retrying with a back-off of up to "
@@ -246,5 +249,10 @@ public final class ProxyServer implements AutoCloseable {
       shortest = d.compareTo(shortest) < 0 ? d : shortest;
     }
     return shortest;
+  }
+
+  /** The serverSocket accepting clients; set once started. */
+  private ServerSocket serverSocket() {
+    return Objects.requireNonNull(serverSocket, "not started");
   }
 }

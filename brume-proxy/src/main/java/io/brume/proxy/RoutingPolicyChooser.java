@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a brume-router {@link RoutingPolicy} as the proxy's per-request decision: builds the
@@ -25,7 +26,7 @@ public final class RoutingPolicyChooser implements EndpointChooser {
   private final RoutingPolicy policy;
   private final ToDoubleFunction<Endpoint> rttEstimateMillis;
   private final ToDoubleFunction<Endpoint> capacityRps;
-  private volatile CachedView cached;
+  private volatile @Nullable CachedView cached;
 
   /**
    * @param policy one node's policy instance (it keeps per-node state)

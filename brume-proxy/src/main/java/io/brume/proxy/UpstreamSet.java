@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The endpoints of one service with their status, and the only place that changes it: outlier
@@ -54,7 +55,7 @@ final class UpstreamSet {
    *
    * @return null when there is no candidate
    */
-  Upstream choose(List<Upstream> tried) {
+  @Nullable Upstream choose(List<Upstream> tried) {
     Snapshot current = snapshot;
     List<Endpoint> candidates =
         tried.isEmpty() && current.allReady() ? current.endpoints() : candidates(current, tried);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A file that one thread appends to (the download) while others read what is already there (the
@@ -27,7 +28,7 @@ final class GrowingFile {
   private final Condition grown = lock.newCondition();
   private long length;
   private boolean complete;
-  private Throwable failure;
+  private @Nullable Throwable failure;
 
   private GrowingFile(Path path, long initialLength) throws IOException {
     this.path = path;

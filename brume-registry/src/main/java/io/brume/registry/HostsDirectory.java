@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -83,7 +84,7 @@ public final class HostsDirectory {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    Path base = file.getParent();
+    Path base = Objects.requireNonNull(file.getParent(), "hosts.toml lies in a directory");
     List<Host> hosts = new ArrayList<>();
     JsonNode tables = root.path("host");
     for (Map.Entry<String, JsonNode> entry : tables.properties()) {

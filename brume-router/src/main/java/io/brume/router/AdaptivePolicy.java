@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code adaptive}: brume's policy. It starts from the Vivaldi estimate, learns the latency it
@@ -49,9 +50,9 @@ public final class AdaptivePolicy implements RoutingPolicy {
   private long reportsSinceResum;
   // The last view routed on and its endpoints' state and in-flight counters by rank: a node routes
   // on the same view request after request, so per-endpoint map lookups are paid once per view.
-  private LocalView cachedView;
-  private EndpointState[] cachedStates;
-  private AtomicInteger[] cachedOutstanding;
+  private @Nullable LocalView cachedView;
+  private EndpointState[] cachedStates = new EndpointState[0];
+  private AtomicInteger[] cachedOutstanding = new AtomicInteger[0];
 
   /** Creates the policy of one node; {@code clock} times the decay of observations. */
   public AdaptivePolicy(AdaptiveConfig config, InstantSource clock) {
@@ -194,7 +195,8 @@ public final class AdaptivePolicy implements RoutingPolicy {
     return state == null ? 0 : state.utilisation;
   }
 
-  private static double estimateMillis(EndpointState state, double priorMillis, double now) {
+  private static double estimateMillis(
+      @Nullable EndpointState state, double priorMillis, double now) {
     if (state == null || !state.observed) {
       return priorMillis;
     }

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A probability per ready endpoint, summing to 1: what one node's kernel data plane (iptables
@@ -16,7 +17,8 @@ public final class EndpointWeights {
 
   private final LocalView view;
   private final double[] probabilities; // in the view's order
-  private Map<String, Double> weights; // built on first use: the simulator never asks for it
+  private @Nullable Map<String, Double>
+      weights; // built on first use: the simulator never asks for it
 
   private EndpointWeights(LocalView view, double[] probabilities) {
     this.view = view;

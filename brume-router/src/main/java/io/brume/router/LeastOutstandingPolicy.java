@@ -2,6 +2,7 @@ package io.brume.router;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code least-outstanding}: the endpoint with the fewest of this node's in-flight requests o_j,
@@ -13,7 +14,7 @@ public final class LeastOutstandingPolicy implements RoutingPolicy {
   private final OutstandingRequests outstanding = new OutstandingRequests();
   // The last view routed on and its endpoints' counters by rank (one map lookup per endpoint per
   // view instead of per request); replaced whole, so readers on other threads see a matching pair.
-  private volatile Counters cached;
+  private volatile @Nullable Counters cached;
 
   private record Counters(LocalView view, AtomicInteger[] byRank) {}
 

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,7 +48,7 @@ public final class RouteSimulator {
         runs.put(name, executor.submit(() -> RouteSimulation.run(fog, config, name)));
       }
       for (String name : policyNames) {
-        results.put(name, join(runs.get(name)));
+        results.put(name, join(Objects.requireNonNull(runs.get(name))));
       }
     }
     return new SimulationReport(results, RouteSimulation.runOracle(fog, config));

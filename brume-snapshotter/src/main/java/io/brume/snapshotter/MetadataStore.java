@@ -36,6 +36,12 @@ final class MetadataStore implements AutoCloseable {
     T run(Tx tx) throws IOException, SQLException;
   }
 
+  /** Work done inside one transaction that returns nothing. */
+  @FunctionalInterface
+  interface Update {
+    void run(Tx tx) throws IOException, SQLException;
+  }
+
   private final Connection connection;
 
   private MetadataStore(Connection connection) {
@@ -66,6 +72,15 @@ final class MetadataStore implements AutoCloseable {
     } catch (SQLException e) {
       throw new IOException("cannot open snapshot metadata " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Runs {@code update} in one transaction, as {@link #transaction} does. */
+  void update(Update update) throws IOException {
+    transaction(
+        tx -> {
+          update.run(tx);
+          return Boolean.TRUE; // a Work must return something non-null
+        });
   }
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */

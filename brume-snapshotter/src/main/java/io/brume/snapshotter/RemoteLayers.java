@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The remote-snapshot path: when containerd's CRI plugin prepares a layer with its image labels,
@@ -61,7 +62,7 @@ public final class RemoteLayers {
    * config.
    */
   public static RegistryClients registryClients(
-      HostsDirectory hosts, DockerConfigCredentials credentials) {
+      @Nullable HostsDirectory hosts, DockerConfigCredentials credentials) {
     return registry -> {
       RegistryClient.Builder builder = RegistryClient.builder(registry).dockerConfig(credentials);
       if (hosts != null) {

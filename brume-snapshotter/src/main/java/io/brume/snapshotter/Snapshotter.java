@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * containerd's snapshotter semantics over overlayfs, the same on-disk layout as containerd's own
@@ -48,7 +49,7 @@ public final class Snapshotter implements AutoCloseable {
   private final Path staging;
   private final MetadataStore metadata;
   private final Clock clock;
-  private volatile RemoteLayers remote;
+  private volatile @Nullable RemoteLayers remote;
 
   private Snapshotter(Path root, MetadataStore metadata, Clock clock) throws IOException {
     this.root = root;
@@ -187,7 +188,7 @@ public final class Snapshotter implements AutoCloseable {
     Path fs = directory(active.id()).resolve("fs");
     Usage usage = Usage.of(fs);
     Durable.syncTree(fs);
-    metadata.transaction(
+    metadata.update(
         tx -> {
           MetadataStore.Stored again = tx.get(key);
           if (again.id() != active.id() || again.info().kind() != Kind.ACTIVE) {
@@ -196,7 +197,6 @@ public final class Snapshotter implements AutoCloseable {
                 "snapshot " + key + " changed while committing");
           }
           tx.commit(active.id(), name, labels, usage.size(), usage.inodes(), clock.instant());
-          return null;
         });
   }
 
@@ -343,7 +343,7 @@ public final class Snapshotter implements AutoCloseable {
     Durable.syncTree(staging);
     List<Path> moved = new ArrayList<>();
     try {
-      metadata.transaction(
+      metadata.update(
           tx -> {
             for (int i = 0; i < prepared.size(); i++) {
               Prepared p = prepared.get(i);
@@ -362,7 +362,6 @@ public final class Snapshotter implements AutoCloseable {
               moved.add(target);
             }
             Durable.syncDirectory(snapshots);
-            return null;
           });
     } catch (IOException | RuntimeException e) {
       for (Path target : moved) {

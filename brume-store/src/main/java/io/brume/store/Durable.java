@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * fsync and atomic-rename helpers: what is renamed into place must already be on disk. Public for
@@ -77,7 +78,8 @@ public final class Durable {
   /** Renames atomically and syncs the directory that now holds the entry. */
   public static void rename(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    syncDirectory(to.getParent());
+    syncDirectory(
+        Objects.requireNonNull(to.toAbsolutePath().getParent(), "an entry lies in a directory"));
   }
 
   /** Syncs a directory's entries (best effort: some file systems refuse directory fsync). */

@@ -139,7 +139,7 @@ public final class ImageStore {
           "image record "
               + file
               + " is damaged ("
-              + e.getMessage().lines().findFirst().orElse("")
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
               + "): delete that file, then pull the image again",
           e);
     }

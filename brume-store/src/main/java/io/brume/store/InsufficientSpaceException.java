@@ -1,6 +1,7 @@
 package io.brume.store;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /** Not enough free space in the store for a blob or layer; names it and the bytes needed. */
 public final class InsufficientSpaceException extends IOException {
@@ -8,7 +9,8 @@ public final class InsufficientSpaceException extends IOException {
   private final long available;
 
   /** Creates the failure for {@code what} (for example "layer sha256:…"). */
-  public InsufficientSpaceException(String what, long needed, long available, Throwable cause) {
+  public InsufficientSpaceException(
+      String what, long needed, long available, @Nullable Throwable cause) {
     super(
         "not enough disk space for "
             + what

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mutual exclusion per key (a blob or snapshot digest), both between threads of this process and
@@ -59,7 +60,7 @@ final class KeyedLocks {
   }
 
   /** Takes the key if nobody holds it, else returns null at once. */
-  Held tryAcquire(String key) throws IOException {
+  @Nullable Held tryAcquire(String key) throws IOException {
     synchronized (HELD) {
       if (!HELD.add(file(key))) {
         return null;

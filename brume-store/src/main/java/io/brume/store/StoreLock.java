@@ -7,8 +7,10 @@ import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store-wide lock that keeps gc away from work in progress: writers (ingests, snapshot staging,
@@ -23,7 +25,7 @@ final class StoreLock {
   private final ReentrantReadWriteLock local = new ReentrantReadWriteLock();
   private final FileChannel channel;
   private int sharedHolders;
-  private FileLock sharedFileLock;
+  private @Nullable FileLock sharedFileLock;
 
   private StoreLock(Path file) throws IOException {
     channel =
@@ -66,7 +68,7 @@ final class StoreLock {
         () -> {
           synchronized (this) {
             if (--sharedHolders == 0) {
-              sharedFileLock.release();
+              Objects.requireNonNull(sharedFileLock).release();
               sharedFileLock = null;
             }
           }

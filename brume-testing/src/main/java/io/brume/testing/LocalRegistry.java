@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -41,8 +43,8 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
 
   private final Optional<TokenServer> tokenAuth;
   private final boolean tls;
-  private Path directory;
-  private Process process;
+  private @Nullable Path directory;
+  private @Nullable Process process;
   private int port;
 
   private LocalRegistry(Optional<TokenServer> tokenAuth, boolean tls) {
@@ -126,6 +128,7 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
 
   private void launchOnFreePort() throws IOException {
     port = freePort();
+    Path directory = Objects.requireNonNull(this.directory, "startProcess() creates it");
     Path config = directory.resolve("config.yml");
     if (tls) {
       TestCertificate.get().writeCertificatePem(directory.resolve("tls-cert.pem"));
@@ -133,17 +136,18 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
     }
     Files.writeString(config, config(directory.resolve("storage"), port));
     Path log = directory.resolve("registry.log");
-    process =
+    Process started =
         new ProcessBuilder(BINARY.toString(), "serve", config.toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
+    process = started;
     HttpClient http = fixtureClient().connectTimeout(Duration.ofSeconds(1)).build();
     try (http) {
       Awaitility.await("docker-registry on port " + port)
           .atMost(STARTUP_TIMEOUT)
           .pollInterval(Duration.ofMillis(50))
-          .until(() -> answers(http) || !process.isAlive());
+          .until(() -> answers(http) || !started.isAlive());
     } catch (ConditionTimeoutException e) {
       throw new IllegalStateException(
           "docker-registry did not answer on port "
@@ -154,9 +158,9 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
               + tail(log),
           e);
     }
-    if (!process.isAlive()) {
+    if (!started.isAlive()) {
       throw new IllegalStateException(
-          "docker-registry exited with " + process.exitValue() + "; log:\n" + tail(log));
+          "docker-registry exited with " + started.exitValue() + "; log:\n" + tail(log));
     }
   }
 
@@ -200,7 +204,8 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
                   certificate: %s
                   key: %s
               """
-                .formatted(directory.resolve("tls-cert.pem"), directory.resolve("tls-key.pem"))
+                .formatted(
+                    storage.resolveSibling("tls-cert.pem"), storage.resolveSibling("tls-key.pem"))
             : "";
     return """
         version: 0.1
@@ -257,7 +262,7 @@ public final class LocalRegistry implements AutoCloseable, BeforeAllCallback, Af
 
   /** The registry's log so far (for assertion messages). */
   public String log() {
-    return tail(directory.resolve("registry.log"));
+    return tail(Objects.requireNonNull(directory, "not started").resolve("registry.log"));
   }
 
   private void requireRunning() {

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -70,7 +71,7 @@ public final class Prerequisites {
   }
 
   /** The executable {@code tool} on PATH or in an sbin directory, or null. */
-  public static Path find(String tool) {
+  public static @Nullable Path find(String tool) {
     List<String> directories =
         new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "/usr/bin").split(":")));
     directories.addAll(SBIN_DIRECTORIES);

@@ -15,6 +15,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A self-signed RSA certificate for {@code 127.0.0.1} and {@code localhost}, made once per JVM with
@@ -26,7 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public record TestCertificate(PrivateKey privateKey, X509Certificate certificate) {
 
-  private static TestCertificate shared;
+  private static @Nullable TestCertificate shared;
 
   /** The JVM-wide test certificate. */
   public static synchronized TestCertificate get() {

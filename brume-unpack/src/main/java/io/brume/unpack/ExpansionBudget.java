@@ -1,6 +1,7 @@
 package io.brume.unpack;
 
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts what one layer expands to and stops extraction as soon as a bound in {@link
@@ -9,7 +10,7 @@ import java.util.function.LongSupplier;
  */
 final class ExpansionBudget {
   private final ExtractionLimits limits;
-  private final LongSupplier compressedBytes;
+  private final @Nullable LongSupplier compressedBytes;
   private long streamBytes;
   private long writtenBytes;
   private long entries;
@@ -17,7 +18,7 @@ final class ExpansionBudget {
   /**
    * @param compressedBytes compressed bytes consumed so far, or null when unknown (no ratio check)
    */
-  ExpansionBudget(ExtractionLimits limits, LongSupplier compressedBytes) {
+  ExpansionBudget(ExtractionLimits limits, @Nullable LongSupplier compressedBytes) {
     this.limits = limits;
     this.compressedBytes = compressedBytes;
   }

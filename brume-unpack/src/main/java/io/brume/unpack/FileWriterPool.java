@@ -40,6 +40,9 @@ final class FileWriterPool implements AutoCloseable {
 
   private static final int CHUNK = 64 * 1024;
   private static final int MAX_CHUNKS = (int) (MAX_IN_FLIGHT / CHUNK);
+
+  // A sentinel that only stops the writer threads: its entry is never read.
+  @SuppressWarnings("NullAway")
   private static final Task STOP = new Task("", "", null, new MemorySegment[0], 0, false);
 
   private final Arena arena = Arena.ofShared();

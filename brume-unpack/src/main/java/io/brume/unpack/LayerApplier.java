@@ -12,8 +12,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assembles a rootfs by applying layers in order, with umoci's semantics: a layer's whiteouts and
@@ -59,8 +61,8 @@ public final class LayerApplier {
   }
 
   /** Applies one layer's uncompressed tar stream directly onto {@code rootfs}. */
-  public ExtractionReport applyTar(InputStream tar, Path rootfs, LongSupplier compressedBytesRead)
-      throws IOException {
+  public ExtractionReport applyTar(
+      InputStream tar, Path rootfs, @Nullable LongSupplier compressedBytesRead) throws IOException {
     ExpansionBudget budget = new ExpansionBudget(limits, compressedBytesRead);
     RootWriter writer = new RootWriter(rootfs, RootWriter.Whiteouts.APPLY, budget);
     return TarLayerReader.read(tar, writer, budget);
@@ -84,7 +86,7 @@ public final class LayerApplier {
     void walk(String relative) throws IOException {
       Path path = relative.isEmpty() ? diffDir : diffDir.resolve(relative);
       Map<String, Object> unix = Files.readAttributes(path, "unix:*", NOFOLLOW_LINKS);
-      int mode = (int) unix.get("mode");
+      int mode = (int) Objects.requireNonNull(unix.get("mode"));
       EntryKind kind = kindOf(mode & Modes.S_IFMT);
       if (kind == null) {
         writer.skipped(relative + ": sockets are not reproduced");
@@ -111,26 +113,28 @@ public final class LayerApplier {
       String linkTarget = "";
       if (kind == EntryKind.SYMLINK) {
         linkTarget = Files.readSymbolicLink(path).toString();
-      } else if (kind != EntryKind.DIRECTORY && (int) unix.get("nlink") > 1) {
-        String first = firstPathOfInode.putIfAbsent((Long) unix.get("ino"), relative);
+      } else if (kind != EntryKind.DIRECTORY
+          && (int) Objects.requireNonNull(unix.get("nlink")) > 1) {
+        String first =
+            firstPathOfInode.putIfAbsent((Long) Objects.requireNonNull(unix.get("ino")), relative);
         if (first != null) {
           kind = EntryKind.HARDLINK;
           linkTarget = first;
         }
       }
-      long rdev = (long) unix.get("rdev");
+      long rdev = (long) Objects.requireNonNull(unix.get("rdev"));
       Entry entry =
           new Entry(
               relative,
               relative,
               kind,
               mode & 07777,
-              (int) unix.get("uid"),
-              (int) unix.get("gid"),
-              (FileTime) unix.get("lastModifiedTime"),
-              (FileTime) unix.get("lastAccessTime"),
+              (int) Objects.requireNonNull(unix.get("uid")),
+              (int) Objects.requireNonNull(unix.get("gid")),
+              (FileTime) Objects.requireNonNull(unix.get("lastModifiedTime")),
+              (FileTime) Objects.requireNonNull(unix.get("lastAccessTime")),
               linkTarget,
-              (long) unix.get("size"),
+              (long) Objects.requireNonNull(unix.get("size")),
               ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL),
               (rdev & 0xff) | ((rdev >>> 12) & ~0xffL & 0xffffffffL),
               readXattrs(path));
@@ -160,7 +164,7 @@ public final class LayerApplier {
       return xattrs;
     }
 
-    private static EntryKind kindOf(int type) {
+    private static @Nullable EntryKind kindOf(int type) {
       return switch (type) {
         case 0040000 -> EntryKind.DIRECTORY;
         case 0100000 -> EntryKind.FILE;

@@ -6,6 +6,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Extracts one layer's uncompressed tar stream into an empty directory that becomes the layer's own
@@ -67,7 +68,8 @@ public final class LayerExtractor {
    * @param compressedBytesRead how many compressed bytes the decompressor feeding {@code tar} has
    *     consumed so far, for the ratio bound; null to skip that check
    */
-  public ExtractionReport extract(InputStream tar, Path diffDir, LongSupplier compressedBytesRead)
+  public ExtractionReport extract(
+      InputStream tar, Path diffDir, @Nullable LongSupplier compressedBytesRead)
       throws IOException {
     try (var children = Files.list(diffDir)) {
       if (children.findAny().isPresent()) {

@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,7 +42,7 @@ public final class OverlayDiff {
     Map<Path, FileTime> mtimes = new LinkedHashMap<>();
     for (String dir : changes.opaqueDirs()) {
       Path path = inside(diffDir, dir);
-      remember(mtimes, path.getParent());
+      remember(mtimes, Objects.requireNonNull(path.getParent()));
       Files.createDirectories(path);
       remember(mtimes, path);
       Posix.lsetxattr(path, OPAQUE_XATTR, "y".getBytes(StandardCharsets.US_ASCII));
@@ -51,7 +52,7 @@ public final class OverlayDiff {
       if (Files.exists(path, NOFOLLOW_LINKS)) {
         continue; // the layer adds the path again: its own entry already hides the lower one
       }
-      remember(mtimes, path.getParent());
+      remember(mtimes, Objects.requireNonNull(path.getParent()));
       Files.createDirectories(path.getParent());
       Posix.mknod(path, Modes.S_IFCHR, 0, 0, 0);
     }
@@ -65,12 +66,15 @@ public final class OverlayDiff {
                           link.target(),
                           "hard link target is in no lower layer of the snapshot"));
       Path path = inside(diffDir, link.path());
-      remember(mtimes, path.getParent());
+      remember(mtimes, Objects.requireNonNull(path.getParent()));
       Files.createDirectories(path.getParent());
       // A copy stands in for the shared inode, as an overlay copy-up would make one.
       Files.copy(source, path, StandardCopyOption.COPY_ATTRIBUTES, NOFOLLOW_LINKS);
       Map<String, Object> unix = Files.readAttributes(source, "unix:uid,gid", NOFOLLOW_LINKS);
-      Posix.lchown(path, (int) unix.get("uid"), (int) unix.get("gid"));
+      Posix.lchown(
+          path,
+          (int) Objects.requireNonNull(unix.get("uid")),
+          (int) Objects.requireNonNull(unix.get("gid")));
     }
     for (Map.Entry<Path, FileTime> entry : mtimes.entrySet()) {
       if (entry.getValue() != null) {
@@ -83,9 +87,16 @@ public final class OverlayDiff {
       if (lower.isPresent() && Files.isDirectory(lower.get(), NOFOLLOW_LINKS)) {
         Map<String, Object> unix =
             Files.readAttributes(lower.get(), "unix:mode,uid,gid,lastModifiedTime", NOFOLLOW_LINKS);
-        Files.setAttribute(path, "unix:mode", (int) unix.get("mode") & 07777, NOFOLLOW_LINKS);
-        Posix.lchown(path, (int) unix.get("uid"), (int) unix.get("gid"));
-        Posix.lutimes(path, null, (FileTime) unix.get("lastModifiedTime"));
+        Files.setAttribute(
+            path,
+            "unix:mode",
+            (int) Objects.requireNonNull(unix.get("mode")) & 07777,
+            NOFOLLOW_LINKS);
+        Posix.lchown(
+            path,
+            (int) Objects.requireNonNull(unix.get("uid")),
+            (int) Objects.requireNonNull(unix.get("gid")));
+        Posix.lutimes(path, null, (FileTime) Objects.requireNonNull(unix.get("lastModifiedTime")));
       }
     }
   }
@@ -123,7 +134,8 @@ public final class OverlayDiff {
 
   private static boolean isWhiteout(Path path) throws IOException {
     Map<String, Object> unix = Files.readAttributes(path, "unix:mode,rdev", NOFOLLOW_LINKS);
-    return ((int) unix.get("mode") & Modes.S_IFMT) == Modes.S_IFCHR && (long) unix.get("rdev") == 0;
+    return ((int) Objects.requireNonNull(unix.get("mode")) & Modes.S_IFMT) == Modes.S_IFCHR
+        && (long) Objects.requireNonNull(unix.get("rdev")) == 0;
   }
 
   private static boolean isOpaque(Path dir) throws IOException {

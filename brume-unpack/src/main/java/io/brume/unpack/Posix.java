@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The few POSIX calls the JDK does not offer: device nodes, fifos, ownership and times of symlinks,
@@ -149,7 +150,8 @@ final class Posix {
   }
 
   /** Sets access and modification times of the path itself, symlinks included; null = leave. */
-  static void lutimes(Path path, FileTime access, FileTime modified) throws IOException {
+  static void lutimes(Path path, @Nullable FileTime access, @Nullable FileTime modified)
+      throws IOException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(CALL_STATE);
       MemorySegment times = arena.allocate(JAVA_LONG, 4);
@@ -167,7 +169,7 @@ final class Posix {
     }
   }
 
-  private static void writeTimespec(MemorySegment times, int index, FileTime time) {
+  private static void writeTimespec(MemorySegment times, int index, @Nullable FileTime time) {
     if (time == null) {
       times.setAtIndex(JAVA_LONG, index, 0);
       times.setAtIndex(JAVA_LONG, index + 1, UTIME_OMIT);

@@ -22,7 +22,9 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates entries inside one root, never outside it, with umoci's semantics: an existing object is
@@ -81,10 +83,10 @@ final class RootWriter {
   private final Dir rootDir;
   private final Map<String, Dir> resolvedDirs = new HashMap<>();
   private final NativeFiles io = new NativeFiles();
-  private final FileWriterPool writers;
+  private final @Nullable FileWriterPool writers;
   private boolean rootTouched;
-  private byte[] inlineBuffer;
-  private MemorySegment inlineSegment;
+  private byte @Nullable [] inlineBuffer;
+  private @Nullable MemorySegment inlineSegment;
 
   RootWriter(Path root, Whiteouts whiteoutMode, ExpansionBudget budget) throws IOException {
     this(root, whiteoutMode, budget, Posix.isRoot());
@@ -286,7 +288,7 @@ final class RootWriter {
    * Resolves a hard link's target inside the root without following its last component (a link to a
    * symlink links the symlink itself); null when nothing exists there.
    */
-  private Path hardLinkTarget(Entry entry) throws IOException {
+  private @Nullable Path hardLinkTarget(Entry entry) throws IOException {
     String target = entry.linkTarget();
     if (target.isEmpty()) {
       throw new UnsafeEntryException(entry.rawName(), "hard link to the root directory");
@@ -464,7 +466,7 @@ final class RootWriter {
     while ((read = content.read(inlineBuffer)) > 0) {
       budget.onWritten(read, entry.rawName());
       MemorySegment.copy(inlineBuffer, 0, inlineSegment, ValueLayout.JAVA_BYTE, 0, read);
-      io.writeFully(fd, inlineSegment.asSlice(0, read), file);
+      io.writeFully(fd, Objects.requireNonNull(inlineSegment).asSlice(0, read), file);
     }
   }
 
@@ -487,9 +489,12 @@ final class RootWriter {
     Posix.lutimes(path, entry.accessed(), entry.modified());
   }
 
-  private void applyOwnership(Path path, Entry entry) throws IOException {
+  private void applyOwnership(@Nullable Path path, Entry entry) throws IOException {
     if (privileged) {
-      Posix.lchown(path, entry.uid(), entry.gid());
+      Posix.lchown(
+          Objects.requireNonNull(path, "privileged writes pass the path"),
+          entry.uid(),
+          entry.gid());
     } else if (!ownershipSkipReported) {
       ownershipSkipReported = true;
       skipped.add("ownership (uid/gid) of all entries: not applied, not running as root");
@@ -624,7 +629,7 @@ final class RootWriter {
         applyXattrs(dir, entry);
         Posix.lutimes(dir, entry.accessed(), entry.modified());
       } else {
-        FileTime[] times = savedTimes.get(relative);
+        FileTime[] times = Objects.requireNonNull(savedTimes.get(relative));
         Posix.lutimes(dir, times[0], times[1]);
       }
     }

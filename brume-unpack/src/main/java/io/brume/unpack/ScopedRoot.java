@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A directory inside which untrusted relative paths are resolved the way securejoin does it: every
@@ -104,7 +105,7 @@ final class ScopedRoot {
   }
 
   /** The attributes of the path itself, or null if nothing exists there. */
-  static BasicFileAttributes lstat(Path path) throws IOException {
+  static @Nullable BasicFileAttributes lstat(Path path) throws IOException {
     try {
       return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an uncompressed layer tar stream entry by entry and hands each entry to a {@link
@@ -136,7 +137,10 @@ final class TarLayerReader {
    * that had not ended) pass through unchanged.
    */
   private static IOException truncation(
-      IOException failure, CountingInputStream counted, TarArchiveEntry last, long dataOffset) {
+      @Nullable IOException failure,
+      CountingInputStream counted,
+      @Nullable TarArchiveEntry last,
+      long dataOffset) {
     if (failure != null
         && (!counted.ended()
             || failure instanceof UnsafeEntryException
@@ -200,7 +204,7 @@ final class TarLayerReader {
 
   /** Whether the stream ended partway through the header record after the last entry. */
   private static boolean endsInsideHeader(
-      CountingInputStream counted, TarArchiveEntry last, long dataOffset) {
+      CountingInputStream counted, @Nullable TarArchiveEntry last, long dataOffset) {
     if (!counted.ended()) {
       return false;
     }
@@ -214,7 +218,7 @@ final class TarLayerReader {
   }
 
   /** The kind of entry, or null for headers that carry no object (global PAX headers). */
-  private static EntryKind kindOf(TarArchiveEntry header) throws IOException {
+  private static @Nullable EntryKind kindOf(TarArchiveEntry header) throws IOException {
     byte flag = header.getLinkFlag();
     return switch (flag) {
       case '0', 0, '7', 'S' ->

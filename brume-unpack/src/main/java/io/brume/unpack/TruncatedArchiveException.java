@@ -1,6 +1,7 @@
 package io.brume.unpack;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The layer's uncompressed tar stream ended before the archive did: inside an entry's data, inside
@@ -13,7 +14,8 @@ public final class TruncatedArchiveException extends IOException {
   private final String entryName;
   private final long streamEnd;
 
-  TruncatedArchiveException(String entryName, long streamEnd, String message, Throwable cause) {
+  TruncatedArchiveException(
+      String entryName, long streamEnd, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.entryName = entryName;
     this.streamEnd = streamEnd;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves an image's {@code User} against the rootfs's own {@code /etc/passwd} and {@code
@@ -96,7 +97,7 @@ final class UserResolver {
     return entries;
   }
 
-  private static String[] find(List<String[]> entries, int field, String value) {
+  private static String @Nullable [] find(List<String[]> entries, int field, String value) {
     for (String[] entry : entries) {
       if (entry.length > field && entry[field].equals(value)) {
         return entry;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * kube-scheduler's {@code ExtenderArgs} (k8s.io/kube-scheduler/extender/v1): the Go struct has no
@@ -25,7 +26,7 @@ public record ExtenderArgs(
     String podName,
     Map<String, String> labels,
     Map<String, String> annotations,
-    List<JsonNode> nodes,
+    @Nullable List<JsonNode> nodes,
     List<String> nodeNames) {
 
   /**
@@ -102,7 +103,7 @@ public record ExtenderArgs(
    * {@code brume.io/service} annotation, else its {@code app.kubernetes.io/name} or {@code app}
    * label (the usual convention of naming the Service after the app); null if none.
    */
-  public String serviceKey() {
+  public @Nullable String serviceKey() {
     String service = annotations.get(BrumeAnnotations.POD_SERVICE);
     if (service == null) {
       service = labels.get("app.kubernetes.io/name");

@@ -4,6 +4,7 @@ import io.brume.kubernetes.PeerNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Scores candidate nodes for a pod of a Service; pure.
@@ -84,7 +85,7 @@ public final class NodeScorer {
     }
     Map<String, Integer> scores = new LinkedHashMap<>();
     for (String candidate : candidates) {
-      double l = latency.get(candidate);
+      double l = Objects.requireNonNull(latency.get(candidate));
       double latencyScore =
           Double.isNaN(l)
               ? NEUTRAL_SCORE

@@ -86,7 +86,7 @@ public final class SchedulerExtenderServer implements AutoCloseable {
         send(exchange, 400, error("request body is not valid JSON: " + e.getOriginalMessage()));
         return;
       } catch (IllegalArgumentException e) {
-        send(exchange, 400, error(e.getMessage()));
+        send(exchange, 400, error(String.valueOf(e.getMessage())));
         return;
       }
       send(exchange, 200, verb.apply(args));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -120,7 +121,7 @@ public final class PlacementEvaluation {
     int[] planned = planner.plan(k);
 
     // The controller starts from where kube-scheduler put the replicas and moves one at a time.
-    int[] current = firstSpread;
+    int[] current = Objects.requireNonNull(firstSpread, "SPREAD_DRAWS > 0");
     int moves = 0;
     for (var move = planner.nextMove(current);
         move.isPresent() && moves < 10 * k;

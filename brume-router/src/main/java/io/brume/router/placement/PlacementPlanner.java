@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where K replicas should run so that a target percentile of requests stays under a latency bound;
@@ -271,7 +272,7 @@ public final class PlacementPlanner {
     boolean[] used = new boolean[nodes];
     for (int placed = 0; placed < replicas; ) {
       int size = Math.min(perSite, replicas - placed);
-      int[] chosen = null;
+      int @Nullable [] chosen = null;
       boolean chosenCompact = false;
       double chosenDistance = -1;
       for (int anchor = 0; anchor < nodes; anchor++) {
@@ -290,11 +291,12 @@ public final class PlacementPlanner {
           chosenDistance = distance;
         }
       }
-      sites.add(chosen);
-      for (int node : chosen) {
+      int[] site = Objects.requireNonNull(chosen, "an unused node is left: placed < replicas");
+      sites.add(site);
+      for (int node : site) {
         used[node] = true;
       }
-      placed += chosen.length;
+      placed += site.length;
     }
     return sites.toArray(new int[0][]);
   }
@@ -371,7 +373,7 @@ public final class PlacementPlanner {
     int restarts =
         (int) Math.clamp(WORK_BUDGET / (passWork * PASSES_PER_RESTART_ESTIMATE), 1, RESTARTS);
     long work = 0;
-    int[] best = null;
+    int @Nullable [] best = null;
     double bestCost = Double.POSITIVE_INFINITY;
     for (int restart = 0; restart < restarts && work < WORK_BUDGET; restart++) {
       BalancedSearch search = new BalancedSearch(distance, demand, random(m, replicas, random));
@@ -393,9 +395,10 @@ public final class PlacementPlanner {
         best = search.chosen.clone();
       }
     }
+    int[] bestChosen = Objects.requireNonNull(best, "at least one restart ran");
     int[] nodesChosen = new int[replicas];
     for (int r = 0; r < replicas; r++) {
-      nodesChosen[r] = candidates[best[r]];
+      nodesChosen[r] = candidates[bestChosen[r]];
     }
     return nodesChosen;
   }

@@ -2,6 +2,7 @@ package io.brume.coordinate;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,12 @@ import java.util.random.RandomGenerator;
  * consul#3023).
  */
 public final class VivaldiClient {
+  /**
+   * Gain of the moving average of "the probed peer was already in the neighbour memory" (about the
+   * last 5 probes count): it tells a cluster the memory covers from one it only samples.
+   */
+  private static final double REVISIT_GAIN = 0.2;
+
   private final VivaldiConfig config;
   private final RandomGenerator random;
   private final InstantSource clock;
@@ -40,6 +47,7 @@ public final class VivaldiClient {
   private double height;
   private int adjustmentIndex;
   private long firstUpdateNanos;
+  private double revisitRate;
   private boolean started;
   private long updates;
   private long rejected;
@@ -119,6 +127,7 @@ public final class VivaldiClient {
   public synchronized void reset() {
     resetState();
     started = false;
+    revisitRate = 0.0;
     filters.clear();
     neighbours.clear();
   }
@@ -315,7 +324,8 @@ public final class VivaldiClient {
 
   private void remember(String node, Coordinate other, double rtt, long now) {
     long maxAge = config.latencyFilterMaxAge().toNanos();
-    neighbours.remove(node);
+    double revisit = neighbours.remove(node) != null ? 1.0 : 0.0;
+    revisitRate += REVISIT_GAIN * (revisit - revisitRate);
     neighbours.put(node, new Neighbour(other, other.vector(), rtt, now));
     while (neighbours.size() > config.neighbourMemory()) {
       neighbours.remove(neighbours.keySet().iterator().next());
@@ -396,6 +406,26 @@ public final class VivaldiClient {
       sum += s;
     }
     adjustment = sum / (2.0 * adjustmentSamples.length);
+    double q = config.memoryAdjustmentQuantile();
+    if (q > 0.0 && !neighbours.isEmpty()) {
+      double share = revisitRate * revisitRate;
+      adjustment = (1.0 - share) * adjustment + share * memoryResidualQuantile(q) / 2.0;
+    }
+  }
+
+  /**
+   * The {@code q} quantile of rtt − raw distance over the remembered neighbours, with this node's
+   * current coordinate: unlike the window's samples, none of it is stale.
+   */
+  private double memoryResidualQuantile(double q) {
+    double[] residuals = new double[neighbours.size()];
+    int k = 0;
+    for (Neighbour n : neighbours.values()) {
+      residuals[k++] =
+          n.rtt - (Vectors.distance(vector, n.vector) + height + n.coordinate.height());
+    }
+    Arrays.sort(residuals);
+    return residuals[(int) ((residuals.length - 1) * q)];
   }
 
   private void updateGravity() {
@@ -421,6 +451,6 @@ public final class VivaldiClient {
     adjustment = 0.0;
     height = config.heightMin();
     adjustmentIndex = 0;
-    java.util.Arrays.fill(adjustmentSamples, 0.0);
+    Arrays.fill(adjustmentSamples, 0.0);
   }
 }

@@ -19,14 +19,14 @@ packages=(
   chromium
   # brume-image builds the container image (debootstrap, jq, binutils' strip; its Debian base is
   # cached in ~/.cache/brume/image-base, keep that directory between CI runs) and runs it;
-  # containerd and runc also serve brume-snapshotter's CriPullTest (containerd 1.6 acting for kubelet).
+  # containerd and runc also serve brume-snapshotter's CriPullIT (containerd 1.6 acting for kubelet).
   debootstrap jq binutils:strip containerd runc
   # deploy/image/slim-natives.sh drops other platforms' native libraries from jars in the image.
   zip unzip
-  # brume-peer's P2pBenchTest and bench/p2p drive nodes in network namespaces with curl.
+  # brume-peer's P2pBenchIT and bench/p2p drive nodes in network namespaces with curl.
   curl
 )
-# brume-image's KustomizeManifestsTest renders deploy/base with `kubectl kustomize`. Debian's
+# brume-image's KustomizeManifestsIT renders deploy/base with `kubectl kustomize`. Debian's
 # kubernetes-client only where no kubectl is installed: another kubectl package may own
 # /usr/bin/kubectl, and Debian's conflicts with it.
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client:kubectl)

@@ -15,41 +15,19 @@
 # (./brume builds it when missing).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=bench/proxy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 duration="${1:-20}"
 connections="${2:-1000}"
 rounds="${3:-3}"
-out="$here/bench/out/proxy-rss"
-mkdir -p "$out"
-rm -f "$out"/*.txt
-java_bin="${BRUME_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+bench_out proxy-rss
 jar="$here/brume-cli/target/brume.jar"
 contenders="${RSS_CONTENDERS:-unbounded=java:--enable-native-access=ALL-UNNAMED,-XX:+UseSerialGC launcher=launcher}"
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not ready" >&2; return 1; }
 
 "$here/brume" --version > /dev/null # builds the jar if needed
 
 backend_port="$(free_port)"
-cat > "$out/backend.cfg" <<CFG
-global
-  nbthread 1
-  maxconn 8000
-defaults
-  mode http
-  maxconn 8000
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
-frontend backend
-  bind 127.0.0.1:$backend_port
-  http-request return status 200 content-type text/plain string "ok"
-CFG
-haproxy -f "$out/backend.cfg" -db > "$out/backend.log" 2>&1 & pids+=($!)
+start_backend "$backend_port"
 wait_for "$backend_port"
 
 names=()
@@ -87,7 +65,6 @@ for round in $(seq 1 "$rounds"); do
   echo "round $round/$rounds done" >&2
 done
 
-median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 field() { for r in $(seq 1 "$rounds"); do awk -v k="$2" '$1 == k {print $2}' "$out/$1.$r.txt"; done; }
 rps() { for r in $(seq 1 "$rounds"); do awk '/Requests\/sec/ {print $2}' "$out/$1.$r.txt"; done; }
 echo "medians over $rounds rounds; wrk -t 2 -c $connections -d ${duration}s"

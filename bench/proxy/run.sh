@@ -22,41 +22,24 @@
 # Needs: haproxy, wrk, curl (Debian packages), Maven and a JDK >= 25.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=bench/proxy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 duration="${1:-10}"
 connections="${2:-16}"
 threads="${3:-2}"
 rounds="${4:-3}"
-out="$here/bench/out/proxy"
-mkdir -p "$out"
-rm -f "$out"/*.txt
+bench_out proxy
 
 backend_port=18080
 haproxy_port=18081
 first_brume_port=18082
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 
 pin_wrk=() pin_backend=() pin_proxy=()
 if [[ "${PIN:-0}" == 1 ]]; then
   pin_wrk=(taskset -c 0) pin_backend=(taskset -c 1) pin_proxy=(taskset -c 1)
 fi
 
-# Backend: HAProxy answering 200 itself, a fast server that is the same for every path.
-cat > "$out/backend.cfg" <<CFG
-global
-  nbthread 1
-defaults
-  mode http
-  timeout client 30s
-  timeout server 30s
-  timeout connect 5s
-frontend backend
-  bind 127.0.0.1:$backend_port
-  http-request return status 200 content-type text/plain string "ok"
-CFG
-"${pin_backend[@]}" haproxy -f "$out/backend.cfg" -db > "$out/backend.log" 2>&1 & pids+=($!)
+start_backend "$backend_port" "${pin_backend[@]}"
 
 # HAProxy as the reverse proxy, keep-alive to the backend.
 cat > "$out/haproxy.cfg" <<CFG
@@ -81,7 +64,6 @@ CFG
 # (bench/proxy/BenchProxy.java) so that the bench only needs brume-proxy to build.
 (cd "$here" && mvn -q -pl brume-proxy package -DskipTests -Dspotless.check.skip=true \
   dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt") >&2
-java_bin="${BRUME_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 names=(direct haproxy)
 declare -A ports=([direct]=$backend_port [haproxy]=$haproxy_port)
 port=$first_brume_port
@@ -103,7 +85,6 @@ for contender in $contenders; do
   port=$((port + 1))
 done
 
-wait_for() { for _ in $(seq 1 600); do curl -fsS -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 not ready" >&2; exit 1; }
 for name in "${names[@]}"; do wait_for "${ports[$name]}"; done
 
 # Warm-up (JIT for brume, caches for everyone).
@@ -125,7 +106,6 @@ done
 ms() { local v="$1"; case "$v" in *us) awk -v x="${v%us}" 'BEGIN{printf "%.3f", x/1000}';; *ms) awk -v x="${v%ms}" 'BEGIN{printf "%.3f", x}';; *s) awk -v x="${v%s}" 'BEGIN{printf "%.3f", x*1000}';; esac; }
 rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
 pct() { ms "$(awk -v p="$2%" '$1 == p {print $2}' "$1")"; }
-median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 # per_round KIND NAME EXPR: EXPR evaluated per round with r (req/s), p50, p99 of NAME and of direct/haproxy
 per_round() {
   for round in $(seq 1 "$rounds"); do

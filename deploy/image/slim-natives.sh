@@ -9,7 +9,7 @@
 #   sqlite-jdbc  org/sqlite/native/Linux/{x86_64,aarch64}/  (not Linux-Musl: Debian is glibc)
 #   zstd-jni     linux/{amd64,aarch64}/
 # Both libraries pick their native by os.name/os.arch, so what they load on those platforms is
-# unchanged (ContainerImageTest loads both in the container: `brume snapshotter`, `brume pull` of
+# unchanged (ContainerImageIT loads both in the container: `brume snapshotter`, `brume pull` of
 # a zstd layer). The rest of each jar is untouched: `zip -d` copies the remaining entries as they
 # are. The rewritten layer is a deterministic tar (sorted names, Jib's fixed mtime of 1 s past the
 # epoch, numeric root owners) gzipped without name or time stamp, so the same jars give the same

@@ -1,25 +1,19 @@
 package io.brume.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.brume.coordinate.Coordinate;
 import io.brume.kubernetes.KernelDataPlane;
-import io.brume.kubernetes.KubernetesAgent;
 import io.brume.kubernetes.KubernetesAgentSettings;
 import io.brume.node.Agent;
 import io.brume.node.AgentComponent;
 import io.brume.node.AgentConfig;
 import io.brume.node.PeerServing;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +39,7 @@ final class AgentCommand implements Callable<Integer> {
   static final int PROBE_PORT = 7946;
 
   /** Where the agent's HTTP API listens in the DaemonSet (host network, node-local). */
-  static final String KUBERNETES_HTTP = "127.0.0.1:7947";
+  static final InetSocketAddress KUBERNETES_HTTP = new InetSocketAddress("127.0.0.1", 7947);
 
   /**
    * Where the DaemonSet mounts the optional Secret with the probe keys (docs/kubernetes.md, "Probe
@@ -123,55 +117,40 @@ final class AgentCommand implements Callable<Integer> {
           spec.commandLine(), "--config FILE is required (or --kubernetes)");
     }
     long begin = System.nanoTime();
-    List<AgentComponent> components = components();
-    if (!kubernetes) {
-      Agent agent = Agent.create(loadConfig(), components).start();
-      Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "brume-agent-stop"));
-      report(agent, begin);
-      agent.awaitStop();
-      return 0;
+    List<AgentComponent> components = new ArrayList<>(components());
+    KubernetesSide cluster = null;
+    if (kubernetes) {
+      Map<String, String> env = System.getenv();
+      cluster =
+          new KubernetesSide(
+              KubernetesConnection.open(),
+              KubernetesAgentSettings.nodeName(env),
+              KernelDataPlane.forThisHost(),
+              KubernetesAgentSettings.fromEnvironment(env));
+      components.add(cluster); // last: started once the agent probes, stopped before it
     }
-    Map<String, String> env = System.getenv();
-    String nodeName = KubernetesAgentSettings.nodeName(env);
-    AtomicReference<Agent> node = new AtomicReference<>();
-    // The Kubernetes side starts first: its Node informer tells this agent whom to probe. Until
-    // the probing agent runs, the coordinate is the origin, which is never published.
-    KubernetesClient client = KubernetesConnection.open();
-    KubernetesAgent cluster =
-        new KubernetesAgent(
-            client,
-            nodeName,
-            () -> {
-              Agent agent = node.get();
-              return agent == null ? Coordinate.origin(1) : agent.coordinate();
-            },
-            KernelDataPlane.forThisHost(),
-            KubernetesAgentSettings.fromEnvironment(env));
+    Agent agent;
     try {
-      cluster.start();
-      AgentConfig agentConfig =
-          config != null
-              ? loadConfig()
-              : kubernetesConfig(nodeName, cluster.peers().internalAddresses())
-                  .withProbeKeysIfPresent(PROBE_KEY_DIR);
-      node.set(Agent.create(agentConfig, components).start());
+      agent = Agent.create(agentConfig(cluster), components).start();
     } catch (RuntimeException | IOException e) {
-      cluster.stop();
-      client.close();
+      if (cluster != null) {
+        cluster.stop(); // closes the client, also when the agent never started its components
+      }
       throw e;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  cluster.stop(); // removes brume's iptables rules
-                  client.close();
-                  node.get().stop();
-                },
-                "brume-agent-stop"));
-    report(node.get(), begin);
-    node.get().awaitStop();
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "brume-agent-stop"));
+    report(agent, begin);
+    agent.awaitStop();
     return 0;
+  }
+
+  /** The --config file, else (the DaemonSet) probing every other Node, with the probe keys. */
+  private AgentConfig agentConfig(KubernetesSide cluster) throws IOException {
+    if (config != null) {
+      return loadConfig();
+    }
+    return kubernetesConfig(cluster.nodeName(), cluster.internalAddresses())
+        .withProbeKeysIfPresent(PROBE_KEY_DIR);
   }
 
   private AgentConfig loadConfig() throws IOException {
@@ -191,19 +170,15 @@ final class AgentCommand implements Callable<Integer> {
    * port. Nodes that join later are probed after the agent restarts (a rolling update does that).
    */
   static AgentConfig kubernetesConfig(String nodeName, Map<String, String> internalAddresses) {
-    ObjectNode root = new ObjectMapper().createObjectNode();
-    root.put("node", nodeName);
-    root.put("listen", "0.0.0.0:" + PROBE_PORT);
-    root.put("http", KUBERNETES_HTTP);
-    ArrayNode peers = root.putArray("peers");
+    List<AgentConfig.Peer> peers = new ArrayList<>();
     internalAddresses.forEach(
         (name, address) -> {
           if (!name.equals(nodeName)) {
-            String host = address.contains(":") ? "[" + address + "]" : address;
-            peers.addObject().put("name", name).put("address", host + ":" + PROBE_PORT);
+            peers.add(new AgentConfig.Peer(name, new InetSocketAddress(address, PROBE_PORT)));
           }
         });
-    return AgentConfig.parse(root);
+    return AgentConfig.withDefaults(
+        nodeName, new InetSocketAddress("0.0.0.0", PROBE_PORT), KUBERNETES_HTTP, peers);
   }
 
   private void report(Agent agent, long begin) {

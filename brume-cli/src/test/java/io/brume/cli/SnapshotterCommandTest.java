@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code brume snapshotter}'s flags; serving is tested by brume-snapshotter's CriPullTest. */
+/** {@code brume snapshotter}'s flags; serving is tested by brume-snapshotter's CriPullIT. */
 class SnapshotterCommandTest {
   @TempDir Path dir;
 

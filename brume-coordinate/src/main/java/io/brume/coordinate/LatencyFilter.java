@@ -46,6 +46,14 @@ final class LatencyFilter {
   }
 
   private void expire(long nowNanos, long maxAgeNanos) {
+    boolean anyExpired = false;
+    for (int i = 0; i < size && !anyExpired; i++) {
+      anyExpired =
+          nowNanos - timesNanos[(next - 1 - i + samples.length) % samples.length] > maxAgeNanos;
+    }
+    if (!anyExpired) {
+      return; // the common case, without allocating
+    }
     // Keep only the newest samples that are young enough, compacted in arrival order.
     int kept = 0;
     double[] keptSamples = new double[size];

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -37,9 +36,11 @@ public final class VivaldiClient {
   private final InstantSource clock;
   private final Coordinate origin;
   private final Map<String, LatencyFilter> filters = new HashMap<>();
-  private final LinkedHashMap<String, Neighbour> neighbours = new LinkedHashMap<>();
+  private final NeighbourMemory neighbours; // null without neighbour memory
   private final double[] adjustmentSamples;
   private final double[] unit;
+  private final double[] delta; // scratch of the averaged update
+  private final double[] recency; // scratch: each remembered neighbour's recency weight
 
   private double[] vector;
   private double error;
@@ -78,6 +79,12 @@ public final class VivaldiClient {
     this.origin = Coordinate.origin(config);
     this.adjustmentSamples = new double[config.adjustmentWindowSize()];
     this.unit = new double[config.dimensions()];
+    this.delta = new double[config.dimensions()];
+    this.neighbours =
+        config.neighbourMemory() > 0
+            ? new NeighbourMemory(config.neighbourMemory(), config.dimensions())
+            : null;
+    this.recency = new double[config.neighbourMemory()];
     resetState();
   }
 
@@ -118,7 +125,9 @@ public final class VivaldiClient {
   /** Drops the latency filter of a peer that left. */
   public synchronized void forgetNode(String node) {
     filters.remove(node);
-    neighbours.remove(node);
+    if (neighbours != null) {
+      neighbours.forget(node);
+    }
   }
 
   /**
@@ -129,7 +138,9 @@ public final class VivaldiClient {
     started = false;
     revisitRate = 0.0;
     filters.clear();
-    neighbours.clear();
+    if (neighbours != null) {
+      neighbours.clear();
+    }
   }
 
   /** Predicted RTT from this node to {@code other}, ms. */
@@ -239,8 +250,11 @@ public final class VivaldiClient {
     if (config.latencyFilterSize() == 1) {
       return rtt;
     }
-    LatencyFilter f =
-        filters.computeIfAbsent(node, k -> new LatencyFilter(config.latencyFilterSize()));
+    LatencyFilter f = filters.get(node);
+    if (f == null) {
+      f = new LatencyFilter(config.latencyFilterSize());
+      filters.put(node, f);
+    }
     long maxAge = config.latencyFilterMaxAge().toNanos();
     return f.add(rtt, maxAge > 0 ? now : 0L, maxAge, config.latencyFilterPercentile());
   }
@@ -287,8 +301,9 @@ public final class VivaldiClient {
       remember(node, other, rtt, now);
       double tau = fastStartRecencyNanos(now);
       int steps = tau > 0 ? config.fastStartSteps() : 1;
+      double weights = recencyWeights(now, tau);
       for (int step = 0; step < steps; step++) {
-        applyMemoryForces(errorBefore, now, tau);
+        applyMemoryForces(errorBefore, weights);
       }
     } else {
       applyForce(force(weight, rtt, dist), other);
@@ -324,15 +339,29 @@ public final class VivaldiClient {
 
   private void remember(String node, Coordinate other, double rtt, long now) {
     long maxAge = config.latencyFilterMaxAge().toNanos();
-    double revisit = neighbours.remove(node) != null ? 1.0 : 0.0;
+    double revisit = neighbours.contains(node) ? 1.0 : 0.0;
     revisitRate += REVISIT_GAIN * (revisit - revisitRate);
-    neighbours.put(node, new Neighbour(other, other.vector(), rtt, now));
-    while (neighbours.size() > config.neighbourMemory()) {
-      neighbours.remove(neighbours.keySet().iterator().next());
-    }
+    neighbours.remember(node, other, rtt, now);
     if (maxAge > 0) {
-      neighbours.values().removeIf(n -> now - n.nanos > maxAge);
+      neighbours.expire(now, maxAge);
     }
+  }
+
+  /**
+   * Fills {@link #recency} with each remembered neighbour's weight exp(−age/τ) (1 without {@code
+   * recencyTau}), in the memory's order, and returns their sum. They do not change between the fast
+   * start's repeated steps of one update, so they are computed once per update.
+   */
+  private double recencyWeights(long now, double recencyTau) {
+    double weights = 0.0;
+    int k = 0;
+    for (int s = neighbours.first(); s >= 0; s = neighbours.after(s)) {
+      double r =
+          recencyTau > 0 ? Math.exp(-Math.max(0L, now - neighbours.nanos(s)) / recencyTau) : 1.0;
+      recency[k++] = r;
+      weights += r;
+    }
+    return weights;
   }
 
   /**
@@ -342,42 +371,68 @@ public final class VivaldiClient {
    * single-sample Vivaldi, so its fixed point is closer to the least-squares embedding (see
    * docs/bench/vivaldi.md).
    *
-   * <p>With {@code recencyTau} &gt; 0 (ns; the fast start) each spring is weighted by exp(−age/τ)
-   * and the step is the weighted average: right after a (re)start everyone moves fast, and a
-   * coordinate remembered a minute ago pulls toward where that peer no longer is.
+   * <p>During the fast start each spring is weighted by its {@link #recencyWeights recency},
+   * exp(−age/τ), and the step is the weighted average ({@code weights} is the sum of the weights):
+   * right after a (re)start everyone moves fast, and a coordinate remembered a minute ago pulls
+   * toward where that peer no longer is.
+   *
+   * <p>The distance to a neighbour and the unit vector toward it share one difference vector and
+   * one norm (the same arithmetic as {@link Vectors#distance} and {@link Vectors#unitVectorAt}, in
+   * the same order).
    */
-  private void applyMemoryForces(double errorBefore, long now, double recencyTau) {
-    double[] delta = new double[vector.length];
+  private void applyMemoryForces(double errorBefore, double weights) {
+    int dims = vector.length;
+    java.util.Arrays.fill(delta, 0.0);
     double heightDelta = 0.0;
-    double weights = 0.0;
-    for (Neighbour n : neighbours.values()) {
-      double recency = recencyTau > 0 ? Math.exp(-Math.max(0L, now - n.nanos) / recencyTau) : 1.0;
-      weights += recency;
-      double force =
-          recency
-              * force(weight(errorBefore, n.coordinate), n.rtt, distance(n.coordinate, n.vector));
-      double mag = Vectors.unitVectorAt(vector, n.vector, unit, random);
-      for (int i = 0; i < vector.length; i++) {
-        delta[i] += unit[i] * force;
+    double[] vectors = neighbours.vectors();
+    int k = 0;
+    for (int s = neighbours.first(); s >= 0; s = neighbours.after(s)) {
+      int offset = neighbours.vectorOffset(s);
+      double sum = 0.0;
+      for (int i = 0; i < dims; i++) {
+        double d = vector[i] - vectors[offset + i];
+        unit[i] = d;
+        sum += d * d;
+      }
+      double mag = Math.sqrt(sum);
+      double otherHeight = neighbours.height(s);
+      double raw = mag + height + otherHeight;
+      double adjusted = raw + adjustment + neighbours.adjustment(s);
+      double dist = adjusted > 0.0 ? adjusted : raw;
+      double weight =
+          errorBefore / Math.max(errorBefore + neighbours.error(s), VivaldiConfig.ZERO_ERROR);
+      double force = recency[k++] * force(weight, neighbours.rtt(s), dist);
+      if (mag > VivaldiConfig.ZERO_MILLIS) {
+        for (int i = 0; i < dims; i++) {
+          delta[i] += unit[i] / mag * force;
+        }
+      } else {
+        mag = unitVectorAt(vectors, offset);
+        for (int i = 0; i < dims; i++) {
+          delta[i] += unit[i] * force;
+        }
       }
       // The heights' share of the predicted distance moves with the force. Serf's
       // (h_i + h_j)/‖x_i − x_j‖ is unbounded for nearly co-located vectors and zero for exactly
       // co-located ones, which, once averaging has removed the single-sample noise, leaves LAN
       // clusters stuck with too much height. The floor (heightShareMin) lets a small height grow
       // as fast as a coordinate instead of in proportion to itself.
-      double heights = height + n.coordinate.height();
+      double heights = height + otherHeight;
       double share = heights / Math.max(mag + heights, VivaldiConfig.ZERO_MILLIS);
       heightDelta += force * Math.max(share, config.heightShareMin());
     }
     double scale = config.memoryGain() / weights;
-    for (int i = 0; i < vector.length; i++) {
+    for (int i = 0; i < dims; i++) {
       vector[i] += delta[i] * scale;
     }
     height = Math.max(height + heightDelta * scale, config.heightMin());
   }
 
-  /** A remembered peer; {@code vector} is its coordinate's vector, copied once. */
-  private record Neighbour(Coordinate coordinate, double[] vector, double rtt, long nanos) {}
+  /** {@link Vectors#unitVectorAt} toward this node from the neighbour vector at {@code offset}. */
+  private double unitVectorAt(double[] vectors, int offset) {
+    double[] other = java.util.Arrays.copyOfRange(vectors, offset, offset + vector.length);
+    return Vectors.unitVectorAt(vector, other, unit, random);
+  }
 
   /**
    * Moves the vector by {@code force} along the unit vector from {@code other}, and the height with
@@ -407,7 +462,7 @@ public final class VivaldiClient {
     }
     adjustment = sum / (2.0 * adjustmentSamples.length);
     double q = config.memoryAdjustmentQuantile();
-    if (q > 0.0 && !neighbours.isEmpty()) {
+    if (q > 0.0 && neighbours != null && neighbours.size() > 0) {
       double share = revisitRate * revisitRate;
       adjustment = (1.0 - share) * adjustment + share * memoryResidualQuantile(q) / 2.0;
     }
@@ -419,10 +474,16 @@ public final class VivaldiClient {
    */
   private double memoryResidualQuantile(double q) {
     double[] residuals = new double[neighbours.size()];
+    double[] vectors = neighbours.vectors();
     int k = 0;
-    for (Neighbour n : neighbours.values()) {
-      residuals[k++] =
-          n.rtt - (Vectors.distance(vector, n.vector) + height + n.coordinate.height());
+    for (int s = neighbours.first(); s >= 0; s = neighbours.after(s)) {
+      int offset = neighbours.vectorOffset(s);
+      double sum = 0.0;
+      for (int i = 0; i < vector.length; i++) {
+        double d = vector[i] - vectors[offset + i];
+        sum += d * d;
+      }
+      residuals[k++] = neighbours.rtt(s) - (Math.sqrt(sum) + height + neighbours.height(s));
     }
     Arrays.sort(residuals);
     return residuals[(int) ((residuals.length - 1) * q)];

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.brume.coordinate.AttackSimulation.Lie;
 import io.brume.coordinate.AttackSimulation.Outcome;
 import io.brume.coordinate.AttackSimulation.Scenario;
+import io.brume.testing.Topologies;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

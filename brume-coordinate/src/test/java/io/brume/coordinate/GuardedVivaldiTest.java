@@ -3,6 +3,7 @@ package io.brume.coordinate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.brume.testing.Topologies;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class GuardedVivaldiTest {
   }
 
   private static VivaldiClient[] converged() {
-    return Topologies.simulate(RTT, CONFIG, 300, 1);
+    return Phantom.simulate(RTT, CONFIG, 300, 1);
   }
 
   private static double norm(Coordinate c) {

@@ -14,6 +14,37 @@ class PeerSelectorTest {
       List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
 
   @Test
+  void nearSet_isTheLowestRttsAfterEveryObservation() {
+    // The set is re-sorted only when an observation can change it: check it against a full sort
+    // after each of many observations with ties, improvements and peers that never enter.
+    SplittableRandom random = new SplittableRandom(5);
+    PeerSelector s = new PeerSelector(4, 0.5, new SplittableRandom(1));
+    Map<String, Double> best = new HashMap<>();
+    for (int k = 0; k < 2_000; k++) {
+      String peer = "p" + random.nextInt(40);
+      double rtt = 1 + random.nextInt(60);
+      s.observe(peer, rtt);
+      best.merge(peer, rtt, Math::min);
+      if (random.nextInt(10) == 0) {
+        String gone = "p" + random.nextInt(40);
+        s.remove(gone);
+        best.remove(gone);
+      }
+      List<String> expected =
+          best.entrySet().stream()
+              .sorted(
+                  Map.Entry.<String, Double>comparingByValue()
+                      .thenComparing(Map.Entry.comparingByKey()))
+              .limit(4)
+              .map(Map.Entry::getKey)
+              .toList();
+      if (random.nextInt(3) == 0 || k == 1_999) { // also let observations pile up between reads
+        assertThat(s.nearPeers()).as("after %d observations", k + 1).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void nearSet_keepsLowestRtts() {
     PeerSelector s = new PeerSelector(3, 0.5, new SplittableRandom(1));
     s.observe("a", 0.100);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.brume.testing.Topologies;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -265,9 +266,9 @@ class VivaldiClientTest {
   @Test
   void isDeterministicWithSeed() {
     double[][] m = Topologies.random(20, 100.0, 20.0, 9);
-    VivaldiClient[] x = Topologies.simulate(m, VivaldiConfig.robust(), 50, 42);
-    VivaldiClient[] y = Topologies.simulate(m, VivaldiConfig.robust(), 50, 42);
-    VivaldiClient[] z = Topologies.simulate(m, VivaldiConfig.robust(), 50, 43);
+    VivaldiClient[] x = Phantom.simulate(m, VivaldiConfig.robust(), 50, 42);
+    VivaldiClient[] y = Phantom.simulate(m, VivaldiConfig.robust(), 50, 42);
+    VivaldiClient[] z = Phantom.simulate(m, VivaldiConfig.robust(), 50, 43);
     for (int i = 0; i < m.length; i++) {
       assertThat(x[i].coordinate()).isEqualTo(y[i].coordinate());
     }

@@ -2,6 +2,7 @@ package io.brume.coordinate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brume.testing.Topologies;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,7 +32,7 @@ class VivaldiConvergenceTest {
   @MethodSource("configs")
   void line(VivaldiConfig config) {
     double[][] m = Topologies.line(10, 10.0);
-    double[] e = Topologies.errors(m, Topologies.simulate(m, config, 1000, 1));
+    double[] e = Phantom.errors(m, Phantom.simulate(m, config, 1000, 1));
     assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.0031, 0.0031));
     assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.0130, 0.0140));
   }
@@ -40,7 +41,7 @@ class VivaldiConvergenceTest {
   @MethodSource("configs")
   void grid(VivaldiConfig config) {
     double[][] m = Topologies.grid(5, 10.0);
-    double[] e = Topologies.errors(m, Topologies.simulate(m, config, 1000, 1));
+    double[] e = Phantom.errors(m, Phantom.simulate(m, config, 1000, 1));
     assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.0016, 0.0037));
     assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.0230, 0.034));
   }
@@ -49,7 +50,7 @@ class VivaldiConvergenceTest {
   @MethodSource("configs")
   void split(VivaldiConfig config) {
     double[][] m = Topologies.split(25, 1.0, 10.0);
-    double[] e = Topologies.errors(m, Topologies.simulate(m, config, 1000, 1));
+    double[] e = Phantom.errors(m, Phantom.simulate(m, config, 1000, 1));
     assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.000060, 0.0033));
     assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.00048, 0.033));
   }
@@ -80,7 +81,7 @@ class VivaldiConvergenceTest {
         }
       }
     }
-    VivaldiClient[] clients = Topologies.simulate(m, c2, 1000, 1);
+    VivaldiClient[] clients = Phantom.simulate(m, c2, 1000, 1);
     // The height and the adjustment term are both per-node offsets of every estimate, and robust's
     // adjustment (memoryAdjustmentQuantile) may trade one for the other: their sum is what must
     // find the centre's extra r and stay small on the circle.
@@ -88,7 +89,7 @@ class VivaldiConvergenceTest {
     for (int i = 1; i < n; i++) {
       assertThat(offset(clients[i])).isLessThanOrEqualTo(budget(config, 0.03 / SLACK, 0.05) * r);
     }
-    double[] e = Topologies.errors(m, clients);
+    double[] e = Phantom.errors(m, clients);
     assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.0028, 0.006));
     assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.064, 0.09));
   }
@@ -115,9 +116,9 @@ class VivaldiConvergenceTest {
       clients[i] = new VivaldiClient(c2, r.split(), clock);
       clients[i].setCoordinate(new Coordinate(p[i], c2.errorMax(), 0, c2.heightMin()));
     }
-    Topologies.simulate(m, clients, 1000, r, clock);
+    Phantom.simulate(m, clients, 1000, r, clock);
     double baseline = centroidDistance(clients);
-    Topologies.simulate(m, clients, 10_000, r, clock);
+    Phantom.simulate(m, clients, 10_000, r, clock);
     assertThat(centroidDistance(clients))
         .isLessThanOrEqualTo((config.neighbourMemory() == 0 ? 0.82 : 0.87) * baseline);
   }
@@ -136,7 +137,7 @@ class VivaldiConvergenceTest {
   @MethodSource("configs")
   void random_notEmbeddable(VivaldiConfig config) {
     double[][] m = Topologies.random(25, 100.0, 10.0, 1);
-    double[] e = Topologies.errors(m, Topologies.simulate(m, config, 1000, 1));
+    double[] e = Phantom.errors(m, Phantom.simulate(m, config, 1000, 1));
     assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.075, 0.035));
     assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.33, 0.2));
   }

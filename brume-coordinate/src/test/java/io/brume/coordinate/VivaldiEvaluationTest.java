@@ -2,6 +2,7 @@ package io.brume.coordinate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.brume.testing.Topologies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

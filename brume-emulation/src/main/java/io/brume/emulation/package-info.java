@@ -7,5 +7,10 @@
  * that hold each datagram ({@link io.brume.emulation.UdpDelayRelay}) or byte chunk ({@link
  * io.brume.emulation.TcpDelayRelay}) for half the pair's RTT in each direction. {@link
  * io.brume.emulation.EmulatedFog} owns every thread and socket and releases them on close.
+ *
+ * <p>A replica's page comes from a {@link io.brume.emulation.ReplicaBackend}: in-process, or a real
+ * container run by crun from the exported image bundle ({@link
+ * io.brume.emulation.ContainerReplica}) where {@link io.brume.emulation.ReplicaRuntime} finds root
+ * and crun.
  */
 package io.brume.emulation;

@@ -1,10 +1,6 @@
 package io.brume.kubernetes;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -28,8 +24,6 @@ public final class CoordinatePublisher {
 
   /** Default minimum time between two writes of the annotation. */
   public static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(30);
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final KubernetesClient client;
   private final String nodeName;
@@ -86,14 +80,6 @@ public final class CoordinatePublisher {
   }
 
   private void patch(NodeCoordinate coordinate) {
-    ObjectNode patch = JSON.createObjectNode();
-    patch
-        .putObject("metadata")
-        .putObject("annotations")
-        .put(BrumeAnnotations.COORDINATE, coordinate.toJson());
-    client
-        .nodes()
-        .withName(nodeName)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    NodeAnnotationPatch.set(client, nodeName, BrumeAnnotations.COORDINATE, coordinate.toJson());
   }
 }

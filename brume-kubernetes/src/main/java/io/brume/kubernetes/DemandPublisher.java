@@ -3,8 +3,6 @@ package io.brume.kubernetes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -122,14 +120,6 @@ public final class DemandPublisher implements DemandRecorder {
   private void patch(Map<String, Long> rates) {
     ObjectNode value = JSON.createObjectNode();
     rates.forEach(value::put);
-    ObjectNode patch = JSON.createObjectNode();
-    patch
-        .putObject("metadata")
-        .putObject("annotations")
-        .put(BrumeAnnotations.DEMAND, value.toString());
-    client
-        .nodes()
-        .withName(nodeName)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    NodeAnnotationPatch.set(client, nodeName, BrumeAnnotations.DEMAND, value.toString());
   }
 }

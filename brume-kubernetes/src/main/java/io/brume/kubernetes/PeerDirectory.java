@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,8 +89,13 @@ public final class PeerDirectory implements AutoCloseable {
    * network. Read it again when a listener fires.
    */
   public Map<String, String> internalAddresses() {
+    return internalAddresses(informer.getStore().list());
+  }
+
+  /** The {@code InternalIP} of each of {@code nodes} by node name (nodes without one left out). */
+  public static Map<String, String> internalAddresses(Collection<Node> nodes) {
     Map<String, String> addresses = new TreeMap<>();
-    for (Node node : informer.getStore().list()) {
+    for (Node node : nodes) {
       if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
         continue;
       }

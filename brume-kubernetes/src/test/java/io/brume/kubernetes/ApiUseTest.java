@@ -83,6 +83,11 @@ class ApiUseTest {
   }
 
   private List<RecordedRequest> drain() throws InterruptedException {
+    return drain(server);
+  }
+
+  /** Every request {@code server} received since the last drain (waits 200 ms for stragglers). */
+  static List<RecordedRequest> drain(KubernetesMockServer server) throws InterruptedException {
     List<RecordedRequest> requests = new ArrayList<>();
     RecordedRequest r;
     while ((r = server.takeRequest(200, TimeUnit.MILLISECONDS)) != null) {

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.brume.coordinate.Coordinate;
-import io.brume.proxy.IptablesDataPlane;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
@@ -43,6 +42,14 @@ class KubernetesAgentTest {
 
   @BeforeEach
   void cluster() {
+    cluster(client);
+  }
+
+  /**
+   * Nodes a (no coordinate yet), b at 10 ms and c at 40 ms from the origin, and Service shop/web
+   * opted in to proximity routing with endpoints on b and c.
+   */
+  static void cluster(KubernetesClient client) {
     // The agent runs on a, which has no coordinate yet; b is at 10 ms, c at 40 ms from the origin.
     client.resource(node("a", null)).create();
     client.resource(node("b", at(10, 0))).create();
@@ -65,6 +72,11 @@ class KubernetesAgentTest {
   }
 
   private String publishedCoordinate() {
+    return publishedCoordinate(client);
+  }
+
+  /** The coordinate annotation on node a, or null. */
+  static String publishedCoordinate(KubernetesClient client) {
     Map<String, String> annotations =
         client.nodes().withName("a").get().getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(BrumeAnnotations.COORDINATE);
@@ -130,34 +142,5 @@ class KubernetesAgentTest {
 
     client.nodes().withName("c").delete();
     await().until(() -> !agent.peers().peers().containsKey("c"));
-  }
-
-  @Test
-  void withTheKernelDataPlaneAnOptedInServiceGetsDnatRulesUntilStop() throws Exception {
-    try (TestNamespace namespace = TestNamespace.createOrSkip()) {
-      IptablesDataPlane iptables = namespace.iptables();
-      coordinate.set(new Coordinate(new double[] {38, 0}, 0.2, 0.0, 0.5));
-      agent =
-          new KubernetesAgent(client, "a", coordinate::get, new KernelDataPlane(iptables), FAST)
-              .start();
-      try {
-        await().until(() -> publishedCoordinate() != null);
-        // Rules are in address order: b (10.0.0.2) fires with P = 0.1, the nearest, c, takes the
-        // remaining 0.9 unconditionally.
-        await()
-            .untilAsserted(
-                () ->
-                    assertThat(iptables.save())
-                        .contains("-A BRUME-SERVICES -d 10.96.0.10/32 -p tcp -m tcp --dport 80")
-                        .containsPattern(
-                            "10.0.0.2\" -m statistic --mode random --probability 0.1000000")
-                        .containsPattern("10.0.0.3\" -j BRUME-SEP-")
-                        .contains("--to-destination 10.0.0.3:8080")
-                        .contains("--to-destination 10.0.0.2:8080"));
-      } finally {
-        agent.stop(); // before the namespace goes
-      }
-      assertThat(iptables.save()).doesNotContain("BRUME-");
-    }
   }
 }

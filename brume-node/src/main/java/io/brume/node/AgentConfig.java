@@ -68,6 +68,15 @@ public record AgentConfig(
     }
   }
 
+  /** One probe per interval unless the file says otherwise (Serf/memberlist LAN: 1 s). */
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
+
+  /** A probe without answer by then is lost unless the file says otherwise (memberlist: 500 ms). */
+  public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(500);
+
+  /** The rate limit of answers to pings unless the file says otherwise. */
+  public static final int DEFAULT_MAX_PONGS_PER_SECOND = 100;
+
   private static final Set<String> FIELDS =
       Set.of(
           "node",
@@ -135,6 +144,25 @@ public record AgentConfig(
         vivaldi,
         seed,
         null);
+  }
+
+  /**
+   * A configuration with every optional field at its default, as a file with only {@code node},
+   * {@code listen}, {@code http} and {@code peers} gives: robust Vivaldi, seeded by the node's
+   * name, unauthenticated probes.
+   */
+  public static AgentConfig withDefaults(
+      String node, InetSocketAddress listen, InetSocketAddress http, List<Peer> peers) {
+    return new AgentConfig(
+        node,
+        listen,
+        http,
+        peers,
+        DEFAULT_PROBE_INTERVAL,
+        DEFAULT_PROBE_TIMEOUT,
+        DEFAULT_MAX_PONGS_PER_SECOND,
+        VivaldiConfig.robust(),
+        node.hashCode());
   }
 
   /** The same configuration with probes authenticated by the keys in {@code dir}. */
@@ -214,9 +242,9 @@ public record AgentConfig(
         listen,
         http,
         peers,
-        Duration.ofMillis(number(root, "probe_interval_ms", 1000)),
-        Duration.ofMillis(number(root, "probe_timeout_ms", 500)),
-        (int) number(root, "max_pongs_per_second", 100),
+        Duration.ofMillis(number(root, "probe_interval_ms", DEFAULT_PROBE_INTERVAL.toMillis())),
+        Duration.ofMillis(number(root, "probe_timeout_ms", DEFAULT_PROBE_TIMEOUT.toMillis())),
+        (int) number(root, "max_pongs_per_second", DEFAULT_MAX_PONGS_PER_SECOND),
         vivaldi,
         number(root, "seed", node.hashCode()),
         root.hasNonNull("probe_key_dir") ? Path.of(text(root, "probe_key_dir", null)) : null);

@@ -5,6 +5,7 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 /**
@@ -46,6 +47,11 @@ public final class AdaptivePolicy implements RoutingPolicy {
   private int reportedEndpoints;
   private double utilisationSum; // over reported endpoints, kept so that a report is O(1)
   private long reportsSinceResum;
+  // The last view routed on and its endpoints' state and in-flight counters by rank: a node routes
+  // on the same view request after request, so per-endpoint map lookups are paid once per view.
+  private LocalView cachedView;
+  private EndpointState[] cachedStates;
+  private AtomicInteger[] cachedOutstanding;
 
   /** Creates the policy of one node; {@code clock} times the decay of observations. */
   public AdaptivePolicy(AdaptiveConfig config, InstantSource clock) {
@@ -67,16 +73,15 @@ public final class AdaptivePolicy implements RoutingPolicy {
   public synchronized EndpointWeights weights(LocalView view) {
     double now = seconds(clock.instant());
     int m = view.size();
-    EndpointState[] state = new EndpointState[m];
+    EndpointState[] state = statesOf(view);
+    AtomicInteger[] inFlight = cachedOutstanding;
     boolean anyWithHeadroom = false;
     for (int j = 0; j < m; j++) {
-      state[j] = states.get(view.endpoint(j).id());
       anyWithHeadroom |= utilisationOf(state[j]) < 1;
     }
     double[] scores = new double[m];
     double best = Double.POSITIVE_INFINITY;
     for (int j = 0; j < m; j++) {
-      String id = view.endpoint(j).id();
       if (anyWithHeadroom && utilisationOf(state[j]) >= 1) {
         scores[j] = Double.NaN; // excluded by the overload guard
         continue;
@@ -84,7 +89,7 @@ public final class AdaptivePolicy implements RoutingPolicy {
       scores[j] =
           estimateMillis(state[j], view.rttMillis(j), now)
               + (state[j] == null ? 0 : state[j].price)
-              + config.outstandingPenaltyMillis() * outstanding.of(id);
+              + config.outstandingPenaltyMillis() * inFlight[j].get();
       best = Math.min(best, scores[j]);
     }
     double[] raw = new double[m];
@@ -93,6 +98,28 @@ public final class AdaptivePolicy implements RoutingPolicy {
           Double.isNaN(scores[j]) ? 0 : Math.exp(-(scores[j] - best) / config.temperatureMillis());
     }
     return EndpointWeights.normalised(view, raw);
+  }
+
+  /**
+   * The state of each of the view's endpoints by rank (null for one not heard of yet), and {@link
+   * #cachedOutstanding} its in-flight counters; cached for the last view.
+   */
+  private EndpointState[] statesOf(LocalView view) {
+    int m = view.size();
+    if (view != cachedView) {
+      cachedView = view;
+      cachedStates = new EndpointState[m];
+      cachedOutstanding = new AtomicInteger[m];
+      for (int j = 0; j < m; j++) {
+        cachedOutstanding[j] = outstanding.counter(view.endpoint(j).id());
+      }
+    }
+    for (int j = 0; j < m; j++) {
+      if (cachedStates[j] == null) { // states are created, never removed
+        cachedStates[j] = states.get(view.endpoint(j).id());
+      }
+    }
+    return cachedStates;
   }
 
   /**
@@ -119,16 +146,14 @@ public final class AdaptivePolicy implements RoutingPolicy {
     Feedback.checkLatency(endpointId, latencyMillis);
     outstanding.finished(endpointId);
     synchronized (this) {
-      states
-          .computeIfAbsent(endpointId, id -> new EndpointState())
-          .add(latencyMillis, seconds(clock.instant()));
+      state(endpointId).add(latencyMillis, seconds(clock.instant()));
     }
   }
 
   @Override
   public synchronized void loadReported(String endpointId, double reported) {
     Feedback.checkUtilisation(endpointId, reported);
-    EndpointState state = states.computeIfAbsent(endpointId, id -> new EndpointState());
+    EndpointState state = state(endpointId);
     if (state.reported) {
       utilisationSum += reported - state.utilisation;
     } else {
@@ -153,6 +178,16 @@ public final class AdaptivePolicy implements RoutingPolicy {
       price -= config.priceStepMillis(); // nothing is loaded anywhere: let the price fall
     }
     state.price = Math.clamp(price, 0, config.maxPriceMillis());
+  }
+
+  /** The endpoint's state, created on first use (a plain get and put: this runs per report). */
+  private EndpointState state(String endpointId) {
+    EndpointState state = states.get(endpointId);
+    if (state == null) {
+      state = new EndpointState();
+      states.put(endpointId, state);
+    }
+    return state;
   }
 
   private static double utilisationOf(EndpointState state) {

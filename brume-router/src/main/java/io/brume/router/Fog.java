@@ -1,5 +1,6 @@
 package io.brume.router;
 
+import io.brume.router.placement.PlacementPlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -92,7 +93,7 @@ public final class Fog {
   /**
    * The same from RTT functions, for fogs too large for N×N matrices: {@code trueRtt} and {@code
    * estimatedRtt} are called O(N·K) times, plus the placement's candidate distances (see {@link
-   * ReplicaPlacement#balanced}).
+   * PlacementPlanner#balanced}).
    *
    * @throws IllegalArgumentException if {@code nodes} disagrees with the config or an RTT the fog
    *     reads is negative or not finite
@@ -109,8 +110,9 @@ public final class Fog {
     int[] replicaNodes =
         switch (config.placement()) {
           case BALANCED ->
-              ReplicaPlacement.balanced(nodes, checkedEstimate, uniform, config.replicas(), random);
-          case RANDOM -> ReplicaPlacement.random(nodes, config.replicas(), random);
+              PlacementPlanner.balanced(
+                  nodes, checkedEstimate::millis, uniform, config.replicas(), random);
+          case RANDOM -> PlacementPlanner.random(nodes, config.replicas(), random);
         };
     int k = replicaNodes.length;
     double[] to = new double[nodes * k];

@@ -4,6 +4,7 @@ import io.brume.coordinate.Coordinate;
 import io.brume.coordinate.RttMatrix;
 import io.brume.coordinate.VivaldiConfig;
 import io.brume.coordinate.VivaldiSimulation;
+import io.brume.router.placement.PlacementPlanner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,9 +25,11 @@ public final class FogDatasets {
    * Loads the matrix ({@link RttMatrix#load}: whitespace matrix in ms or AWS JSON), expands it into
    * sites ({@link SiteExpansion}), draws {@code config.nodes()} fog nodes with the config's seed,
    * runs {@code config.vivaldiRounds()} rounds of {@link VivaldiSimulation} with the configuration
-   * production uses, {@link VivaldiConfig#robust()}, among them, and builds the fog: routing sees
-   * the coordinates' RTT estimates, requests experience the (expanded) matrix's RTTs. The fog
-   * computes both on demand; only the Vivaldi simulation holds an N×N matrix while it runs.
+   * production uses, {@link VivaldiConfig#robust()}, among them (concurrent rounds, {@link
+   * VivaldiSimulation#convergeConcurrently}, on every processor: the same coordinates for any
+   * number of them), and builds the fog: routing sees the coordinates' RTT estimates, requests
+   * experience the (expanded) matrix's RTTs. The fog computes both on demand; only the Vivaldi
+   * simulation holds an N×N matrix while it runs.
    *
    * @throws IOException if the file cannot be read or parsed
    * @throws IllegalArgumentException if the expanded data set has fewer nodes than asked or an RTT
@@ -65,11 +68,12 @@ public final class FogDatasets {
     int[] chosen = sample(expanded.size(), config.nodes(), config.seed());
     int n = chosen.length;
     Coordinate[] coordinates =
-        VivaldiSimulation.converge(
+        VivaldiSimulation.convergeConcurrently(
             vivaldiMatrix(dataset, expanded, chosen),
             VivaldiConfig.robust(),
             config.vivaldiRounds(),
-            config.seed());
+            config.seed(),
+            Runtime.getRuntime().availableProcessors());
     return Fog.build(
         n,
         (i, j) -> expanded.rttMillis(chosen[i], chosen[j]),
@@ -103,6 +107,6 @@ public final class FogDatasets {
 
   /** {@code count} distinct indices in [0, size), seeded (partial Fisher–Yates), sorted. */
   public static int[] sample(int size, int count, long seed) {
-    return ReplicaPlacement.sortedSample(size, count, new SplittableRandom(seed));
+    return PlacementPlanner.sortedSample(size, count, new SplittableRandom(seed));
   }
 }

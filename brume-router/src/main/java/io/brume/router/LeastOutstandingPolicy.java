@@ -1,5 +1,6 @@
 package io.brume.router;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 /**
@@ -10,6 +11,11 @@ import java.util.random.RandomGenerator;
 public final class LeastOutstandingPolicy implements RoutingPolicy {
 
   private final OutstandingRequests outstanding = new OutstandingRequests();
+  // The last view routed on and its endpoints' counters by rank (one map lookup per endpoint per
+  // view instead of per request); replaced whole, so readers on other threads see a matching pair.
+  private volatile Counters cached;
+
+  private record Counters(LocalView view, AtomicInteger[] byRank) {}
 
   @Override
   public String name() {
@@ -23,10 +29,19 @@ public final class LeastOutstandingPolicy implements RoutingPolicy {
 
   @Override
   public EndpointWeights weights(LocalView view) {
+    Counters counters = cached;
+    if (counters == null || counters.view() != view) {
+      AtomicInteger[] byRank = new AtomicInteger[view.size()];
+      for (int i = 0; i < byRank.length; i++) {
+        byRank[i] = outstanding.counter(view.endpoint(i).id());
+      }
+      counters = new Counters(view, byRank);
+      cached = counters;
+    }
     int[] counts = new int[view.size()];
     int min = Integer.MAX_VALUE;
     for (int i = 0; i < counts.length; i++) {
-      counts[i] = outstanding.of(view.endpoint(i).id());
+      counts[i] = counters.byRank()[i].get();
       min = Math.min(min, counts[i]);
     }
     double[] raw = new double[counts.length];

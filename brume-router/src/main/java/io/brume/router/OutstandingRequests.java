@@ -10,7 +10,8 @@ final class OutstandingRequests {
   private final ConcurrentMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
   void started(String endpointId) {
-    counts.computeIfAbsent(endpointId, id -> new AtomicInteger()).incrementAndGet();
+    AtomicInteger count = counts.get(endpointId); // the common case, without computeIfAbsent's lock
+    (count != null ? count : counter(endpointId)).incrementAndGet();
   }
 
   /**
@@ -23,6 +24,14 @@ final class OutstandingRequests {
       throw new IllegalStateException(
           "request to " + endpointId + " finished but none was started (requestStarted missing?)");
     }
+  }
+
+  /**
+   * The live counter of {@code endpointId} (created at 0 if none), for a caller that reads it
+   * often.
+   */
+  AtomicInteger counter(String endpointId) {
+    return counts.computeIfAbsent(endpointId, id -> new AtomicInteger());
   }
 
   int of(String endpointId) {

@@ -2,9 +2,7 @@ package io.brume.router;
 
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
@@ -45,9 +43,9 @@ final class RouteSimulation {
   private final SplittableRandom routeRandom;
   private final Replica[] replicas;
   private final String[] replicaIds;
-  private final PriorityQueue<Event> events = new PriorityQueue<>();
+  private final EventQueue events = new EventQueue();
+  private final Requests requests = new Requests();
   private double now;
-  private long sequence;
   private double[] latencies = new double[1 << 16];
   private int measured;
 
@@ -136,17 +134,18 @@ final class RouteSimulation {
     for (int node = 0; node < fog.nodes(); node++) {
       scheduleArrival(node, 0);
     }
-    schedule(config.reportIntervalMillis(), REPORT, -1, null);
+    events.add(config.reportIntervalMillis(), REPORT, -1);
     while (!events.isEmpty()) {
-      Event event = events.poll();
-      now = event.time;
-      switch (event.type) {
-        case ARRIVAL -> arrive(event.index, end);
-        case AT_REPLICA -> replicas[event.request.replica].enqueue(event.request);
-        case SERVED -> replicas[event.request.replica].finish(event.request);
-        case RESPONSE -> respond(event.request);
+      events.poll();
+      now = events.time();
+      int payload = events.payload();
+      switch (events.type()) {
+        case ARRIVAL -> arrive(payload, end);
+        case AT_REPLICA -> replicas[requests.replica[payload]].enqueue(payload);
+        case SERVED -> replicas[requests.replica[payload]].finish(payload);
+        case RESPONSE -> respond(payload);
         case REPORT -> report(end);
-        default -> throw new IllegalStateException("unknown event type " + event.type);
+        default -> throw new IllegalStateException("unknown event type " + events.type());
       }
     }
     return result();
@@ -155,7 +154,7 @@ final class RouteSimulation {
   private void scheduleArrival(int node, double after) {
     double rate = fog.demandRps(node) / 1000; // per ms
     if (rate > 0) {
-      schedule(after - Math.log(1 - nodeRandom[node].nextDouble()) / rate, ARRIVAL, node, null);
+      events.add(after - Math.log(1 - nodeRandom[node].nextDouble()) / rate, ARRIVAL, node);
     }
   }
 
@@ -167,20 +166,24 @@ final class RouteSimulation {
     scheduleArrival(node, now);
     ServiceReplica endpoint = policies[node].choose(views[node], routeRandom);
     int replica = fog.replicaIndex(endpoint.id());
-    Request request =
-        new Request(node, replica, now, service, now >= config.warmupSeconds() * 1000);
+    boolean measuredRequest = now >= config.warmupSeconds() * 1000;
+    int request = requests.add(node, replica, now, service, measuredRequest);
     policies[node].requestStarted(endpoint.id());
     replicas[replica].arrivals++;
-    if (request.measured) {
+    if (measuredRequest) {
       replicas[replica].measuredArrivals++;
     }
-    schedule(now + fog.trueRttToReplica(node, replica) / 2, AT_REPLICA, -1, request);
+    events.add(now + fog.trueRttToReplica(node, replica) / 2, AT_REPLICA, request);
   }
 
-  private void respond(Request request) {
-    double latency = now - request.issuedAt;
-    policies[request.node].requestFinished(replicaIds[request.replica], latency);
-    if (request.measured) {
+  private void respond(int request) {
+    double latency = now - requests.issuedAt[request];
+    int node = requests.node[request];
+    int replica = requests.replica[request];
+    boolean measuredRequest = requests.measured[request];
+    requests.free(request);
+    policies[node].requestFinished(replicaIds[replica], latency);
+    if (measuredRequest) {
       if (measured == latencies.length) {
         latencies = Arrays.copyOf(latencies, measured * 2);
       }
@@ -190,17 +193,20 @@ final class RouteSimulation {
 
   private void report(double end) {
     double interval = config.reportIntervalMillis();
-    for (int r = 0; r < replicas.length; r++) {
-      Replica replica = replicas[r];
+    for (Replica replica : replicas) {
       double instant = replica.arrivals / (interval / 1000) / config.capacityRps();
       replica.utilisation = (replica.utilisation + instant) / 2;
       replica.arrivals = 0;
-      for (RoutingPolicy policy : policies) {
-        policy.loadReported(replicaIds[r], replica.utilisation);
+    }
+    // Node by node (each node hears the replicas in order, as before): one node's policy state
+    // stays in cache for its K reports.
+    for (RoutingPolicy policy : policies) {
+      for (int r = 0; r < replicas.length; r++) {
+        policy.loadReported(replicaIds[r], replicas[r].utilisation);
       }
     }
     if (now + interval < end) {
-      schedule(now + interval, REPORT, -1, null);
+      events.add(now + interval, REPORT, -1);
     }
   }
 
@@ -241,48 +247,88 @@ final class RouteSimulation {
     return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
   }
 
-  private void schedule(double time, int type, int index, Request request) {
-    events.add(new Event(time, sequence++, type, index, request));
-  }
-
   /** One replica: FIFO queue in front of {@code serversPerReplica} workers. */
   private final class Replica {
-    final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private int[] queue = new int[16]; // FIFO ring of request ids
+    private int queueHead;
+    private int queued;
     int busy;
     long arrivals;
     long measuredArrivals;
     double utilisation;
 
-    void enqueue(Request request) {
+    void enqueue(int request) {
       if (busy < config.serversPerReplica()) {
         busy++;
-        schedule(now + request.serviceMillis, SERVED, -1, request);
+        events.add(now + requests.serviceMillis[request], SERVED, request);
       } else {
-        queue.add(request);
+        if (queued == queue.length) {
+          int[] grown = new int[queue.length * 2];
+          for (int i = 0; i < queued; i++) {
+            grown[i] = queue[(queueHead + i) % queue.length];
+          }
+          queue = grown;
+          queueHead = 0;
+        }
+        queue[(queueHead + queued++) % queue.length] = request;
       }
     }
 
-    void finish(Request request) {
-      schedule(
-          now + fog.trueRttFromReplica(request.node, request.replica) / 2, RESPONSE, -1, request);
-      Request next = queue.poll();
-      if (next == null) {
+    void finish(int request) {
+      events.add(
+          now + fog.trueRttFromReplica(requests.node[request], requests.replica[request]) / 2,
+          RESPONSE,
+          request);
+      if (queued == 0) {
         busy--;
       } else {
-        schedule(now + next.serviceMillis, SERVED, -1, next);
+        int next = queue[queueHead];
+        queueHead = (queueHead + 1) % queue.length;
+        queued--;
+        events.add(now + requests.serviceMillis[next], SERVED, next);
       }
     }
   }
 
-  private record Request(
-      int node, int replica, double issuedAt, double serviceMillis, boolean measured) {}
+  /** Requests in flight, by id, in primitive arrays; ids of answered requests are reused. */
+  private static final class Requests {
+    int[] node = new int[1024];
+    int[] replica = new int[1024];
+    double[] issuedAt = new double[1024];
+    double[] serviceMillis = new double[1024];
+    boolean[] measured = new boolean[1024];
+    private int[] free = new int[0];
+    private int freeCount;
+    private int used;
 
-  private record Event(double time, long sequence, int type, int index, Request request)
-      implements Comparable<Event> {
-    @Override
-    public int compareTo(Event other) {
-      int byTime = Double.compare(time, other.time);
-      return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+    int add(int fromNode, int toReplica, double at, double service, boolean measuredRequest) {
+      int id;
+      if (freeCount > 0) {
+        id = free[--freeCount];
+      } else {
+        if (used == node.length) {
+          int capacity = used * 2;
+          node = Arrays.copyOf(node, capacity);
+          replica = Arrays.copyOf(replica, capacity);
+          issuedAt = Arrays.copyOf(issuedAt, capacity);
+          serviceMillis = Arrays.copyOf(serviceMillis, capacity);
+          measured = Arrays.copyOf(measured, capacity);
+        }
+        id = used++;
+      }
+      node[id] = fromNode;
+      replica[id] = toReplica;
+      issuedAt[id] = at;
+      serviceMillis[id] = service;
+      measured[id] = measuredRequest;
+      return id;
+    }
+
+    void free(int id) {
+      if (freeCount == free.length) {
+        free = Arrays.copyOf(free, Math.max(1024, free.length * 2));
+      }
+      free[freeCount++] = id;
     }
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.brume.router.placement.PlacementPlanner;
+import io.brume.testing.SyntheticFogs;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -13,8 +15,8 @@ class FogTest {
 
   @Test
   void balancedPlacementSpreadsReplicasOverTheClusters() {
-    SimulationConfig config = SyntheticFogs.small();
-    Fog fog = SyntheticFogs.fog(config, 0);
+    SimulationConfig config = TestFogs.small();
+    Fog fog = TestFogs.fog(config, 0);
 
     Set<Integer> clusters = new HashSet<>();
     for (int r = 0; r < fog.replicas(); r++) {
@@ -26,9 +28,9 @@ class FogTest {
 
   @Test
   void aFogLargerThanTheCandidatePoolIsStillPlacedOverEveryClusterFromRttFunctions() {
-    int nodes = ReplicaPlacement.MAX_CANDIDATES + 100;
+    int nodes = PlacementPlanner.MAX_CANDIDATES + 100;
     SimulationConfig config =
-        SyntheticFogs.small().withTopology(nodes, 8, SimulationConfig.Placement.BALANCED);
+        TestFogs.small().withTopology(nodes, 8, SimulationConfig.Placement.BALANCED);
     double[][][] matrices = SyntheticFogs.trueAndEstimated(nodes, 0.1, 5);
 
     Fog fog = Fog.build(nodes, (i, j) -> matrices[0][i][j], (i, j) -> matrices[1][i][j], config);
@@ -43,7 +45,7 @@ class FogTest {
 
   @Test
   void aMissingRttNamesTheNodes() {
-    SimulationConfig config = SyntheticFogs.small();
+    SimulationConfig config = TestFogs.small();
     double[][][] matrices = SyntheticFogs.trueAndEstimated(config.nodes(), 0.1, 5);
 
     assertThatThrownBy(
@@ -58,8 +60,8 @@ class FogTest {
 
   @Test
   void demandAddsUpToTheOfferedLoadAndTheHotSpotGetsItsShare() {
-    SimulationConfig config = SyntheticFogs.small().withDemand(0.5, 0.6);
-    Fog fog = SyntheticFogs.fog(config, 0.25);
+    SimulationConfig config = TestFogs.small().withDemand(0.5, 0.6);
+    Fog fog = TestFogs.fog(config, 0.25);
 
     double total = 0;
     double max = 0;

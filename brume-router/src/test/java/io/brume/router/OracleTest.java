@@ -29,12 +29,12 @@ class OracleTest {
   })
   void noPolicyIsFasterThanTheOracle(int nodes, int replicas, double hotspot, long seed) {
     SimulationConfig config =
-        SyntheticFogs.small()
+        TestFogs.small()
             .withTopology(nodes, replicas, SimulationConfig.Placement.BALANCED)
             .withDemand(0.5, hotspot)
             .withDuration(10, 2)
             .withSeed(seed);
-    Fog fog = SyntheticFogs.fog(config, 0.3);
+    Fog fog = TestFogs.fog(config, 0.3);
 
     SimulationReport report = RouteSimulator.simulate(fog, config, RoutingPolicies.NAMES);
 
@@ -57,9 +57,8 @@ class OracleTest {
 
   @Test
   void staysAFloorWhereTrulyNearestRoutingWouldOverloadAReplica() {
-    SimulationConfig config =
-        SyntheticFogs.small().withDemand(0.5, 0.6).withDuration(10, 2).withSeed(3);
-    Fog fog = SyntheticFogs.fog(config, 0.25);
+    SimulationConfig config = TestFogs.small().withDemand(0.5, 0.6).withDuration(10, 2).withSeed(3);
+    Fog fog = TestFogs.fog(config, 0.25);
 
     SimulationReport report = RouteSimulator.simulate(fog, config, java.util.List.of("adaptive"));
 

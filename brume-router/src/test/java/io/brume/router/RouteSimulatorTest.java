@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class RouteSimulatorTest {
 
-  private final SimulationConfig config = SyntheticFogs.small();
-  private final Fog fog = SyntheticFogs.fog(config, 0.25);
+  private final SimulationConfig config = TestFogs.small();
+  private final Fog fog = TestFogs.fog(config, 0.25);
 
   @Test
   void proximityPoliciesBeatRandomAndAdaptiveStaysNearTheOracle() {
@@ -41,7 +41,7 @@ class RouteSimulatorTest {
   @Test
   void underAHotSpotAdaptiveKeepsEveryReplicaBelowCapacityWhereNearestOverloadsOne() {
     SimulationConfig hot = config.withDemand(0.5, 0.6);
-    Fog hotFog = SyntheticFogs.fog(hot, 0.25);
+    Fog hotFog = TestFogs.fog(hot, 0.25);
 
     SimulationReport report = RouteSimulator.simulate(hotFog, hot, List.of("nearest", "adaptive"));
 
@@ -71,8 +71,7 @@ class RouteSimulatorTest {
   void sameSeedSameNumbers() {
     List<String> names = List.of("proximity-alpha", "adaptive");
     SimulationReport first = RouteSimulator.simulate(fog, config, names);
-    SimulationReport second =
-        RouteSimulator.simulate(SyntheticFogs.fog(config, 0.25), config, names);
+    SimulationReport second = RouteSimulator.simulate(TestFogs.fog(config, 0.25), config, names);
 
     assertThat(second.toJson()).isEqualTo(first.toJson());
   }

@@ -74,7 +74,7 @@ class SiteExpansionTest {
     }
     Files.writeString(matrix, text);
     SimulationConfig config =
-        SyntheticFogs.small()
+        TestFogs.small()
             .withTopology(40, 5, SimulationConfig.Placement.BALANCED)
             .withDuration(10, 2);
 

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.brume.testing.Prerequisites;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +21,11 @@ class BundleWriterTest {
   static final String GROUP = "root:x:0:\napp:x:1000:\nwheel:x:10:app\naudio:x:29:other,app\n";
 
   private Path bundleWith(ImageProcess process, byte[]... layers) throws Exception {
+    return bundleWith(work, process, layers);
+  }
+
+  /** A bundle under {@code work} from the layers (tars) and the image's process. */
+  static Path bundleWith(Path work, ImageProcess process, byte[]... layers) throws Exception {
     List<BundleWriter.LayerDiff> diffs = new ArrayList<>();
     for (int i = 0; i < layers.length; i++) {
       Path diff = Files.createDirectories(work.resolve("diff" + i));
@@ -36,7 +38,7 @@ class BundleWriterTest {
     return bundle;
   }
 
-  private static byte[] etc() {
+  static byte[] etc() {
     return new TarBuilder()
         .dir("etc/", 0755)
         .file("etc/passwd", PASSWD, 0644)
@@ -112,64 +114,5 @@ class BundleWriterTest {
     assertThatThrownBy(
             () -> bundleWith(new ImageProcess(List.of(), List.of(), List.of(), "", ""), etc()))
         .hasMessageContaining("neither Entrypoint nor Cmd");
-  }
-
-  /**
-   * Runs the bundle with real crun (Debian {@code crun}, static busybox from {@code
-   * busybox-static}). This sandbox mounts cgroups in hybrid mode, which crun 1.8 refuses ("cgroups
-   * in hybrid mode not supported, drop all controllers from cgroupv2"); the test then runs crun in
-   * a private mount namespace without the cgroup2 mount, which leaves crun on cgroup v1 and changes
-   * nothing else.
-   */
-  @Test
-  void crunRunsTheExportedBundle() throws Exception {
-    Prerequisites.requireTools("crun", "busybox"); // Debian packages crun, busybox-static
-    Prerequisites.requireRoot("crun run");
-    byte[] busybox =
-        new TarBuilder()
-            .dir("bin/", 0755)
-            .file("bin/busybox", Files.readAllBytes(Path.of("/bin/busybox")), 0755)
-            .symlink("bin/sh", "busybox")
-            .bytes();
-    Path bundle =
-        bundleWith(
-            new ImageProcess(
-                List.of("GREETING=hello"),
-                List.of("/bin/sh", "-c"),
-                List.of("echo $GREETING; id -u; pwd"),
-                "/tmp",
-                "app"),
-            etc(),
-            busybox);
-
-    String id = "brume-test-" + UUID.randomUUID();
-    String output = crun(bundle, id);
-    if (output.contains("cgroups in hybrid mode not supported")) {
-      output = crunWithoutCgroup2(bundle, id);
-    }
-
-    assertThat(output).isEqualTo("hello\n1000\n/tmp\n");
-  }
-
-  private static String crun(Path bundle, String id) throws Exception {
-    return run(List.of("crun", "run", "--bundle", bundle.toString(), id), id);
-  }
-
-  private static String crunWithoutCgroup2(Path bundle, String id) throws Exception {
-    String script =
-        "umount /sys/fs/cgroup/unified && exec crun run --bundle '" + bundle + "' '" + id + "'";
-    return run(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", script), id);
-  }
-
-  private static String run(List<String> command, String id) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      String output = new String(process.getInputStream().readAllBytes());
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      return output;
-    } finally {
-      process.destroyForcibly();
-      new ProcessBuilder("crun", "delete", "--force", id).start().waitFor(30, TimeUnit.SECONDS);
-    }
   }
 }

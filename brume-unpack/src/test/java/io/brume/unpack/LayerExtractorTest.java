@@ -4,13 +4,10 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.brume.testing.Prerequisites;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,36 +48,6 @@ class LayerExtractorTest {
     assertThat(Files.getLastModifiedTime(diff.resolve("bin"), NOFOLLOW_LINKS)).isEqualTo(old);
     assertThat(report.changes().whiteouts()).isEmpty();
     assertThat(report.changes().implicitDirs()).containsExactly("");
-  }
-
-  @Test
-  void appliesOwnershipXattrsFifosAndDevicesAsRoot() throws Exception {
-    Prerequisites.requireRoot("ownership and device nodes");
-    byte[] tar =
-        new TarBuilder()
-            .owner(1234, 5678)
-            .file("owned", "o", 0640)
-            .xattr("user.note", "hello")
-            .xattr("trusted.brume", "t")
-            .fifo("pipe", 0600)
-            .charDevice("null", 1, 3)
-            .blockDevice("disk", 259, 70000)
-            .bytes();
-
-    ExtractionReport report = extractor.extract(new java.io.ByteArrayInputStream(tar), diff);
-
-    Map<String, Object> owned = Files.readAttributes(diff.resolve("owned"), "unix:*");
-    assertThat(owned.get("uid")).isEqualTo(1234);
-    assertThat(owned.get("gid")).isEqualTo(5678);
-    assertThat(
-            new String(Posix.lgetxattr(diff.resolve("owned"), "user.note"), StandardCharsets.UTF_8))
-        .isEqualTo("hello");
-    assertThat(Posix.llistxattr(diff.resolve("owned"))).contains("trusted.brume");
-    assertThat(modeWithType(diff.resolve("pipe")) & 0170000).isEqualTo(0010000);
-    assertThat(modeWithType(diff.resolve("null")) & 0170000).isEqualTo(0020000);
-    assertThat(attribute(diff.resolve("null"), "rdev")).isEqualTo((Object) 0x103L);
-    assertThat(modeWithType(diff.resolve("disk")) & 0170000).isEqualTo(0060000);
-    assertThat(report.skipped()).isEmpty();
   }
 
   @Test
@@ -196,11 +163,11 @@ class LayerExtractorTest {
     return modeWithType(path) & 07777;
   }
 
-  private static int modeWithType(Path path) throws Exception {
+  static int modeWithType(Path path) throws Exception {
     return (int) Files.getAttribute(path, "unix:mode", NOFOLLOW_LINKS);
   }
 
-  private static Object attribute(Path path, String name) throws Exception {
+  static Object attribute(Path path, String name) throws Exception {
     return Files.getAttribute(path, "unix:" + name, NOFOLLOW_LINKS);
   }
 }

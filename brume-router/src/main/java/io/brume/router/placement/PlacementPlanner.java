@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
  * Where K replicas should run so that a target percentile of requests stays under a latency bound;
@@ -19,9 +21,37 @@ import java.util.Optional;
  * violated bound, so replicas do not flap on coordinate noise.
  *
  * <p>Without demand to weigh, {@link #farthestFirst} spreads replicas out instead (greedy
- * k-centre): the emulated fog's demo service and its choice of spread-out nodes use it.
+ * k-centre): the emulated fog's demo service and its choice of spread-out nodes use it. The routing
+ * simulator places its replicas with {@link #balanced} (mean RTT with balanced cells, for fogs of
+ * thousands of nodes) or {@link #random}.
  */
 public final class PlacementPlanner {
+  /**
+   * Nearest-cell demand may exceed the mean by this factor before the placement objective is
+   * penalised.
+   */
+  static final double CELL_BALANCE = 1.2;
+
+  /**
+   * Up to this many nodes every node is a candidate replica host; a larger fog draws this many
+   * candidates (seeded), so the distance table stays N × {@value} and a pass of the local search
+   * O(N·K·{@value}).
+   */
+  public static final int MAX_CANDIDATES = 500;
+
+  private static final int RESTARTS = 30;
+
+  /**
+   * Bound on the node visits of all restarts together (a swap evaluation visits every node, an
+   * accepted swap K + 1 times every node), so that a fog of thousands of nodes is placed in
+   * seconds: fewer restarts when one pass is large, and the search stops with the best placement so
+   * far when the budget is spent. Counted, not timed, so the result stays deterministic.
+   */
+  private static final long WORK_BUDGET = 1_500_000_000L;
+
+  private static final int PASSES_PER_RESTART_ESTIMATE = 4;
+  static final double IMBALANCE_PENALTY_MILLIS = 1000;
+
   private final int nodes;
   private final double[] demand;
   private final LatencyEstimate estimate;
@@ -215,6 +245,103 @@ public final class PlacementPlanner {
       chosen[k] = best;
     }
     return chosen;
+  }
+
+  /** {@code replicas} distinct nodes out of {@code nodes}, uniformly at random. */
+  public static int[] random(int nodes, int replicas, RandomGenerator random) {
+    int[] order = shuffled(nodes, random);
+    return Arrays.copyOf(order, replicas);
+  }
+
+  /**
+   * The routing simulator's placement (no latency bound, every node a client): local search with
+   * restarts: start from random K candidates, swap one replica for one other candidate while that
+   * lowers cost = mean over nodes (weighted by demand) of the estimated RTT to the nearest replica
+   * + {@value #IMBALANCE_PENALTY_MILLIS} ms per unit of (max cell demand / mean cell demand −
+   * {@value #CELL_BALANCE})⁺. A swap is evaluated in O(N) from each node's nearest and
+   * second-nearest replica.
+   */
+  public static int[] balanced(
+      int nodes,
+      LatencyEstimate estimatedRtt,
+      double[] demand,
+      int replicas,
+      RandomGenerator random) {
+    int[] candidates =
+        nodes <= MAX_CANDIDATES
+            ? IntStream.range(0, nodes).toArray()
+            : sortedSample(nodes, MAX_CANDIDATES, random);
+    int m = candidates.length;
+    double[][] distance = new double[m][nodes]; // candidate → node, estimated
+    for (int c = 0; c < m; c++) {
+      for (int node = 0; node < nodes; node++) {
+        distance[c][node] = candidates[c] == node ? 0 : estimatedRtt.millis(node, candidates[c]);
+      }
+    }
+    double passWork = (double) replicas * m * nodes;
+    int restarts =
+        (int) Math.clamp(WORK_BUDGET / (passWork * PASSES_PER_RESTART_ESTIMATE), 1, RESTARTS);
+    long work = 0;
+    int[] best = null;
+    double bestCost = Double.POSITIVE_INFINITY;
+    for (int restart = 0; restart < restarts && work < WORK_BUDGET; restart++) {
+      BalancedSearch search = new BalancedSearch(distance, demand, random(m, replicas, random));
+      boolean improved = true;
+      while (improved && work < WORK_BUDGET) {
+        improved = false;
+        for (int r = 0; r < replicas && work < WORK_BUDGET; r++) {
+          for (int candidate = 0; candidate < m; candidate++) {
+            if (!search.holds(candidate)) {
+              boolean swapped = search.trySwap(r, candidate);
+              work += swapped ? (long) nodes * (replicas + 1) : nodes;
+              improved |= swapped;
+            }
+          }
+        }
+      }
+      if (search.cost < bestCost) {
+        bestCost = search.cost;
+        best = search.chosen.clone();
+      }
+    }
+    int[] nodesChosen = new int[replicas];
+    for (int r = 0; r < replicas; r++) {
+      nodesChosen[r] = candidates[best[r]];
+    }
+    return nodesChosen;
+  }
+
+  /**
+   * {@code count} distinct indices in [0, size), drawn by a partial Fisher–Yates shuffle, sorted.
+   */
+  public static int[] sortedSample(int size, int count, RandomGenerator random) {
+    int[] all = new int[size];
+    for (int i = 0; i < size; i++) {
+      all[i] = i;
+    }
+    for (int i = 0; i < count; i++) {
+      int j = i + random.nextInt(size - i);
+      int tmp = all[i];
+      all[i] = all[j];
+      all[j] = tmp;
+    }
+    int[] chosen = Arrays.copyOf(all, count);
+    Arrays.sort(chosen);
+    return chosen;
+  }
+
+  private static int[] shuffled(int size, RandomGenerator random) {
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    for (int i = size - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    return order;
   }
 
   /** {@code placement} with {@code move} applied. */

@@ -1,11 +1,11 @@
 package io.brume.cli;
 
+import io.brume.coordinate.RttDatasets;
 import io.brume.coordinate.RttMatrix;
 import io.brume.dashboard.DashboardServer;
 import io.brume.dashboard.PolicyStats;
 import io.brume.emulation.EmulatedFog;
 import io.brume.emulation.FogConfig;
-import io.brume.emulation.RttDataset;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       "All nodes run in this one JVM (lighter than one process per node); they talk over real"
           + " loopback sockets through user-space delay relays that hold every datagram (probes) and"
           + " byte chunk (HTTP) for half the pair's RTT from the data set, so netem is not needed.",
-      "Each node runs Vivaldi on its measured RTTs; a demo HTTP service has replicas on spread-out"
+      "Each node runs the production node agent (its UDP probes, Vivaldi coordinates and HTTP API,"
+          + " whose address GET /api/nodes gives as agent_url); a demo HTTP service has replicas on spread-out"
           + " nodes; client load from every node is routed twice, by 'random' (what kube-proxy"
           + " does) and by brume's policy, on identical traffic.",
       "Stops after --duration, or on Ctrl-C; either way every thread and socket is released."
@@ -86,7 +87,7 @@ final class UpCommand implements Callable<Integer> {
   String policy = "adaptive";
 
   /** Rejects bad flag values naming the flag (FogConfig's own checks name its fields). */
-  private void checkOptions(RttDataset data) {
+  private void checkOptions(RttMatrix data) {
     if (nodes < 2 || nodes > data.size()) {
       throw new UserException(
           "--nodes must be in 2.." + data.size() + " (the data set's size), got " + nodes);
@@ -106,7 +107,8 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    RttDataset data = dataset == null ? RttDataset.bundled() : RttDataset.of(dataset);
+    RttMatrix data = dataset == null ? RttDatasets.aws12() : dataset;
+    FogConfig.requireEveryPair(data); // before the flags: --nodes is checked against a usable set
     checkOptions(data);
     FogConfig defaults = FogConfig.defaults(data, nodes);
     FogConfig config =
@@ -186,7 +188,8 @@ final class UpCommand implements Callable<Integer> {
         dataset == null ? "bundled AWS regions" : dataset.source(),
         String.join(", ", fog.replicaHosts()));
     out.println(
-        "brume up: one JVM hosts every node; latency is emulated by user-space UDP/TCP delay relays"
+        "brume up: one JVM hosts every node's production agent (API at each agent_url of"
+            + " /api/nodes); latency is emulated by user-space UDP/TCP delay relays"
             + " on loopback (RTT/2 each way).");
     out.println(
         "brume up: image engine skipped: the demo replicas are in-process HTTP servers, not"

@@ -30,9 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code brume up --duration 30s} for real, in this JVM, with the page opened in headless Debian
- * Chromium: the map must show every node and the charts must have data. Saves a screenshot ({@code
- * -Dbrume.screenshot=../docs/dashboard.png} refreshes the one the README shows).
+ * {@code brume up --duration 90s} for real, in this JVM, with the page opened in headless Debian
+ * Chromium: the map must show every node and the charts must have data, and every node's agent
+ * answers at its {@code agent_url} with a real coordinate. The waits are generous (a slow CI
+ * machine needed more than 20 s for 150 requests) and {@code --duration} outlasts them. Saves a
+ * screenshot ({@code -Dbrume.screenshot=../docs/dashboard.png} refreshes the one the README shows).
  */
 class UpCommandE2ETest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -59,12 +61,12 @@ class UpCommandE2ETest {
                   commandLine.setErr(new PrintWriter(out, true));
                   exitCode.set(
                       commandLine.execute(
-                          "up", "--duration", "30s", "--no-open", "--port", String.valueOf(port)));
+                          "up", "--duration", "90s", "--no-open", "--port", String.valueOf(port)));
                 });
     try (HttpClient http = HttpClient.newHttpClient()) {
       URI base = URI.create("http://127.0.0.1:" + port + "/");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
           .ignoreExceptions()
           .until(
@@ -75,6 +77,26 @@ class UpCommandE2ETest {
       assertThat(stats.get("policies").has("random")).isTrue();
       assertThat(stats.get("policies").get("random").get("mean_latency_ms").asDouble())
           .isPositive();
+
+      // Every node hosts the production agent: its API answers with the node's coordinate.
+      JsonNode nodes = get(http, base.resolve("/api/nodes"));
+      assertThat(nodes).hasSize(12);
+      for (JsonNode node : nodes) {
+        String name = node.get("name").asText();
+        assertThat(node.get("agent_url").isTextual()).as(name + "'s agent_url").isTrue();
+        JsonNode answer =
+            get(http, URI.create(node.get("agent_url").asText()).resolve("/v1/coordinate"));
+        assertThat(answer.get("node").asText()).isEqualTo(name);
+        JsonNode vector = answer.get("coordinate").get("vector");
+        assertThat(vector.size()).as(name + "'s coordinate dimensions").isPositive();
+        double squared = 0;
+        for (JsonNode component : vector) {
+          assertThat(Double.isFinite(component.asDouble())).isTrue();
+          squared += component.asDouble() * component.asDouble();
+        }
+        assertThat(squared).as(name + "'s coordinate has left the origin").isPositive();
+        assertThat(answer.get("coordinate").get("error").asDouble()).isBetween(0.0, 1.5);
+      }
 
       String dom = chromium("--dump-dom", "--virtual-time-budget=5000", base.toString());
       assertThat(count(dom, "class=\"node\"")).as("nodes on the map").isEqualTo(12);
@@ -95,7 +117,7 @@ class UpCommandE2ETest {
       Files.createDirectories(SCREENSHOT.getParent());
       Files.copy(png, SCREENSHOT, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    up.join(Duration.ofSeconds(30));
+    up.join(Duration.ofSeconds(120));
     assertThat(up.isAlive()).as("--duration stops brume up by itself").isFalse();
     assertThat(exitCode.get()).as(out.toString()).isZero();
     assertThat(out.toString())
@@ -105,10 +127,13 @@ class UpCommandE2ETest {
   }
 
   private static JsonNode stats(HttpClient http, URI base) throws Exception {
+    return get(http, base.resolve("/api/stats"));
+  }
+
+  private static JsonNode get(HttpClient http, URI uri) throws Exception {
     HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(base.resolve("/api/stats")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(uri.toString()).isEqualTo(200);
     return new ObjectMapper().readTree(response.body());
   }
 

@@ -82,9 +82,28 @@ public record Coordinate(double[] vector, double error, double adjustment, doubl
    * @throws IllegalArgumentException if the dimensions differ
    */
   public double estimateRttMillis(Coordinate other) {
-    double raw = rawDistanceMillis(other);
-    double adjusted = raw + adjustment + other.adjustment;
-    return adjusted > 0.0 ? adjusted : Math.max(raw, 0.0);
+    return estimateRttMillis(vector, height, adjustment, other);
+  }
+
+  /**
+   * Serf's {@code DistanceTo}, the one implementation of the RTT estimate in brume: from a
+   * coordinate given by its parts (a {@link VivaldiClient}'s live state, not copied) to {@code
+   * other}, ms, never negative.
+   *
+   * @throws IllegalArgumentException if the dimensions differ
+   */
+  static double estimateRttMillis(
+      double[] vector, double height, double adjustment, Coordinate other) {
+    return estimateFromRaw(rawDistanceMillis(vector, height, other), adjustment + other.adjustment);
+  }
+
+  /**
+   * The estimate from the raw distance ({@code ‖a − b‖ + h_a + h_b}, ms) and the sum of the two
+   * adjustment terms: adjusted, unless the adjustments would make it negative.
+   */
+  static double estimateFromRaw(double rawMillis, double adjustments) {
+    double adjusted = rawMillis + adjustments;
+    return adjusted > 0.0 ? adjusted : Math.max(rawMillis, 0.0);
   }
 
   /**
@@ -98,7 +117,12 @@ public record Coordinate(double[] vector, double error, double adjustment, doubl
 
   /** Distance without the adjustment terms: ‖a − b‖ + h_a + h_b, ms. */
   public double rawDistanceMillis(Coordinate other) {
-    if (!isCompatibleWith(other)) {
+    return rawDistanceMillis(vector, height, other);
+  }
+
+  /** {@link #rawDistanceMillis(Coordinate)} from a coordinate given by its parts, not copied. */
+  static double rawDistanceMillis(double[] vector, double height, Coordinate other) {
+    if (vector.length != other.vector.length) {
       throw new IllegalArgumentException(
           "coordinate dimensions differ: " + vector.length + " vs " + other.vector.length);
     }

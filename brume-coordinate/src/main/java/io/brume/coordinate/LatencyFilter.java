@@ -20,14 +20,14 @@ final class LatencyFilter {
   }
 
   /**
-   * Adds a sample taken at {@code nowNanos} and returns the filtered RTT. Samples older than {@code
-   * maxAgeNanos} (when > 0) are dropped first.
+   * Adds an RTT sample in ms taken at {@code nowNanos} and returns the filtered RTT, ms. Samples
+   * older than {@code maxAgeNanos} (when > 0) are dropped first.
    */
-  double add(double rttSeconds, long nowNanos, long maxAgeNanos, double percentile) {
+  double add(double rttMillis, long nowNanos, long maxAgeNanos, double percentile) {
     if (maxAgeNanos > 0) {
       expire(nowNanos, maxAgeNanos);
     }
-    samples[next] = rttSeconds;
+    samples[next] = rttMillis;
     timesNanos[next] = nowNanos;
     next = (next + 1) % samples.length;
     if (size < samples.length) {

@@ -45,17 +45,17 @@ public final class PeerSelector {
   }
 
   /**
-   * Records a measured RTT to {@code peer}; the near set keeps each peer's lowest RTT. Invalid RTTs
-   * are ignored.
+   * Records a measured RTT to {@code peer}, in ms; the near set keeps each peer's lowest RTT.
+   * Invalid RTTs (not positive, infinite, NaN) are ignored.
    */
-  public void observe(String peer, double rttSeconds) {
-    if (!(rttSeconds > 0) || Double.isInfinite(rttSeconds)) {
+  public void observe(String peer, double rttMillis) {
+    if (!(rttMillis > 0) || Double.isInfinite(rttMillis)) {
       return;
     }
     Double old = bestRtt.get(peer);
-    if (old == null || rttSeconds < old) {
-      bestRtt.put(peer, rttSeconds);
-      nearDirty |= mayEnterNearSet(peer, rttSeconds);
+    if (old == null || rttMillis < old) {
+      bestRtt.put(peer, rttMillis);
+      nearDirty |= mayEnterNearSet(peer, rttMillis);
     }
   }
 

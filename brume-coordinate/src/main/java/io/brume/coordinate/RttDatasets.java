@@ -23,7 +23,42 @@ public final class RttDatasets {
   /** The names {@link #load} accepts besides a path. */
   public static final List<String> NAMES = List.of("planetlab490", "aws32");
 
+  /**
+   * The regions of {@link #aws12()}, spread over every continent AWS serves; {@code us-east-1}
+   * first, the node {@code brume up} starts its spread-out choices from.
+   */
+  static final List<String> AWS12_REGIONS =
+      List.of(
+          "us-east-1",
+          "us-west-2",
+          "ca-central-1",
+          "sa-east-1",
+          "eu-west-1",
+          "eu-central-1",
+          "eu-north-1",
+          "me-central-1",
+          "ap-south-1",
+          "ap-southeast-1",
+          "ap-northeast-1",
+          "ap-southeast-2");
+
   private RttDatasets() {}
+
+  /**
+   * 12 well-spread regions of {@code aws32} (median RTTs over one year), in the order of {@link
+   * #AWS12_REGIONS}: the default fog of {@code brume up}, small enough for one JVM.
+   */
+  public static RttMatrix aws12() {
+    RttMatrix aws32 = shipped("aws32", SHIPPED.get("aws32"));
+    int[] indices = new int[AWS12_REGIONS.size()];
+    for (int k = 0; k < indices.length; k++) {
+      indices[k] = aws32.names().indexOf(AWS12_REGIONS.get(k));
+      if (indices[k] < 0) {
+        throw new IllegalStateException("region " + AWS12_REGIONS.get(k) + " missing from aws32");
+      }
+    }
+    return aws32.subset(indices);
+  }
 
   /**
    * A shipped data set by {@linkplain #NAMES name} (case-insensitive), else the file at {@code

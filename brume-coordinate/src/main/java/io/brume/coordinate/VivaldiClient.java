@@ -264,27 +264,9 @@ public final class VivaldiClient {
     return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 
-  private double rawDistance(Coordinate other) {
-    double d = 0.0;
-    for (int i = 0; i < vector.length; i++) {
-      double x = vector[i] - other.component(i);
-      d += x * x;
-    }
-    return Math.sqrt(d) + height + other.height();
-  }
-
+  /** This node's predicted RTT to {@code other}, ms: {@link Coordinate}'s one formula. */
   private double distance(Coordinate other) {
-    return adjusted(rawDistance(other), other);
-  }
-
-  /** {@link #distance(Coordinate)} with {@code other}'s vector already copied out. */
-  private double distance(Coordinate other, double[] otherVector) {
-    return adjusted(Vectors.distance(vector, otherVector) + height + other.height(), other);
-  }
-
-  private double adjusted(double raw, Coordinate other) {
-    double adjusted = raw + adjustment + other.adjustment();
-    return adjusted > 0.0 ? adjusted : raw;
+    return Coordinate.estimateRttMillis(vector, height, adjustment, other);
   }
 
   private void updateVivaldi(String node, Coordinate other, double rttMillis, long now) {
@@ -396,9 +378,9 @@ public final class VivaldiClient {
       }
       double mag = Math.sqrt(sum);
       double otherHeight = neighbours.height(s);
-      double raw = mag + height + otherHeight;
-      double adjusted = raw + adjustment + neighbours.adjustment(s);
-      double dist = adjusted > 0.0 ? adjusted : raw;
+      double dist =
+          Coordinate.estimateFromRaw(
+              mag + height + otherHeight, adjustment + neighbours.adjustment(s));
       double weight =
           errorBefore / Math.max(errorBefore + neighbours.error(s), VivaldiConfig.ZERO_ERROR);
       double force = recency[k++] * force(weight, neighbours.rtt(s), dist);
@@ -454,7 +436,8 @@ public final class VivaldiClient {
     if (adjustmentSamples.length == 0) {
       return;
     }
-    adjustmentSamples[adjustmentIndex] = rttMillis - rawDistance(other);
+    adjustmentSamples[adjustmentIndex] =
+        rttMillis - Coordinate.rawDistanceMillis(vector, height, other);
     adjustmentIndex = (adjustmentIndex + 1) % adjustmentSamples.length;
     double sum = 0.0;
     for (double s : adjustmentSamples) {

@@ -159,4 +159,24 @@ class RttMatrixTest {
     assertThatThrownBy(() -> RttMatrix.of(List.of("a"), new double[][] {{0, 1}}))
         .hasMessageContaining("not square");
   }
+
+  @Test
+  void aws12_isTwelveSpreadRegionsOfAws32WithTheirIntraRegionRtts() throws IOException {
+    RttMatrix aws12 = RttDatasets.aws12();
+    RttMatrix aws32 = RttDatasets.load("aws32");
+
+    assertThat(aws12.size()).isEqualTo(12);
+    assertThat(aws12.name(0)).isEqualTo("us-east-1");
+    assertThat(aws12.names()).contains("eu-central-1", "ap-southeast-2", "sa-east-1");
+    assertThat(aws12.knownPairs()).isEqualTo(12L * 11 / 2);
+    int east = aws12.names().indexOf("us-east-1");
+    int frankfurt = aws12.names().indexOf("eu-central-1");
+    assertThat(aws12.rttMillis(east, frankfurt))
+        .isEqualTo(aws12.rttMillis(frankfurt, east))
+        .isEqualTo(
+            aws32.rttMillis(
+                aws32.names().indexOf("us-east-1"), aws32.names().indexOf("eu-central-1")))
+        .isBetween(80.0, 110.0);
+    assertThat(aws12.rttMillis(east, east)).as("same-site RTT").isBetween(0.5, 10.0);
+  }
 }

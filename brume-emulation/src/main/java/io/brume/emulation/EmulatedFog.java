@@ -1,12 +1,26 @@
 package io.brume.emulation;
 
+import io.brume.coordinate.Coordinate;
+import io.brume.coordinate.RttMatrix;
+import io.brume.coordinate.VivaldiConfig;
+import io.brume.node.Agent;
+import io.brume.node.AgentConfig;
 import io.brume.router.RoutingPolicies;
 import io.brume.router.placement.PlacementPlanner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +30,34 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A whole fog in this JVM: N {@link EmulatedNode}s probing each other through {@link
- * UdpDelayRelay}s, a demo service with replicas on spread-out nodes, and Poisson client load from
- * every node sent, arrival for arrival, through two {@link PolicyLane}s: {@code random} (what
- * kube-proxy does) and brume's policy.
+ * A whole fog in this JVM: N production node agents (brume-node's {@link Agent}: its probes, its
+ * Vivaldi configuration and peer selection, its HTTP API) probing each other through one {@link
+ * UdpDelayRelay} per pair of nodes, a demo service with replicas on spread-out nodes, and Poisson
+ * client load from every node sent, arrival for arrival, through two {@link PolicyLane}s: {@code
+ * random} (what kube-proxy does) and brume's policy.
  *
  * <p>One JVM rather than one process per node: twelve JVMs would need about 12 × 40 MB of heap and
  * their start-up on a small machine, while every node here still talks over real loopback sockets
- * with the dataset's delays. Every thread runs on one virtual-thread executor owned by this class;
- * {@link #close} closes the sockets (which ends the loops blocked on them) and then the executor.
+ * with the dataset's delays. Every thread except the agents' runs on one virtual-thread executor
+ * owned by this class; {@link #close} stops the agents (which join their own platform threads),
+ * closes the sockets (which ends the loops blocked on them) and then the executor.
+ *
+ * <p>The agents authenticate their probes with a cluster key made for this fog (a private temporary
+ * directory, deleted on close), as a production cluster should.
  */
 public final class EmulatedFog implements AutoCloseable {
   private static final Duration TICK = Duration.ofMillis(500);
 
+  /** The RTT between a client and a replica on the same node, at least this, ms. */
+  static final double MIN_SAME_SITE_MILLIS = 0.5;
+
+  /** Answers to pings per second an agent may send: well above what 5 probes/s per node need. */
+  private static final int MAX_PONGS_PER_SECOND = 1_000;
+
   private final FogConfig config;
-  private final RttDataset dataset;
+  private final RttMatrix dataset;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-  private final Map<String, EmulatedNode> nodes = new LinkedHashMap<>();
+  private final Map<String, Agent> nodes = new LinkedHashMap<>();
   private final List<UdpDelayRelay> udpRelays = new ArrayList<>();
   private final List<PolicyLane> lanes = new ArrayList<>();
   private final List<String> hosts = new ArrayList<>();
@@ -40,13 +65,25 @@ public final class EmulatedFog implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private volatile long loadStartNanos;
   private volatile boolean running = true;
+  private Path probeKeyDir;
 
   private EmulatedFog(FogConfig config) {
     this.config = config;
     this.dataset =
         config.nodes() < config.dataset().size()
-            ? config.dataset().spreadSubset(config.nodes())
+            ? spreadSubset(config.dataset(), config.nodes())
             : config.dataset();
+  }
+
+  /**
+   * {@code count} nodes spread over {@code dataset}: node 0, then repeatedly the node farthest from
+   * those already chosen (brume-router's greedy k-centre), so a small fog still spans the data
+   * set's regions; in the data set's order.
+   */
+  static RttMatrix spreadSubset(RttMatrix dataset, int count) {
+    int[] chosen = PlacementPlanner.farthestFirst(dataset.size(), dataset::rttMillis, count, 0);
+    Arrays.sort(chosen);
+    return dataset.subset(chosen);
   }
 
   /**
@@ -70,26 +107,66 @@ public final class EmulatedFog implements AutoCloseable {
   }
 
   private void startNodes() {
-    for (int i = 0; i < dataset.size(); i++) {
-      String name = dataset.name(i);
-      nodes.put(name, new EmulatedNode(name, config.probeInterval(), config.seed() * 1_000 + i));
+    int n = dataset.size();
+    UdpDelayRelay[][] links = new UdpDelayRelay[n][n];
+    double maxRttMillis = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        links[i][j] = new UdpDelayRelay(Delays.oneWay(dataset.rttMillis(i, j)), lag);
+        links[j][i] = links[i][j];
+        udpRelays.add(links[i][j]);
+        maxRttMillis = Math.max(maxRttMillis, dataset.rttMillis(i, j));
+      }
     }
-    List<EmulatedNode> list = List.copyOf(nodes.values());
-    Map<String, InetSocketAddress> relayOf = new LinkedHashMap<>();
-    for (int j = 0; j < list.size(); j++) {
-      Map<SocketAddress, Duration> delayBySender = new LinkedHashMap<>();
-      for (int i = 0; i < list.size(); i++) {
-        if (i != j) {
-          delayBySender.put(list.get(i).address(), Delays.oneWay(dataset.rttMillis(i, j)));
+    probeKeyDir = newProbeKey();
+    InetSocketAddress anyLoopbackPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    // An answer later than twice the longest RTT (plus a busy machine's stall) is lost.
+    Duration probeTimeout =
+        Duration.ofMillis(Math.clamp(Math.round(2 * maxRttMillis) + 500, 500, 10_000));
+    for (int i = 0; i < n; i++) {
+      List<AgentConfig.Peer> peers = new ArrayList<>();
+      for (int j = 0; j < n; j++) {
+        if (j != i) {
+          peers.add(new AgentConfig.Peer(dataset.name(j), links[i][j].address()));
         }
       }
-      UdpDelayRelay relay = new UdpDelayRelay(list.get(j).address(), delayBySender, threads, lag);
-      udpRelays.add(relay);
-      relayOf.put(list.get(j).name(), relay.address());
+      AgentConfig agentConfig =
+          new AgentConfig(
+                  dataset.name(i),
+                  anyLoopbackPort,
+                  anyLoopbackPort,
+                  peers,
+                  config.probeInterval(),
+                  probeTimeout,
+                  MAX_PONGS_PER_SECOND,
+                  VivaldiConfig.robust(),
+                  config.seed() * 1_000 + i)
+              .withProbeKeyDir(probeKeyDir);
+      Agent agent = Agent.create(agentConfig);
+      nodes.put(dataset.name(i), agent);
+      agent.start();
     }
-    for (EmulatedNode node : list) {
-      node.connect(relayOf);
-      node.start(threads);
+    List<Agent> agents = List.copyOf(nodes.values());
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        links[i][j].connect(agents.get(i).probeAddress(), agents.get(j).probeAddress(), threads);
+      }
+    }
+  }
+
+  /** A private directory with a fresh random cluster key ({@code current}) for the agents. */
+  private static Path newProbeKey() {
+    try {
+      Path dir =
+          Files.createTempDirectory(
+              "brume-up-probe-key-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      Files.writeString(dir.resolve("current"), Base64.getEncoder().encodeToString(key) + "\n");
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the emulated fog's probe key", e);
     }
   }
 
@@ -107,7 +184,7 @@ public final class EmulatedFog implements AutoCloseable {
               () -> RoutingPolicies.create(policy, options),
               nodes,
               hosts,
-              (a, b) -> dataset.rttMillis(dataset.names().indexOf(a), dataset.names().indexOf(b)),
+              this::linkRttMillis,
               config,
               threads,
               lag));
@@ -166,8 +243,46 @@ public final class EmulatedFog implements AutoCloseable {
   }
 
   /** The nodes actually emulated (a spread subset of the dataset if it is larger). */
-  public RttDataset dataset() {
+  public RttMatrix dataset() {
     return dataset;
+  }
+
+  /**
+   * The emulated RTT between nodes {@code a} and {@code b}, ms; for a = b the same-site RTT (the
+   * data set's intra-region RTT, at least {@value #MIN_SAME_SITE_MILLIS} ms).
+   */
+  double linkRttMillis(String a, String b) {
+    return linkRttMillis(dataset, dataset.names().indexOf(a), dataset.names().indexOf(b));
+  }
+
+  /** {@link #linkRttMillis(String, String)} between nodes {@code i} and {@code j} of a data set. */
+  static double linkRttMillis(RttMatrix dataset, int i, int j) {
+    double rtt = dataset.rttMillis(i, j);
+    if (i != j) {
+      return rtt;
+    }
+    return Double.isNaN(rtt) ? MIN_SAME_SITE_MILLIS : Math.max(rtt, MIN_SAME_SITE_MILLIS);
+  }
+
+  /** Where each node's agent API answers ({@code /v1/coordinate}, {@code /metrics}, …), by node. */
+  public Map<String, URI> agentUrls() {
+    Map<String, URI> urls = new LinkedHashMap<>();
+    nodes.forEach((name, agent) -> urls.put(name, agentUrl(agent)));
+    return urls;
+  }
+
+  static URI agentUrl(Agent agent) {
+    return URI.create("http://127.0.0.1:" + agent.httpAddress().getPort() + "/");
+  }
+
+  /**
+   * {@code from}'s estimate of the RTT to node {@code to}, from its coordinate and the last one it
+   * accepted from {@code to}, ms; NaN while it has none.
+   */
+  static double estimateRttMillis(Agent from, String to) {
+    Coordinate other =
+        to.equals(from.config().node()) ? from.coordinate() : from.peerCoordinates().get(to);
+    return other == null ? Double.NaN : from.coordinate().estimateRttMillis(other);
   }
 
   /** The configuration. */
@@ -180,7 +295,7 @@ public final class EmulatedFog implements AutoCloseable {
     return List.copyOf(hosts);
   }
 
-  List<EmulatedNode> nodes() {
+  List<Agent> nodes() {
     return List.copyOf(nodes.values());
   }
 
@@ -215,13 +330,13 @@ public final class EmulatedFog implements AutoCloseable {
   public double medianRelativeError() {
     List<Double> errors = new ArrayList<>();
     for (int i = 0; i < dataset.size(); i++) {
-      EmulatedNode node = nodes.get(dataset.name(i));
+      Agent node = nodes.get(dataset.name(i));
       for (int j = 0; j < dataset.size(); j++) {
         if (i == j) {
           continue;
         }
         double truth = dataset.rttMillis(i, j);
-        double estimate = node.estimateRttMillis(dataset.name(j));
+        double estimate = estimateRttMillis(node, dataset.name(j));
         errors.add(Double.isNaN(estimate) ? 1.0 : Math.abs(estimate - truth) / truth);
       }
     }
@@ -234,16 +349,37 @@ public final class EmulatedFog implements AutoCloseable {
     return new FogDashboard(this);
   }
 
+  /** The directory of the agents' cluster key while the fog runs. */
+  Path probeKeyDir() {
+    return probeKeyDir;
+  }
+
+  private void deleteProbeKey() {
+    if (probeKeyDir == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(probeKeyDir.resolve("current"));
+      Files.deleteIfExists(probeKeyDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot delete the emulated fog's probe key " + probeKeyDir, e);
+    }
+  }
+
   private static double secondsSince(long nanos) {
     return (System.nanoTime() - nanos) / 1e9;
   }
 
-  /** Stops the load, closes every socket and server, and waits up to 5 s for the threads. */
+  /**
+   * Stops the load and the agents, closes every socket and server, deletes the probe key, and waits
+   * up to 5 s for the threads.
+   */
   @Override
   public void close() {
     running = false;
     lanes.forEach(PolicyLane::close);
-    nodes.values().forEach(EmulatedNode::close);
+    nodes.values().forEach(Agent::stop);
     udpRelays.forEach(UdpDelayRelay::close);
     threads.shutdownNow();
     try {
@@ -252,6 +388,8 @@ public final class EmulatedFog implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      deleteProbeKey();
     }
   }
 }

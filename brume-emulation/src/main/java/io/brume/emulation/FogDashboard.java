@@ -6,6 +6,7 @@ import io.brume.dashboard.NodeView;
 import io.brume.dashboard.PolicyStats;
 import io.brume.dashboard.RoutingView;
 import io.brume.dashboard.StatsView;
+import io.brume.node.Agent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,28 +34,29 @@ public final class FogDashboard implements DashboardSource {
   @Override
   public List<NodeView> nodes() {
     List<NodeView> views = new ArrayList<>();
-    for (EmulatedNode node : fog.nodes()) {
-      Coordinate c = node.coordinate();
+    for (Agent agent : fog.nodes()) {
+      String name = agent.config().node();
+      Coordinate c = agent.coordinate();
       Map<String, Double> estimated = new LinkedHashMap<>();
       for (String peer : fog.dataset().names()) {
-        double estimate = node.estimateRttMillis(peer);
-        if (!peer.equals(node.name()) && !Double.isNaN(estimate)) {
+        double estimate = EmulatedFog.estimateRttMillis(agent, peer);
+        if (!peer.equals(name) && !Double.isNaN(estimate)) {
           estimated.put(peer, estimate);
         }
       }
       List<String> replicas =
-          fog.replicaHosts().contains(node.name()) ? List.of("demo@" + node.name()) : List.of();
+          fog.replicaHosts().contains(name) ? List.of("demo@" + name) : List.of();
       views.add(
           new NodeView(
-              node.name(),
-              CoordinateMath.vectorMillis(c),
-              c.height() * CoordinateMath.UNIT_MILLIS,
-              c.adjustment() * CoordinateMath.UNIT_MILLIS,
+              name,
+              c.vector(),
+              c.height(),
+              c.adjustment(),
               c.error(),
               estimated,
-              node.measuredRttMillis(),
+              agent.measuredRttMillis(),
               replicas,
-              Optional.empty()));
+              Optional.of(EmulatedFog.agentUrl(agent))));
     }
     return views;
   }
@@ -62,12 +64,12 @@ public final class FogDashboard implements DashboardSource {
   @Override
   public List<RoutingView> routing() {
     List<RoutingView> views = new ArrayList<>();
-    for (EmulatedNode node : fog.nodes()) {
+    for (String node : fog.dataset().names()) {
       Map<String, Map<String, Double>> byPolicy = new LinkedHashMap<>();
       for (PolicyLane lane : fog.lanes()) {
-        byPolicy.put(lane.policyName(), lane.weights(node.name()));
+        byPolicy.put(lane.policyName(), lane.weights(node));
       }
-      views.add(new RoutingView(node.name(), byPolicy));
+      views.add(new RoutingView(node, byPolicy));
     }
     return views;
   }

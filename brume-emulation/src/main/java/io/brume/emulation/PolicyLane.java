@@ -1,5 +1,7 @@
 package io.brume.emulation;
 
+import io.brume.coordinate.Coordinate;
+import io.brume.node.Agent;
 import io.brume.proxy.Endpoint;
 import io.brume.proxy.HealthCheck;
 import io.brume.proxy.ProxyConfig;
@@ -36,7 +38,7 @@ final class PolicyLane implements AutoCloseable {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
   private final String policyName;
-  private final Map<String, EmulatedNode> nodes;
+  private final Map<String, Agent> nodes;
   private final Map<String, RoutingPolicy> policies = new LinkedHashMap<>();
   private final List<DemoReplica> replicas = new ArrayList<>();
   private final List<ServiceReplica> endpoints = new ArrayList<>();
@@ -49,7 +51,7 @@ final class PolicyLane implements AutoCloseable {
   /**
    * @param policyName the policy's name, as the dashboard shows it
    * @param newPolicy a fresh policy instance, called once per node
-   * @param nodes the fog's nodes by name
+   * @param nodes the fog's nodes' agents by name
    * @param hosts the nodes that host a replica
    * @param rttMillis the true RTT between two node names
    * @param lag where the lane's relays record how late they deliver
@@ -57,7 +59,7 @@ final class PolicyLane implements AutoCloseable {
   PolicyLane(
       String policyName,
       Supplier<RoutingPolicy> newPolicy,
-      Map<String, EmulatedNode> nodes,
+      Map<String, Agent> nodes,
       List<String> hosts,
       java.util.function.ToDoubleBiFunction<String, String> rttMillis,
       FogConfig config,
@@ -187,11 +189,11 @@ final class PolicyLane implements AutoCloseable {
 
   /** {@code node}'s Vivaldi estimate of the RTT to the host of replica {@code replicaId}, ms. */
   private double estimateMillis(String node, String replicaId) {
-    EmulatedNode self = nodes.get(node);
-    double estimate = self.estimateRttMillis(hostOf.get(replicaId));
+    Agent self = nodes.get(node);
+    double estimate = EmulatedFog.estimateRttMillis(self, hostOf.get(replicaId));
     // A replica's host not heard of yet: assume it is as far as the centre of the space.
     return Double.isNaN(estimate)
-        ? CoordinateMath.estimateRttMillis(self.coordinate(), CoordinateMath.origin())
+        ? self.coordinate().estimateRttMillis(Coordinate.origin(self.config().vivaldi()))
         : estimate;
   }
 

@@ -8,7 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutorService;
@@ -16,62 +17,67 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The inbound "link" of one emulated node for datagrams: it listens on its own loopback port, holds
- * each datagram for the one-way delay of the sender's path and then forwards it, from its own
- * socket, to the node's real socket.
+ * The emulated link between two nodes for datagrams, both ways: one loopback socket that both nodes
+ * use as the other's address. A datagram from node a is held for the link's one-way delay and then
+ * sent, from this socket, to node b, and one from b to a; anyone else's is dropped and counted.
  *
- * <p>The sender is recognised by its source address, so senders must be registered ({@code
- * delayBySender}); datagrams from anyone else are dropped and counted. Because the relay forwards
- * from its own socket, the receiver cannot answer the source address: protocols name the sender in
- * the payload (the probes do).
+ * <p>Because both directions leave from the same socket, a node answering the source address of
+ * what it received (the production agent's prober answers pings so) answers through the link, and
+ * every datagram a node gets from its peer comes from the address it has configured for that peer.
+ *
+ * <p>Lifecycle: construct (binds the socket), {@link #connect} the two nodes (starts the loops),
+ * {@link #close}.
  */
 final class UdpDelayRelay implements AutoCloseable {
   private static final int MAX_DATAGRAM = 65_507;
 
   private final DatagramSocket socket;
-  private final SocketAddress target;
-  private final Map<SocketAddress, Duration> delayBySender;
+  private final Duration oneWay;
+  private final LagMeter lag;
   private final DelayQueue<Held> held = new DelayQueue<>();
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private final LagMeter lag;
+  private volatile SocketAddress a;
+  private volatile SocketAddress b;
 
   /**
-   * Binds a loopback port and starts relaying on two threads of {@code threads}.
+   * Binds a loopback port; nothing is relayed before {@link #connect}.
    *
-   * @param target the receiving node's real socket
-   * @param delayBySender one-way delay per sender socket address
-   * @param threads where the relay's receive and send loops run; they end when the relay closes
+   * @param oneWay the delay of each direction (half the pair's RTT)
    * @param lag where the relay records how late it delivers
    */
-  UdpDelayRelay(
-      SocketAddress target,
-      Map<SocketAddress, Duration> delayBySender,
-      ExecutorService threads,
-      LagMeter lag) {
-    this.target = target;
+  UdpDelayRelay(Duration oneWay, LagMeter lag) {
+    this.oneWay = Objects.requireNonNull(oneWay, "oneWay");
     this.lag = lag;
-    this.delayBySender = Map.copyOf(delayBySender);
     try {
       this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot bind a UDP relay for " + target, e);
+      throw new UncheckedIOException("cannot bind a UDP relay", e);
     }
-    threads.execute(this::receiveLoop);
-    threads.execute(this::sendLoop);
   }
 
-  /** The address senders send to. */
+  /** The address both nodes send to: each node's address for the other. */
   InetSocketAddress address() {
     return (InetSocketAddress) socket.getLocalSocketAddress();
   }
 
-  /** Datagrams delivered to the target so far. */
+  /**
+   * Starts relaying between the sockets {@code a} and {@code b} on two threads of {@code threads};
+   * they end when the relay closes.
+   */
+  void connect(SocketAddress a, SocketAddress b, ExecutorService threads) {
+    this.a = Objects.requireNonNull(a, "a");
+    this.b = Objects.requireNonNull(b, "b");
+    threads.execute(this::receiveLoop);
+    threads.execute(this::sendLoop);
+  }
+
+  /** Datagrams delivered so far, both directions. */
   long forwarded() {
     return forwarded.get();
   }
 
-  /** Datagrams dropped because their sender was not registered. */
+  /** Datagrams dropped because they came from neither node. */
   long dropped() {
     return dropped.get();
   }
@@ -85,13 +91,14 @@ final class UdpDelayRelay implements AutoCloseable {
       } catch (IOException e) {
         return; // closed
       }
-      Duration delay = delayBySender.get(packet.getSocketAddress());
-      if (delay == null) {
+      SocketAddress from = packet.getSocketAddress();
+      SocketAddress to = from.equals(a) ? b : from.equals(b) ? a : null;
+      if (to == null) {
         dropped.incrementAndGet();
         continue;
       }
-      byte[] payload = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
-      held.put(new Held(Delays.deadline(delay), payload));
+      byte[] payload = Arrays.copyOf(packet.getData(), packet.getLength());
+      held.put(new Held(Delays.deadline(oneWay), payload, to));
     }
   }
 
@@ -100,7 +107,7 @@ final class UdpDelayRelay implements AutoCloseable {
       while (!socket.isClosed()) {
         Held next = held.take();
         lag.record(System.nanoTime() - next.deadlineNanos);
-        socket.send(new DatagramPacket(next.payload, next.payload.length, target));
+        socket.send(new DatagramPacket(next.payload, next.payload.length, next.to));
         forwarded.incrementAndGet();
       }
     } catch (InterruptedException e) {
@@ -116,7 +123,7 @@ final class UdpDelayRelay implements AutoCloseable {
   }
 
   /** A datagram waiting for its delivery time. */
-  private record Held(long deadlineNanos, byte[] payload) implements Delayed {
+  private record Held(long deadlineNanos, byte[] payload, SocketAddress to) implements Delayed {
     @Override
     public long getDelay(TimeUnit unit) {
       return unit.convert(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);

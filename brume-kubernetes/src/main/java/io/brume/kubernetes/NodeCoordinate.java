@@ -10,12 +10,11 @@ import java.util.Arrays;
 
 /**
  * A node's Vivaldi coordinate as published in the {@link BrumeAnnotations#COORDINATE} Node
- * annotation. Unlike brume-coordinate's in-memory type it is in milliseconds, so the annotation
- * reads naturally with {@code kubectl get node -o yaml}: {@code
+ * annotation. Like brume-coordinate's {@link Coordinate} it is in milliseconds; the field names say
+ * so, so the annotation reads naturally with {@code kubectl get node -o yaml}: {@code
  * {"vectorMs":[..],"heightMs":h,"adjustmentMs":a,"error":e}}.
  *
- * <p>The estimated RTT follows Serf: {@code ‖a−b‖ + ha + hb}, plus {@code aa + ab} when that keeps
- * it positive.
+ * <p>The estimated RTT is {@link Coordinate#estimateRttMillis}'s (Serf's formula).
  *
  * @param vectorMs the Euclidean part, ms; copied
  * @param heightMs the height, ms (access-link latency)
@@ -67,9 +66,15 @@ public record NodeCoordinate(
 
   /** Estimated RTT to {@code other} in ms, never negative. */
   public double estimateRttMillis(NodeCoordinate other) {
-    double raw = euclidean(other) + heightMs + other.heightMs;
-    double adjusted = raw + adjustmentMs + other.adjustmentMs;
-    return adjusted > 0 ? adjusted : raw;
+    if (other.vectorMs.length != vectorMs.length) {
+      throw differentDimensions(other);
+    }
+    return toVivaldi().estimateRttMillis(other.toVivaldi());
+  }
+
+  /** brume-coordinate's form of this coordinate (both are in ms). */
+  public Coordinate toVivaldi() {
+    return new Coordinate(vectorMs, error, adjustmentMs, heightMs);
   }
 
   /**
@@ -87,11 +92,7 @@ public record NodeCoordinate(
 
   private double euclidean(NodeCoordinate other) {
     if (other.vectorMs.length != vectorMs.length) {
-      throw new IllegalArgumentException(
-          "coordinates have different dimensions: "
-              + vectorMs.length
-              + " and "
-              + other.vectorMs.length);
+      throw differentDimensions(other);
     }
     double sum = 0;
     for (int i = 0; i < vectorMs.length; i++) {
@@ -99,6 +100,14 @@ public record NodeCoordinate(
       sum += d * d;
     }
     return Math.sqrt(sum);
+  }
+
+  private IllegalArgumentException differentDimensions(NodeCoordinate other) {
+    return new IllegalArgumentException(
+        "coordinates have different dimensions: "
+            + vectorMs.length
+            + " and "
+            + other.vectorMs.length);
   }
 
   /** The annotation form of brume-coordinate's {@code coordinate} (both are in ms). */

@@ -163,6 +163,14 @@ public final class Agent implements AutoCloseable {
     return prober.peerCoordinates();
   }
 
+  /**
+   * The RTT measured by the last answered probe to each peer, ms: the raw sample, before the
+   * latency filter and the sample guard.
+   */
+  public Map<String, Double> measuredRttMillis() {
+    return prober.measuredRttMillis();
+  }
+
   /** Whether probing still runs (the receive loop and the probe schedule); see /healthz. */
   boolean isProbing() {
     return prober.isProbing();

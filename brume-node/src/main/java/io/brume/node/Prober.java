@@ -50,6 +50,7 @@ final class Prober implements AutoCloseable {
   private final Map<String, InetSocketAddress> peerAddresses = new ConcurrentHashMap<>();
   private final List<String> peerNames;
   private final Map<String, Coordinate> peerCoordinates = new ConcurrentHashMap<>();
+  private final Map<String, Double> measuredRttMillis = new ConcurrentHashMap<>();
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   // Random start: a forged pong has to guess a pending sequence number.
   private final AtomicLong sequence = new AtomicLong(new java.security.SecureRandom().nextLong());
@@ -116,6 +117,11 @@ final class Prober implements AutoCloseable {
   /** The last coordinate each peer sent. */
   Map<String, Coordinate> peerCoordinates() {
     return Map.copyOf(peerCoordinates);
+  }
+
+  /** The RTT of the last answered probe to each peer, ms (as measured, before any filter). */
+  Map<String, Double> measuredRttMillis() {
+    return Map.copyOf(measuredRttMillis);
   }
 
   private void probeOnce() {
@@ -233,6 +239,7 @@ final class Prober implements AutoCloseable {
     }
     double rttMillis = (receivedNanos - p.sentNanos()) / 1e6;
     metrics.probesAnswered.increment();
+    measuredRttMillis.put(m.sender(), rttMillis);
     synchronized (selector) {
       selector.observe(m.sender(), rttMillis);
     }
@@ -286,12 +293,17 @@ final class Prober implements AutoCloseable {
         LOG.log(Level.FINE, "close failed", e);
       }
     }
-    if (receiver != null) {
-      try {
-        receiver.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    // Wait for both platform threads, so that a host stopping many agents (brume up) releases
+    // every thread by the time stop returns.
+    try {
+      if (scheduler != null) {
+        scheduler.awaitTermination(2, TimeUnit.SECONDS);
       }
+      if (receiver != null) {
+        receiver.join(2000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

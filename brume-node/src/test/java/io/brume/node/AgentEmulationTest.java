@@ -103,9 +103,17 @@ class AgentEmulationTest {
     System.out.printf(
         "emulated 8 agents: median relative error %.4f (simulated %.4f) after %.1f s%n",
         medianError(n), simulated, seconds);
-    for (Agent a : agents) {
+    for (int i = 0; i < n; i++) {
+      Agent a = agents.get(i);
       assertThat(a.coordinate().isValid()).isTrue();
       assertThat(a.scrapeMetrics()).contains("brume_probes_answered_total");
+      assertThat(a.measuredRttMillis()).as("RTTs measured by " + REGIONS.get(i)).isNotEmpty();
+      for (var measured : a.measuredRttMillis().entrySet()) {
+        // The relays hold each direction for half the RTT: a probe never comes back sooner.
+        assertThat(measured.getValue())
+            .as(REGIONS.get(i) + " to " + measured.getKey())
+            .isGreaterThanOrEqualTo(RTT[i][REGIONS.indexOf(measured.getKey())] - 0.01);
+      }
     }
   }
 

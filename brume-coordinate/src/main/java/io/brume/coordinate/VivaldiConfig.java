@@ -84,8 +84,11 @@ import java.util.Objects;
  *     The two are blended by r², r the share of probes that went to a remembered peer (a moving
  *     average), so a large cluster, whose memory holds a small part of it, keeps Serf's window
  *     mean. A quantile below the median lets the offsets of a small cluster grow (negative) as fast
- *     as its embedding wants them (docs/bench/vivaldi.md, issue 14). 0 = off (Serf, and brume
- *     before); ignored when {@code neighbourMemory} or {@code adjustmentWindowSize} is 0.
+ *     as its embedding wants them (docs/bench/vivaldi.md, issue 14). That bias is for the start
+ *     only: from the client's 1000th update to its 3000th the quantile moves linearly to the
+ *     median, where the adjustment settles (kept below it, the offsets grow without bound). 0 = off
+ *     (Serf, and brume before); ignored when {@code neighbourMemory} or {@code
+ *     adjustmentWindowSize} is 0.
  */
 public record VivaldiConfig(
     int dimensions,

@@ -68,6 +68,11 @@ final class NeighbourMemory {
     return size;
   }
 
+  /** Whether {@code node} is remembered. */
+  boolean contains(String node) {
+    return slotOf.containsKey(node);
+  }
+
   /**
    * Remembers {@code other} as {@code node}'s latest coordinate, measured {@code rtt} ms at {@code
    * now}, as the most recent entry; forgets the least recent one beyond the capacity.

@@ -178,11 +178,29 @@ public final class SampleGuard {
     }
     double estimate = local.estimateRttMillis(claimed);
     boolean contradiction = estimate - rttMillis > tolerance(peer, now, rttMillis);
+    if (contradiction && isCollapsed(local, claimed)) {
+      // The two adjustments cancel the whole raw distance, so the estimate fell back to the raw
+      // distance: the claim itself says "nearer than the model can express", which a short RTT
+      // does not contradict, while applying it would pull by the raw distance. Discarded, but not a
+      // strike (the verdict history is left as it was): honest near pairs of a cluster with large
+      // negative adjustments land here (AWS32),
+      // and a liar gains nothing since the sample is dropped. Its error is not a reference either.
+      p.lastRtt = rttMillis;
+      return Verdict.CONTRADICTED;
+    }
     p.lastError = Math.abs(estimate - rttMillis) / rttMillis;
     p.lastExcess = Math.abs(estimate - rttMillis);
     p.lastErrorNanos = now;
     p.lastRtt = rttMillis;
     return record(p, contradiction, now);
+  }
+
+  /**
+   * Whether the adjustments of {@code local} and {@code claimed} make the adjusted estimate ≤ 0, so
+   * that {@link Coordinate#estimateRttMillis} falls back to the raw distance (as Serf).
+   */
+  private static boolean isCollapsed(Coordinate local, Coordinate claimed) {
+    return local.rawDistanceMillis(claimed) + local.adjustment() + claimed.adjustment() <= 0.0;
   }
 
   /**

@@ -77,6 +77,18 @@ import java.util.Objects;
  *     heightMin} and gets there only after hundreds of rounds; with a floor, the height follows the
  *     springs' pull like one more dimension (the least-squares gradient is the whole force). 0 =
  *     the share alone (brume before issue 14).
+ * @param memoryAdjustmentQuantile adjustment term (brume): when the node keeps meeting peers it
+ *     already remembers (a cluster its neighbour memory covers), the adjustment is taken from the
+ *     remembered neighbours' current residuals, rtt − (‖x_i − x_j‖ + h_i + h_j), at this quantile,
+ *     halved as Serf's, instead of from the mean of the last {@code adjustmentWindowSize} samples.
+ *     The two are blended by r², r the share of probes that went to a remembered peer (a moving
+ *     average), so a large cluster, whose memory holds a small part of it, keeps Serf's window
+ *     mean. A quantile below the median lets the offsets of a small cluster grow (negative) as fast
+ *     as its embedding wants them (docs/bench/vivaldi.md, issue 14). That bias is for the start
+ *     only: from the client's 1000th update to its 3000th the quantile moves linearly to the
+ *     median, where the adjustment settles (kept below it, the offsets grow without bound). 0 = off
+ *     (Serf, and brume before); ignored when {@code neighbourMemory} or {@code
+ *     adjustmentWindowSize} is 0.
  */
 public record VivaldiConfig(
     int dimensions,
@@ -99,7 +111,8 @@ public record VivaldiConfig(
     Duration fastStartRecency,
     double fastStartRecencyGrowth,
     int fastStartSteps,
-    double heightShareMin) {
+    double heightShareMin,
+    double memoryAdjustmentQuantile) {
 
   /**
    * Largest RTT accepted from a probe, ms (10 s); larger values are measurement errors ([S]
@@ -178,6 +191,11 @@ public record VivaldiConfig(
     check(
         heightShareMin >= 0 && heightShareMin <= 1, "heightShareMin", heightShareMin, "in [0, 1]");
     check(
+        memoryAdjustmentQuantile >= 0 && memoryAdjustmentQuantile <= 1,
+        "memoryAdjustmentQuantile",
+        memoryAdjustmentQuantile,
+        "in [0, 1]");
+    check(
         fastStartSteps >= 1 && fastStartSteps <= 100,
         "fastStartSteps",
         fastStartSteps,
@@ -222,6 +240,7 @@ public record VivaldiConfig(
         Duration.ofSeconds(8),
         0.25,
         5,
+        0.0,
         0.0);
   }
 
@@ -240,7 +259,8 @@ public record VivaldiConfig(
         .nearProbeFraction(0.3)
         .neighbourMemory(96)
         .memoryGain(4.0)
-        .adjustmentWindowSize(40)
+        .adjustmentWindowSize(100)
+        .memoryAdjustmentQuantile(0.35)
         .heightShareMin(1.0)
         .fastStart(Duration.ofMinutes(5))
         .fastStartRecency(Duration.ofSeconds(8))
@@ -287,6 +307,7 @@ public record VivaldiConfig(
     private double fastStartRecencyGrowth;
     private int fastStartSteps;
     private double heightShareMin;
+    private double memoryAdjustmentQuantile;
 
     private Builder(VivaldiConfig c) {
       dimensions = c.dimensions;
@@ -310,6 +331,7 @@ public record VivaldiConfig(
       fastStartRecencyGrowth = c.fastStartRecencyGrowth;
       fastStartSteps = c.fastStartSteps;
       heightShareMin = c.heightShareMin;
+      memoryAdjustmentQuantile = c.memoryAdjustmentQuantile;
     }
 
     public Builder dimensions(int v) {
@@ -417,6 +439,11 @@ public record VivaldiConfig(
       return this;
     }
 
+    public Builder memoryAdjustmentQuantile(double v) {
+      memoryAdjustmentQuantile = v;
+      return this;
+    }
+
     public VivaldiConfig build() {
       return new VivaldiConfig(
           dimensions,
@@ -439,7 +466,8 @@ public record VivaldiConfig(
           fastStartRecency,
           fastStartRecencyGrowth,
           fastStartSteps,
-          heightShareMin);
+          heightShareMin,
+          memoryAdjustmentQuantile);
     }
   }
 }

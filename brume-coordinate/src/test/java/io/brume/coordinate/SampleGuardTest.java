@@ -39,6 +39,24 @@ class SampleGuardTest {
   }
 
   @Test
+  void claimWhoseAdjustmentsCancelTheDistance_isDiscardedWithoutStrikes() {
+    // A near peer of a cluster with large negative adjustments: raw 80 ms, adjustments −100 ms,
+    // so the estimate falls back to the raw 80 ms for a 10 ms link. Dropped, never distrusted.
+    honestNeighbours();
+    Coordinate near = new Coordinate(new double[] {80, 0}, 0.1, -100.0, 1.0e-3);
+    for (int i = 0; i < 10; i++) {
+      assertThat(guard.judge("near", local, near, 10)).isEqualTo(Verdict.CONTRADICTED);
+    }
+    assertThat(guard.isDistrusted("near")).isFalse();
+    assertThat(guard.distrustEvents()).isZero();
+    // The same peer's ordinary lies still count.
+    for (int i = 0; i < 2; i++) {
+      assertThat(guard.judge("near", local, at(1000), 10)).isEqualTo(Verdict.CONTRADICTED);
+    }
+    assertThat(guard.judge("near", local, at(1000), 10)).isEqualTo(Verdict.NOW_DISTRUSTED);
+  }
+
+  @Test
   void shortLinks_getAnAbsoluteTolerance() {
     // Honest peers off by ~10 ms: a 1 ms link whose estimate is 30 ms is within 8 × 10 ms.
     guard.judge("h1", local, at(110), 100);

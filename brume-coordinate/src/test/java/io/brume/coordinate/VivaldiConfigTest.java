@@ -29,7 +29,8 @@ class VivaldiConfigTest {
     assertThat(r.dimensions()).isEqualTo(16);
     assertThat(r.ce()).isEqualTo(0.25);
     assertThat(r.cc()).isEqualTo(0.25);
-    assertThat(r.adjustmentWindowSize()).isEqualTo(40);
+    assertThat(r.adjustmentWindowSize()).isEqualTo(100);
+    assertThat(r.memoryAdjustmentQuantile()).isEqualTo(0.35);
     assertThat(r.gravityRho()).isEqualTo(150_000.0);
     assertThat(r.latencyFilterSize()).isEqualTo(4);
     assertThat(r.latencyFilterPercentile()).isEqualTo(0.25);
@@ -43,6 +44,7 @@ class VivaldiConfigTest {
     assertThat(r.fastStartSteps()).isEqualTo(5);
     assertThat(r.heightShareMin()).isEqualTo(1.0);
     assertThat(VivaldiConfig.defaults().fastStart()).isZero();
+    assertThat(VivaldiConfig.defaults().memoryAdjustmentQuantile()).isZero();
     assertThat(VivaldiConfig.defaults().neighbourMemory()).isZero();
     assertThat(VivaldiConfig.defaults().withDimensions(3).dimensions()).isEqualTo(3);
   }
@@ -98,6 +100,8 @@ class VivaldiConfigTest {
         .hasMessageContaining("fastStartRecencyGrowth");
     assertThatThrownBy(() -> VivaldiConfig.builder().heightShareMin(1.5).build())
         .hasMessageContaining("heightShareMin");
+    assertThatThrownBy(() -> VivaldiConfig.builder().memoryAdjustmentQuantile(-0.1).build())
+        .hasMessageContaining("memoryAdjustmentQuantile");
     assertThatThrownBy(() -> VivaldiConfig.builder().nearProbeFraction(2).build())
         .hasMessageContaining("nearProbeFraction");
     assertThatThrownBy(() -> VivaldiConfig.builder().wrongnessCap(Double.NaN).build())

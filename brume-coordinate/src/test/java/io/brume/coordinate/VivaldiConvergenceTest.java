@@ -55,6 +55,10 @@ class VivaldiConvergenceTest {
     assertThat(e[1]).isLessThanOrEqualTo(budget(config, 0.00048, 0.033));
   }
 
+  private static double offset(VivaldiClient client) {
+    return client.coordinate().height() + client.coordinate().adjustment();
+  }
+
   @ParameterizedTest
   @MethodSource("configs")
   void height(VivaldiConfig config) {
@@ -78,10 +82,12 @@ class VivaldiConvergenceTest {
       }
     }
     VivaldiClient[] clients = Phantom.simulate(m, c2, 1000, 1);
-    assertThat(clients[0].coordinate().height()).isGreaterThanOrEqualTo(0.97 * r);
+    // The height and the adjustment term are both per-node offsets of every estimate, and robust's
+    // adjustment (memoryAdjustmentQuantile) may trade one for the other: their sum is what must
+    // find the centre's extra r and stay small on the circle.
+    assertThat(offset(clients[0])).isGreaterThanOrEqualTo(0.97 * r);
     for (int i = 1; i < n; i++) {
-      assertThat(clients[i].coordinate().height())
-          .isLessThanOrEqualTo(budget(config, 0.03 / SLACK, 0.05) * r);
+      assertThat(offset(clients[i])).isLessThanOrEqualTo(budget(config, 0.03 / SLACK, 0.05) * r);
     }
     double[] e = Phantom.errors(m, clients);
     assertThat(e[0]).isLessThanOrEqualTo(budget(config, 0.0028, 0.006));

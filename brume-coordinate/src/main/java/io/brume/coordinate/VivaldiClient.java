@@ -497,6 +497,7 @@ public final class VivaldiClient {
    * current coordinate: unlike the window's samples, none of it is stale.
    */
   private double memoryResidualQuantile(double q) {
+    NeighbourMemory neighbours = memory();
     double[] residuals = new double[neighbours.size()];
     double[] vectors = neighbours.vectors();
     int k = 0;

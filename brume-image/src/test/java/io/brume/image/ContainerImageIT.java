@@ -94,9 +94,23 @@ class ContainerImageIT {
         Commands.run(
             List.of("git", "-C", ROOT.toString(), "rev-parse", "HEAD"), Duration.ofSeconds(30));
     revision = head.exitCode() == 0 ? head.output().trim() : "unknown";
+    // build.sh builds brume with Maven; run in this checkout it would rewrite the jars this test
+    // JVM is loading classes from (brume-testing's among them). So it runs in a copy of the
+    // checkout without build output (with .git, so the revision it records is this one).
+    Path checkout = OUT.resolve("checkout");
+    List<String> copy =
+        List.of(
+            "sh",
+            "-c",
+            "mkdir -p \"$2\" && tar -C \"$1\" --exclude=./target --exclude='./*/target' -cf - ."
+                + " | tar -C \"$2\" -xf -",
+            "copy",
+            ROOT.toString(),
+            checkout.toString());
+    Commands.run(copy, Duration.ofMinutes(5)).requireSuccess(copy);
     List<String> build =
         List.of(
-            ROOT.resolve("deploy/image/build.sh").toString(),
+            checkout.resolve("deploy/image/build.sh").toString(),
             "--output",
             OUT.toString(),
             "--push",
@@ -265,13 +279,41 @@ class ContainerImageIT {
                 option,
                 "--multi-release",
                 "25",
-                target.resolve("brume.jar").toString()));
+                withoutModuleDescriptor(target.resolve("brume.jar")).toString()));
     try (Stream<Path> jars = Files.list(target.resolve("lib"))) {
-      jars.map(Path::toString).sorted().forEach(command::add);
+      jars.sorted()
+          .map(ContainerImageIT::withoutModuleDescriptor)
+          .map(Path::toString)
+          .forEach(command::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return Commands.run(command, Duration.ofMinutes(5)).requireSuccess(command).output();
+  }
+
+  /**
+   * {@code jar} itself for a third-party jar; for one of brume's (they carry module-info.class), a
+   * copy without it: the image runs them on the class path, and jdeps would otherwise resolve their
+   * {@code requires} as modules and stop at the first automatic one it cannot find.
+   */
+  private static Path withoutModuleDescriptor(Path jar) {
+    if (!jar.getFileName().toString().startsWith("brume")) {
+      return jar;
+    }
+    Path copy = OUT.resolve("jdeps").resolve(jar.getFileName());
+    try {
+      Files.createDirectories(copy.getParent());
+      Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> strip = List.of("zip", "-q", "-d", copy.toString(), "module-info.class");
+    Commands.Result result = Commands.run(strip, Duration.ofMinutes(1));
+    // zip exits 12 when there was nothing to delete
+    if (result.exitCode() != 0 && result.exitCode() != 12) {
+      result.requireSuccess(strip);
+    }
+    return copy;
   }
 
   /** The non-empty lines of a repository file, without '#' comments. */

@@ -143,6 +143,13 @@ public final class ProxyServer implements AutoCloseable {
       }
       backoff = MIN_ACCEPT_BACKOFF;
       clients.add(client);
+      if (closed) {
+        // close() may have closed the clients it saw before this one was added: close it here.
+        clients.remove(client);
+        closeQuietly(client);
+        connectionSlots.release();
+        return;
+      }
       Runnable handler =
           config.protocol() == ProxyConfig.Protocol.HTTP
               ? new HttpConnectionHandler(

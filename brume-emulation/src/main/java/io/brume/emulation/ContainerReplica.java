@@ -47,7 +47,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ContainerReplica implements ReplicaBackend, AutoCloseable {
   /** Every container id brume up creates starts with this, so that they are easy to find. */
-  static final String ID_PREFIX = "brume-up-";
+  static final String ID_PREFIX = RunDirectories.PREFIX;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -71,7 +71,7 @@ final class ContainerReplica implements ReplicaBackend, AutoCloseable {
     this.crun = crun;
     this.id = id;
     this.state = state;
-    this.crunRoot = state.resolve("crun");
+    this.crunRoot = state.resolve(RunDirectories.CRUN_ROOT);
     this.log = state.resolve("container.log");
     this.port = port;
     this.http =
@@ -91,7 +91,7 @@ final class ContainerReplica implements ReplicaBackend, AutoCloseable {
    * @throws IOException when the container does not start or serve; nothing is left behind
    */
   static ContainerReplica start(Crun crun, Path bundle, String name, int port) throws IOException {
-    return start(crun, bundle, name, port, Path.of(System.getProperty("java.io.tmpdir")));
+    return start(crun, bundle, name, port, RunDirectories.temporaryDirectory());
   }
 
   /** {@link #start(Crun, Path, String, int)} with the state directory under {@code stateParent}. */
@@ -105,7 +105,8 @@ final class ContainerReplica implements ReplicaBackend, AutoCloseable {
     int chosenPort = port == 0 ? freeLoopbackPort() : port;
     String id = ID_PREFIX + idPart(name) + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
     // 0700; a short name keeps paths under crun's root short (Unix socket paths are limited).
-    Path state = Files.createTempDirectory(stateParent, ID_PREFIX);
+    // Owned by this process, so that the next brume up deletes the container if this one is killed.
+    Path state = RunDirectories.create(stateParent, "");
     ContainerReplica replica = new ContainerReplica(crun, id, state, chosenPort);
     try {
       Files.createDirectory(replica.crunRoot);
@@ -385,6 +386,7 @@ final class ContainerReplica implements ReplicaBackend, AutoCloseable {
     Files.deleteIfExists(state.resolve("config.json"));
     Files.deleteIfExists(log);
     Files.deleteIfExists(crunRoot);
+    Files.deleteIfExists(state.resolve(RunDirectories.OWNER_FILE));
     Files.deleteIfExists(state);
   }
 }

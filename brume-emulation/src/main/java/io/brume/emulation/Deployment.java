@@ -7,7 +7,6 @@ import io.brume.pull.PullStrategy;
 import io.brume.store.Durable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -55,7 +54,7 @@ final class Deployment implements AutoCloseable {
             Platform.host());
     Path root;
     try {
-      root = Files.createTempDirectory("brume-up-deploy-");
+      root = RunDirectories.create(RunDirectories.temporaryDirectory(), "deploy-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temp directory for the node stores", e);
     }

@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +64,8 @@ public final class EmulatedFog implements AutoCloseable {
 
   /** Answers to pings per second an agent may send: well above what 5 probes/s per node need. */
   private static final int MAX_PONGS_PER_SECOND = 1_000;
+
+  private static final Logger LOG = Logger.getLogger(EmulatedFog.class.getName());
 
   private final FogConfig config;
   private final DeploymentConfig deploymentConfig;
@@ -113,6 +117,7 @@ public final class EmulatedFog implements AutoCloseable {
    * says, and the client load starts once every replica host has it (or failed).
    */
   public static EmulatedFog start(FogConfig config, DeploymentConfig deployment) {
+    removeLeftoversOfKilledRuns();
     EmulatedFog fog = new EmulatedFog(config, deployment);
     try {
       fog.startNodes();
@@ -176,12 +181,24 @@ public final class EmulatedFog implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes what runs killed before they could clean up left in the temporary directory: above all
+   * their replica containers, which keep serving on the host ({@link RunDirectories}).
+   */
+  private static void removeLeftoversOfKilledRuns() {
+    Path temporary = RunDirectories.temporaryDirectory();
+    for (String line : RunDirectories.removeOrphans(temporary, ReplicaRuntime.detect().crun())) {
+      LOG.log(Level.WARNING, "leftover of a killed brume up: {0}", line);
+    }
+  }
+
   /** A private directory with a fresh random cluster key ({@code current}) for the agents. */
   private static Path newProbeKey() {
     try {
       Path dir =
-          Files.createTempDirectory(
-              "brume-up-probe-key-",
+          RunDirectories.create(
+              RunDirectories.temporaryDirectory(),
+              "probe-key-",
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       byte[] key = new byte[32];
       new SecureRandom().nextBytes(key);
@@ -537,6 +554,7 @@ public final class EmulatedFog implements AutoCloseable {
     }
     try {
       Files.deleteIfExists(probeKeyDir.resolve("current"));
+      Files.deleteIfExists(probeKeyDir.resolve(RunDirectories.OWNER_FILE));
       Files.deleteIfExists(probeKeyDir);
     } catch (IOException e) {
       throw new UncheckedIOException(

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,28 @@ class ContainerReplicaIT {
     assertThat(Files.readString(bundle.resolve("config.json")))
         .as("the exported bundle is not modified")
         .isEqualTo(exportedConfig);
+  }
+
+  @Test
+  void theContainerOfAKilledRunIsDeletedByTheNextRun() throws Exception {
+    // A run killed by SIGKILL never closes its replicas: model it by leaving this one open and
+    // recording an owner that has ended, as a killed JVM is.
+    ContainerReplica container = ContainerReplica.start(crun, bundle, "killed", 0, stateParent);
+    String id = container.id();
+    long pid = container.pid();
+    Path state = container.stateDirectory();
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Files.writeString(state.resolve(RunDirectories.OWNER_FILE), ended.pid() + " 1\n");
+
+    assertThat(RunDirectories.removeOrphans(stateParent, Optional.of(crun)))
+        .containsExactly("removed " + state + " and its container " + id);
+
+    await("httpd (pid " + pid + ") killed")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> isGoneOrZombie(pid));
+    assertThat(state).doesNotExist();
+    assertNothingLeftOf(id);
   }
 
   @Test

@@ -66,9 +66,13 @@ default_contenders="tar igzip-tar brume brume-igzip brume-seq${BASELINE_CLASSES:
 contenders=(${CONTENDERS:-$default_contenders})
 aot_cache="$work/unpack.aot"
 if [[ " ${contenders[*]} " == *" brume-aot "* ]]; then
+  # An AOT cache only takes classes from jars (a directory on the class path fails the dump).
+  "${java%/java}/jar" cf "$work/unpack-bench.jar" -C "$work/classes" .
+  "${java%/java}/jar" cf "$work/brume-unpack.jar" -C "${CLASSES:-$repo/brume-unpack/target/classes}" .
+  aot_cp="$work/unpack-bench.jar:$work/brume-unpack.jar:$(cat "$cpfile")"
   rm -f "$aot_cache"
   mkdir -p "$work/out/aot-training"
-  "$java" "${jvm[@]}" -XX:AOTCacheOutput="$aot_cache" -Xlog:aot*=off,cds*=off -cp "$cp" UnpackBench igzip \
+  "$java" "${jvm[@]}" -XX:AOTCacheOutput="$aot_cache" -Xlog:aot*=off,cds*=off -cp "$aot_cp" UnpackBench igzip \
     "$work/out/aot-training" "${layers[@]}" >/dev/null
   [ -s "$aot_cache" ] || { echo "no AOT cache was written" >&2; exit 1; }
 fi
@@ -80,7 +84,7 @@ run_one() {
   brume-igzip) "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$out" "${layers[@]}" >"$work/inner" ;;
   brume-old) "$java" "${jvm[@]}" -cp "$work/classes:$BASELINE_CLASSES:$(cat "$cpfile")" UnpackBench igzip \
     "$out" "${layers[@]}" >"$work/inner" ;;
-  brume-aot) "$java" "${jvm[@]}" -XX:AOTCache="$aot_cache" -cp "$cp" UnpackBench igzip "$out" "${layers[@]}" >"$work/inner" ;;
+  brume-aot) "$java" "${jvm[@]}" -XX:AOTCache="$aot_cache" -cp "$aot_cp" UnpackBench igzip "$out" "${layers[@]}" >"$work/inner" ;;
   brume-seq) BRUME_UNPACK_WRITERS=0 "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$out" "${layers[@]}" >"$work/inner" ;;
   esac
 }

@@ -5,7 +5,7 @@
 #
 #   run.sh [--images "debian multi large"] [--bandwidths "10 50 200 unshaped"] [--runs 3] [--full]
 #          [--contenders "containerd skopeo-umoci brume-docker ..."] [--brume-rev COMMIT] [--timeout SECONDS]
-#          [--doc FILE]
+#          [--doc FILE] [--note TEXT]
 #   run.sh --render RESULTS.tsv [--render LATER.tsv ...] [--doc FILE]
 #                                               re-render the doc from earlier runs' results; a cell (image × link)
 #                                               found in several files is taken from the last one (re-run cells)
@@ -22,7 +22,10 @@
 #   brume-STRATEGY  timed: brume pull --quiet --plain-http --store FRESH --strategy STRATEGY REF, for STRATEGY in
 #                   docker sequential pipelined auto, when `brume pull --help` works: a frozen copy of the working
 #                   tree's build (if it does not build: of a clean build of HEAD), or with --brume-rev COMMIT a clean
-#                   build of that commit (cached per commit)
+#                   build of that commit (cached per commit). Through the ./brume launcher with its AOT cache
+#                   (docs/bench/startup.md), trained by one untimed pull before the first cell, in a cache
+#                   directory of the benchmark's own
+#   brume-STRATEGY-noaot  the same without the AOT cache (BRUME_AOT=0)
 #   download-only   timed: curl of every blob (config, layers) to /dev/null through the shaped link
 #   unpack-only     timed: igzip -dc LAYER | tar -x, layer after layer, from warm local files on the same disk
 # bound = max(median download-only, median unpack-only).
@@ -42,6 +45,7 @@ contenders=""
 brume_rev=""
 timeout_s=600
 doc="$REPO_DIR/docs/bench/pull.md"
+note="" # conditions worth a sentence in the doc, e.g. how other work on the machine was kept out of the way
 render_only=()
 command_line="bench/pull/run.sh${*:+ $*}"
 
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s="$2"; shift ;;
     --brume-rev) brume_rev="$2"; shift ;;
     --doc) doc="$2"; shift ;;
+    --note) note="$2"; shift ;;
     --render) render_only+=("$2"); shift ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
@@ -114,10 +119,35 @@ run_skopeo-umoci() {
 finish_skopeo-umoci() { cat "$RSS.skopeo" "$RSS.umoci" 2>/dev/null | sort -n | tail -n 1 >"$RSS"; }
 
 BRUME=()
+# The launcher's AOT caches live here, not in root's ~/.cache: trained once per run.sh invocation (train_brume_aot).
+BRUME_AOT_HOME="$WORK/brume-aot-home"
 prepare_brume() { mkdir -p "$1"; }
-run_brume() { # run_brume STRATEGY DIR REF
-  /usr/bin/time -f %M -o "$RSS" timeout -k 10 "$timeout_s" \
+run_brume() { # run_brume STRATEGY DIR REF [AOT 1|0]
+  XDG_CACHE_HOME="$BRUME_AOT_HOME" BRUME_AOT="${4:-1}" /usr/bin/time -f %M -o "$RSS" timeout -k 10 "$timeout_s" \
     "${BRUME[@]}" pull --quiet --plain-http --store "$2/store" --strategy "$1" "$3" >"$LOG" 2>&1
+}
+# train_brume_aot IMAGE: the launcher trains its `pull` AOT cache on the first pull of a jar and writes it in the
+# background afterwards; doing that here, untimed, keeps the training run and the cache writer out of the timings.
+train_brume_aot() {
+  local dir="$WORK/brume-aot-training" cache
+  rm -rf "$BRUME_AOT_HOME"
+  mkdir -p "$BRUME_AOT_HOME"
+  remove_tree "$dir"
+  mkdir -p "$dir"
+  XDG_CACHE_HOME="$BRUME_AOT_HOME" "${BRUME[@]}" pull --quiet --plain-http --store "$dir/store" --strategy auto \
+    "$(image_ref "$1")" >"$WORK/logs/brume-aot-training.log" 2>&1 || die "the AOT training pull failed (see $WORK/logs/brume-aot-training.log)"
+  remove_tree "$dir"
+  for _ in $(seq 1 600); do
+    cache="$(find "$BRUME_AOT_HOME/brume/aot" -maxdepth 1 \( -name 'pull-*.aot' -o -name 'pull-*.failed' \) -print -quit 2>/dev/null)"
+    [ -n "$cache" ] && break
+    sleep 0.2
+  done
+  case "$cache" in
+    *.aot) log "brume: AOT cache trained by a pull of $1: $(du -m "$cache" | cut -f1) MB" ;;
+    *) die "brume: the launcher wrote no AOT cache for pull (${cache:-none after 120 s}); see $WORK/logs/brume-aot-training.log" ;;
+  esac
+  # the cache writer is a detached JVM that exits right after its rename
+  sleep 2
 }
 finish_brume() { :; }
 
@@ -186,7 +216,10 @@ run_contender() {
   t0=$EPOCHREALTIME
   set +e
   if [ "$kind" = brume ]; then
-    run_brume "$strategy" "$dir" "$(image_ref "$image")"
+    case "$strategy" in
+      *-noaot) run_brume "${strategy%-noaot}" "$dir" "$(image_ref "$image")" 0 ;;
+      *) run_brume "$strategy" "$dir" "$(image_ref "$image")" 1 ;;
+    esac
   elif [ "$kind" = download-only ] || [ "$kind" = unpack-only ]; then
     "run_$kind" "$dir" "$(image_ref "$image")" "$image"
   else
@@ -231,7 +264,7 @@ medians() {
       for (i = 2; i <= k; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
       return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
     }
-    BEGIN { no = split("containerd skopeo-umoci brume-docker brume-sequential brume-pipelined brume-auto download-only unpack-only", order, " ") }
+    BEGIN { no = split("containerd skopeo-umoci brume-docker brume-sequential brume-pipelined brume-auto brume-auto-noaot download-only unpack-only", order, " ") }
     {
       cell = $1 "\t" $2
       if (!(cell in seen)) { seen[cell] = 1; cells[++nc] = cell }
@@ -377,7 +410,10 @@ the doc from them.
   rootfs, hashing every file). Peak RSS: the larger of the two processes.
 - brume: the \`./brume\` launcher beside a copy of \`brume-cli/target/brume.jar\` and its lib/, taken at the start
   (so that no rebuild lands in a timing), \`brume pull --quiet --plain-http --store FRESH --strategy S REF\`, under \`/usr/bin/time\` (peak RSS = maximum
-  resident set size). Target: ≤ 150 MB.
+  resident set size). Target: ≤ 150 MB. The launcher uses its JDK 25 AOT cache for \`pull\` (docs/bench/startup.md),
+  trained by one untimed pull of the first image before the first cell (in a cache directory of the benchmark's
+  own, so the training run and the background cache writer stay out of the timings); \`brume-S-noaot\` runs the
+  same with \`BRUME_AOT=0\`.
 - download-only: one \`curl\` fetching the config and every layer blob to /dev/null, one after the other, through the
   shaped link. unpack-only: \`igzip -dc LAYER | tar -x\` of each layer in order, into one directory per layer, from
   warm files. The bound is the larger of the two medians; a puller that overlaps download and unpack perfectly,
@@ -584,6 +620,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 testbed_up
+if [ ${#BRUME[@]} -gt 0 ] && [[ " $contenders " =~ \ brume-[a-z]+\  ]]; then
+  first="${matrix[0]%%:*}"
+  log "brume: training the launcher's AOT cache for pull (one untimed pull of $first)"
+  train_brume_aot "$first"
+fi
 
 declare -A UNPACKED_BYTES
 for entry in "${matrix[@]}"; do
@@ -626,7 +667,7 @@ load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
   printf 'machine\t%s\n' "$(machine_description | tr '\n' '\036')"
   printf 'load_start\t%s\n' "$load_start"
   printf 'load_end\t%s\n' "$load_end"
-  printf 'noise\t%s\n' "Noise: this machine is shared with other engineers' builds; a load average above ~0.5 at the start or end means some runs competed with compilations for the 2 cores. Ratios from one run are indicative; re-run at a quiet moment for the final numbers.${brume_note:+ $brume_note}"
+  printf 'noise\t%s\n' "Noise: this machine is shared with other engineers' builds; a load average above ~0.5 at the start or end means some runs competed with compilations for the 2 cores. Ratios from one run are indicative; re-run at a quiet moment for the final numbers.${note:+ $note}${brume_note:+ $brume_note}"
   printf 'warnings\t%s\n' "$([ -f "$WORK/warnings" ] && sed 's/^/- WARNING: /' "$WORK/warnings" | tr '\n' '\036')"
   printf 'images\t%s\n' "$(sed 's/^/- /' "$(oci_dir)/PROVENANCE" | tr '\n' '\036')"
 } >"$META"

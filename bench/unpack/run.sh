@@ -7,6 +7,9 @@
 #   brume-seq   the same with no writer threads (everything on the reading thread)
 #   brume-old   brume-igzip with the classes in $BASELINE_CLASSES (e.g. a build of an older commit),
 #               only when that is set: before/after from the same interleaved runs
+#   brume-aot   brume-igzip with a JDK 25 AOT cache (classes and method profiles), trained by one
+#               untimed brume-igzip run before the timed runs (-XX:AOTCacheOutput), as the ./brume
+#               launcher does for `brume pull` (docs/bench/startup.md); only when CONTENDERS names it
 # Each run extracts all layers (each into its own empty directory). Prints every run and the
 # medians. Usage: bench/unpack/run.sh [RUNS] [LAYER.tar.gz ...]
 # Env: CLASSES (brume-unpack classes to measure, default the module's target/classes),
@@ -26,9 +29,13 @@ java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 work=${WORK:-/var/tmp/brume-unpack-bench}
 mkdir -p "$work"
 
-# Module classes + dependencies (built by: mvn -q -pl brume-unpack install).
+# Module classes + dependencies: from Maven when it can resolve them (brume-testing, a test
+# dependency, must then be in ~/.m2), else the runtime jars of the CLI build (./brume builds it).
 cpfile="$work/cp.txt"
-(cd "$repo" && mvn -q -o -pl brume-unpack dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null)
+if ! (cd "$repo" && mvn -q -o -pl brume-unpack dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null 2>&1); then
+  ls "$repo"/brume-cli/target/lib/*.jar >/dev/null 2>&1 || { echo "no classpath: run ./brume --help to build the CLI" >&2; exit 1; }
+  find "$repo/brume-cli/target/lib" -name '*.jar' ! -name 'brume-unpack-*' | paste -sd: >"$cpfile"
+fi
 cp="${CLASSES:-$repo/brume-unpack/target/classes}:$(cat "$cpfile")"
 # Compile the harness once so that no run pays for source-launcher compilation.
 mkdir -p "$work/classes"
@@ -57,6 +64,18 @@ clean() { mkdir -p "$1"; sync; }
 declare -A wall cpu inner
 default_contenders="tar igzip-tar brume brume-igzip brume-seq${BASELINE_CLASSES:+ brume-old}"
 contenders=(${CONTENDERS:-$default_contenders})
+aot_cache="$work/unpack.aot"
+if [[ " ${contenders[*]} " == *" brume-aot "* ]]; then
+  # An AOT cache only takes classes from jars (a directory on the class path fails the dump).
+  "${java%/java}/jar" cf "$work/unpack-bench.jar" -C "$work/classes" .
+  "${java%/java}/jar" cf "$work/brume-unpack.jar" -C "${CLASSES:-$repo/brume-unpack/target/classes}" .
+  aot_cp="$work/unpack-bench.jar:$work/brume-unpack.jar:$(cat "$cpfile")"
+  rm -f "$aot_cache"
+  mkdir -p "$work/out/aot-training"
+  "$java" "${jvm[@]}" -XX:AOTCacheOutput="$aot_cache" -Xlog:aot*=off,cds*=off -cp "$aot_cp" UnpackBench igzip \
+    "$work/out/aot-training" "${layers[@]}" >/dev/null
+  [ -s "$aot_cache" ] || { echo "no AOT cache was written" >&2; exit 1; }
+fi
 run_one() {
   case $1 in
   tar) for i in "${!tars[@]}"; do mkdir "$out/l$i"; tar -x -C "$out/l$i" -f "${tars[$i]}"; done ;;
@@ -65,6 +84,7 @@ run_one() {
   brume-igzip) "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$out" "${layers[@]}" >"$work/inner" ;;
   brume-old) "$java" "${jvm[@]}" -cp "$work/classes:$BASELINE_CLASSES:$(cat "$cpfile")" UnpackBench igzip \
     "$out" "${layers[@]}" >"$work/inner" ;;
+  brume-aot) "$java" "${jvm[@]}" -XX:AOTCache="$aot_cache" -cp "$aot_cp" UnpackBench igzip "$out" "${layers[@]}" >"$work/inner" ;;
   brume-seq) BRUME_UNPACK_WRITERS=0 "$java" "${jvm[@]}" -cp "$cp" UnpackBench igzip "$out" "${layers[@]}" >"$work/inner" ;;
   esac
 }

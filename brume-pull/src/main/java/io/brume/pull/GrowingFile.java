@@ -112,6 +112,23 @@ final class GrowingFile {
     }
   }
 
+  /**
+   * Waits until the writer is done (complete, failed or superseded) and says whether the file was
+   * superseded: a reader that failed on the bytes (a decompressor that met garbage) must know
+   * whether they were a lying peer's, about to be replaced, before it reports an error.
+   */
+  boolean awaitSettled() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!complete && failure == null) {
+        grown.await();
+      }
+      return superseded;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Waits until more than {@code position} bytes exist; returns the length, or -1 at the end. */
   private long awaitBeyond(long position) throws IOException {
     lock.lock();

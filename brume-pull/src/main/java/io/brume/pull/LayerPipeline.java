@@ -199,7 +199,7 @@ final class LayerPipeline {
               unpacker.unpack(
                   layer.diffId(), counted, decompressor, staging.diff(), counted::count);
         } catch (IOException | RuntimeException e) {
-          if (source.superseded()) {
+          if (source.awaitSettled()) {
             continue; // wrong bytes from a peer: the staging is deleted, extract the new file
           }
           if (e instanceof IOException io) {

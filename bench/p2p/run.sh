@@ -36,7 +36,9 @@
 #   {"image_mb": …, "nodes": …, "sites": …, "contenders": {NAME: {"all_done_s": …, "median_done_s": …,
 #    "registry_egress_mb": …, "intersite_mb": …}}}
 # registry_egress_mb = bytes the registry's interface sent; intersite_mb = bytes all sites sent out of their uplinks
-# (peer uploads to other sites; requests are a few kB).
+# (peer uploads to other sites; requests are a few kB). Every pull's and agent's log is kept in
+# $BENCH_OUT/p2p/logs-<prefix>/<contender>/ (printed at the start); bench/p2p/timeline.sh turns one wave's logs into
+# per-node timelines (layers, sources, waits on the site's seeder, bodies served, 429s).
 set -euo pipefail
 P2P_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$P2P_DIR/../pull/lib.sh"

@@ -5,6 +5,12 @@
 #   run.sh [--nodes 12] [--sites 3] [--uplink 20] [--lan 200] [--intersite 50] [--json]
 #          [--contenders "registry brume-no-peers random-peer nearest-peer"] [--timeout SECONDS] [--keep]
 #          [--layout OCI_DIR --image TAG]   (default: bench/pull's debian image, built by bench/pull/images.sh)
+#          [--node-disk shared|tmpfs]
+#   --node-disk: where each node keeps its store (brume's store, containerd's root), for every contender alike.
+#     shared (default): directories on this machine's one disk. Every sync a node makes then writes back what all
+#     twelve nodes wrote (brume commits a layer with syncfs(2); containerd 1.6 does not sync extracted layers), so
+#     the nodes wait for each other's disk writes, which separate machines would not. tmpfs: a tmpfs per node
+#     (2 GB bound, RAM), as if each node had its own disk with no write-back to wait for.
 #   BRUME_CMD="java -cp … io.brume.cli.Main" runs brume that way instead of ./brume (the CI test does).
 #
 # Topology (all links are veth pairs; rates in Mbit/s):
@@ -30,7 +36,9 @@
 #   {"image_mb": …, "nodes": …, "sites": …, "contenders": {NAME: {"all_done_s": …, "median_done_s": …,
 #    "registry_egress_mb": …, "intersite_mb": …}}}
 # registry_egress_mb = bytes the registry's interface sent; intersite_mb = bytes all sites sent out of their uplinks
-# (peer uploads to other sites; requests are a few kB).
+# (peer uploads to other sites; requests are a few kB). Every pull's and agent's log is kept in
+# $BENCH_OUT/p2p/logs-<prefix>/<contender>/ (printed at the start); bench/p2p/timeline.sh turns one wave's logs into
+# per-node timelines (layers, sources, waits on the site's seeder, bodies served, 429s).
 set -euo pipefail
 P2P_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$P2P_DIR/../pull/lib.sh"
@@ -46,6 +54,7 @@ timeout_s=900
 contenders="registry brume-no-peers random-peer nearest-peer"
 layout=""
 image=debian
+node_disk=shared
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes="$2"; shift ;;
@@ -59,6 +68,7 @@ while [ $# -gt 0 ]; do
     --image) image="$2"; shift ;;
     --json) json=1 ;;
     --keep) keep=1 ;;
+    --node-disk) node_disk="$2"; shift ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
       exit 0
@@ -76,6 +86,7 @@ for c in $contenders; do
   case "$c" in registry | brume-no-peers | random-peer | nearest-peer) ;; *) die "unknown contender '$c'" ;; esac
 done
 per_site=$((nodes / sites))
+case "$node_disk" in shared | tmpfs) ;; *) die "--node-disk must be shared or tmpfs, got '$node_disk'" ;; esac
 
 need_root
 need_tools ip tc docker-registry skopeo curl jq containerd ctr awk
@@ -95,11 +106,23 @@ TOKEN="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 PEER_PORT=7948
 read -r -a BRUME <<<"${BRUME_CMD:-$REPO_DIR/brume}"
 pids=()
+# Every pull's and agent's log (timestamped layer events; DEBUG lines of the peer code: each answer, wait on the
+# site's seeder, abandonment, body served and 429) is kept here; timeline.sh turns them into per-node timelines.
+LOGS="$BENCH_OUT/p2p/logs-$P"
+# The launcher's JDK AOT caches live here, not in ~/.cache (other benchmarks of other builds would replace them);
+# warm_up trains them before the first timed wave.
+export XDG_CACHE_HOME="${P2P_CACHE_HOME:-$BENCH_OUT/p2p/cache}"
+export BRUME_JAVA_OPTS="-Djava.util.logging.config.file=$P2P_DIR/logging.properties"
 
 ns_of_node() { echo "${P}n$1"; } # node index 0..nodes-1
 site_of() { echo $(($1 / per_site + 1)); }
 ip_of() { echo "$NET.$((100 + $(site_of "$1"))).$((10 + $1 % per_site))"; }
 name_of() { echo "s$(site_of "$1")-n$(($1 % per_site))"; }
+
+unmount_nodes() { # the nodes' tmpfs (--node-disk tmpfs)
+  local m
+  for m in $(awk -v w="$W/c/" 'index($2, w) == 1 { print $2 }' /proc/mounts); do umount -l "$m" 2>/dev/null || true; done
+}
 
 cleanup() {
   local pid ns
@@ -110,6 +133,7 @@ cleanup() {
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
   done
+  unmount_nodes
   [ "$keep" = 1 ] || remove_tree "$W"
 }
 trap cleanup EXIT
@@ -281,7 +305,7 @@ start_agents() {
   agent_pids=()
   for n in $(seq 0 $((nodes - 1))); do
     mkdir -p "$W/c/$n/store"
-    ip netns exec "$(ns_of_node "$n")" env BRUME_JAVA_OPTS=-Xmixed "${BRUME[@]}" agent --config "$W/conf/agent-$n.json" \
+    ip netns exec "$(ns_of_node "$n")" env BRUME_JAVA_OPTS="$BRUME_JAVA_OPTS -Xmixed" "${BRUME[@]}" agent --config "$W/conf/agent-$n.json" \
       --peer-listen "0.0.0.0:$PEER_PORT" --peer-token-file "$W/conf/token" --store "$W/c/$n/store" \
       >"$W/c/$n/agent.log" 2>&1 &
     agent_pids+=($!)
@@ -343,6 +367,8 @@ wave() { # wave CONTENDER TAG
   local c="$1" tag="$2" n before after start wpids=() failed=0
   before="$(snapshot_counters)"
   start="$(date +%s.%N)"
+  mkdir -p "$LOGS/$c"
+  echo "$start" >"$LOGS/$c/$tag.start"
   for n in $(seq 0 $((nodes - 1))); do
     (
       # shellcheck disable=SC2046
@@ -355,6 +381,10 @@ wave() { # wave CONTENDER TAG
   done
   for n in "${!wpids[@]}"; do wait "${wpids[$n]}" || true; done
   after="$(snapshot_counters)"
+  for n in $(seq 0 $((nodes - 1))); do
+    cp "$W/c/$n/$tag.log" "$LOGS/$c/$tag-$(name_of "$n").log" 2>/dev/null || true
+    [ -f "$W/c/$n/$tag.end" ] && cp "$W/c/$n/$tag.end" "$LOGS/$c/$tag-$(name_of "$n").end"
+  done
   for n in $(seq 0 $((nodes - 1))); do
     if [ ! -f "$W/c/$n/$tag.end" ]; then
       log "$c $tag: $(name_of "$n") failed: $(tail -n 3 "$W/c/$n/$tag.log" | tr '\n' ' ')"
@@ -391,7 +421,10 @@ run_contender() { # run_contender NAME: prints the wave-1 result line
   # them takes minutes on a loaded disk; the exit trap removes $W.
   [ -d "$W/c" ] && mv "$W/c" "$W/done-$(date +%s%N)"
   mkdir -p "$W/c"
-  for n in $(seq 0 $((nodes - 1))); do mkdir -p "$W/c/$n"; done
+  for n in $(seq 0 $((nodes - 1))); do
+    mkdir -p "$W/c/$n"
+    [ "$node_disk" = shared ] || mount -t tmpfs -o size=2g,mode=0755 "${P}n$n" "$W/c/$n"
+  done
   agent_pids=()
   ctr_pids=()
   case "$c" in
@@ -401,8 +434,34 @@ run_contender() { # run_contender NAME: prints the wave-1 result line
   r1="$(wave "$c" wave1)"
   r2="$(wave "$c" wave2)"
   stop_pids "${agent_pids[@]}" "${ctr_pids[@]}"
+  for n in $(seq 0 $((nodes - 1))); do
+    [ -f "$W/c/$n/agent.log" ] && cp "$W/c/$n/agent.log" "$LOGS/$c/agent-$(name_of "$n").log"
+  done
   for n in $(seq 0 $((nodes - 1))); do remove_tree "$W/c/$n/containerd"; done
+  unmount_nodes
   echo "$r1"
+}
+
+# The JDK AOT caches of `brume pull` and `brume agent` (the launcher trains a cache on a command's first run with a
+# jar): trained here, outside the timed waves, as on a node that ran brume before. A pull of the first wave's image
+# into a scratch store next to the registry, and an agent that serves for a moment.
+warm_up() {
+  local aot="$XDG_CACHE_HOME/brume/aot" t
+  if ! compgen -G "$aot/pull-*.aot" >/dev/null || [ -n "$(find "$REPO_DIR/brume-cli/target/brume.jar" -newer "$(ls -t "$aot"/pull-*.aot | head -n 1)")" ]; then
+    ip netns exec "${P}r" "${BRUME[@]}" pull --store "$W/warm" --plain-http "$REG_ADDR/bench/app:wave1" >"$W/warm-pull.log" 2>&1 ||
+      die "the warm-up pull failed (see $W/warm-pull.log)"
+    ip netns exec "${P}r" "${BRUME[@]}" agent --config "$W/conf/agent-0.json" --peer-listen 127.0.0.1:0 \
+      --peer-token-file "$W/conf/token" --store "$W/warm" >"$W/warm-agent.log" 2>&1 &
+    t=$!
+    sleep 3
+    stop_pids "$t"
+    for _ in $(seq 1 600); do # the launcher writes a cache after the training run, in the background
+      compgen -G "$aot/pull-*.aot" >/dev/null && compgen -G "$aot/agent-*.aot" >/dev/null && ! compgen -G "$aot/*.aotconf" >/dev/null && break
+      sleep 0.2
+    done
+    remove_tree "$W/warm"
+  fi
+  log "AOT caches: $(ls "$aot" 2>/dev/null | tr '\n' ' ')"
 }
 
 "${BRUME[@]}" --version >/dev/null # builds the CLI once, outside the timed runs
@@ -410,7 +469,9 @@ build_testbed
 start_registry
 build_and_push_images
 write_peer_files
-log "testbed: $nodes nodes in $sites sites ($per_site per site), uplink $uplink, LAN $lan, inter-site $intersite Mbit/s; prefix $P"
+[ -n "${BRUME_CMD:-}" ] || warm_up
+log "logs of every pull and agent: $LOGS (bench/p2p/timeline.sh $LOGS/nearest-peer wave1)"
+log "testbed: $nodes nodes in $sites sites ($per_site per site), uplink $uplink, LAN $lan, inter-site $intersite Mbit/s; node disk $node_disk; prefix $P"
 results="{}"
 for c in $contenders; do
   read -r all median reg inter < <(run_contender "$c")

@@ -64,13 +64,20 @@ public final class PeerBlobServer implements AutoCloseable {
               + "/(blobs|manifests)/([^/]+)");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  // DEBUG: every body served and every 429, for the timeline of a deployment (bench/p2p).
+  private static final System.Logger LOG = System.getLogger(PeerBlobServer.class.getName());
   private static final int CHUNK = 256 * 1024;
 
   /**
-   * On a 404 for a blob: this node is downloading from its registry right now (some partial
-   * download was written to recently), so a peer that expects it to fetch the blob should wait.
+   * On a 404 for a blob: this node is downloading right now, so a peer that expects it to have the
+   * blob soon should wait. The value says what: {@value #FETCHING_THIS} (this very blob's partial
+   * download was written to recently) or {@value #FETCHING_OTHER} (another blob's was: a site's
+   * seeder fetches an image's layers one after the other).
    */
   public static final String FETCHING_HEADER = "Brume-Fetching";
+
+  static final String FETCHING_THIS = "blob";
+  static final String FETCHING_OTHER = "other";
 
   static final Duration FETCHING_FRESHNESS = Duration.ofSeconds(5);
 
@@ -252,8 +259,10 @@ public final class PeerBlobServer implements AutoCloseable {
         forward(ex, mirror.get(), repository, digest, manifest);
         return;
       }
-      if (fetchingNow()) {
-        ex.getResponseHeaders().set(FETCHING_HEADER, "1");
+      if (recent(blobs.lastIngestWrite(digest))) {
+        ex.getResponseHeaders().set(FETCHING_HEADER, FETCHING_THIS);
+      } else if (recent(blobs.lastIngestWrite())) {
+        ex.getResponseHeaders().set(FETCHING_HEADER, FETCHING_OTHER);
       }
       error(ex, head, 404, unknown, "not on this node: " + digest);
       return;
@@ -295,6 +304,7 @@ public final class PeerBlobServer implements AutoCloseable {
       }
       if (!uploads.tryAcquire()) {
         rejectedFull.increment();
+        LOG.log(System.Logger.Level.DEBUG, "429 to {0} for {1}", ex.getRemoteAddress(), digest);
         headers.remove("Content-Range");
         headers.set("Retry-After", "1");
         error(ex, false, 429, "TOOMANYREQUESTS", "this node is serving its maximum of uploads");
@@ -302,6 +312,7 @@ public final class PeerBlobServer implements AutoCloseable {
       }
       try {
         long length = size == 0 ? 0 : range.length();
+        long started = System.nanoTime();
         ex.sendResponseHeaders(status, length == 0 ? -1 : length);
         if (length > 0) {
           copy(file, range.first(), length, ex.getResponseBody());
@@ -309,6 +320,14 @@ public final class PeerBlobServer implements AutoCloseable {
             blobsServed.increment();
           }
         }
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "served {0} bytes of {1} from {2} to {3} in {4} ms",
+            String.valueOf(length),
+            digest,
+            String.valueOf(range.first()),
+            ex.getRemoteAddress(),
+            String.valueOf((System.nanoTime() - started) / 1_000_000));
       } finally {
         uploads.release();
       }
@@ -399,9 +418,8 @@ public final class PeerBlobServer implements AutoCloseable {
     }
   }
 
-  /** Whether this node wrote a partial download within {@link #FETCHING_FRESHNESS}. */
-  private boolean fetchingNow() throws IOException {
-    Optional<Instant> last = blobs.lastIngestWrite();
+  /** Whether a partial download written at {@code last} was written within the freshness. */
+  private boolean recent(Optional<Instant> last) {
     return last.isPresent()
         && Duration.between(last.get(), clock.instant()).compareTo(FETCHING_FRESHNESS) < 0;
   }

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,9 +21,13 @@ final class PeerClient implements AutoCloseable {
   enum Answer {
     HAS,
     ABSENT,
-    /** Absent, but the peer is downloading from its registry right now. */
+    /** Absent, but the peer is downloading this very blob right now. */
     FETCHING,
+    /** Absent, and the peer is downloading another blob right now (e.g. an image's other layer). */
+    BUSY,
     FULL,
+    /** No answer within the ask timeout: alive (it accepted the connection) but busy. */
+    SLOW,
     REFUSED,
     UNREACHABLE
   }
@@ -57,13 +63,21 @@ final class PeerClient implements AutoCloseable {
     try {
       HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
       int status = response.statusCode();
-      boolean fetching = response.headers().firstValue(PeerBlobServer.FETCHING_HEADER).isPresent();
+      Answer absent =
+          response
+              .headers()
+              .firstValue(PeerBlobServer.FETCHING_HEADER)
+              .map(v -> v.equals(PeerBlobServer.FETCHING_THIS) ? Answer.FETCHING : Answer.BUSY)
+              .orElse(Answer.ABSENT);
       return switch (status) {
         case 200 -> Answer.HAS;
-        case 404 -> fetching ? Answer.FETCHING : Answer.ABSENT;
+        case 404 -> absent;
         case 429, 503 -> Answer.FULL;
         default -> Answer.REFUSED;
       };
+    } catch (HttpTimeoutException e) {
+      // A connect timeout is a peer that is gone; a request timeout one that is loaded.
+      return e instanceof HttpConnectTimeoutException ? Answer.UNREACHABLE : Answer.SLOW;
     } catch (IOException e) {
       return Answer.UNREACHABLE;
     }
@@ -86,6 +100,11 @@ final class PeerClient implements AutoCloseable {
     HttpResponse<InputStream> response;
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpTimeoutException e) {
+      if (e instanceof HttpConnectTimeoutException) {
+        throw new PeerUnavailableException("peer " + peer.name() + " unreachable: " + e, e);
+      }
+      throw new PeerUnavailableException("peer " + peer.name() + " is slow to answer: " + e, true);
     } catch (IOException e) {
       throw new PeerUnavailableException("peer " + peer.name() + " unreachable: " + e, e);
     }
@@ -100,9 +119,12 @@ final class PeerClient implements AutoCloseable {
       }
     }
     response.body().close();
+    if (status == 429 || status == 503) {
+      throw new PeerUnavailableException(
+          "peer " + peer.name() + " is serving its maximum of uploads", true);
+    }
     String why =
         switch (status) {
-          case 429, 503 -> "is serving its maximum of uploads";
           case 404 -> "no longer has the blob";
           case 401 -> "refused the cluster token";
           default -> "answered HTTP " + status + (status == 200 ? " without the range" : "");

@@ -37,6 +37,9 @@ import java.util.random.RandomGenerator;
  * the throughput each peer delivered (refines the ranking). Thread-safe; one per process.
  */
 public final class PeerFetcher implements AutoCloseable {
+  // DEBUG: every answer, wait and abandonment, for the timeline of a deployment (bench/p2p).
+  private static final System.Logger LOG = System.getLogger(PeerFetcher.class.getName());
+
   private final Supplier<PeerDirectory> directory;
   private final PeerRanking ranking;
   private final SiteSeeder seeders;
@@ -104,11 +107,25 @@ public final class PeerFetcher implements AutoCloseable {
 
   /**
    * Opens {@code digest} from {@code offset} at the best peer that holds it, or empty when no peer
-   * asked has it (or every one failed): then fetch from the registry.
+   * asked has it (or every one failed): then wait for the site ({@link #awaitSeeder}) or fetch from
+   * the registry.
+   *
+   * <p>With proximity on, peers of this node's site (estimated within the site radius) come first,
+   * and while one of them is busy with the blob (downloading it, serving its maximum of uploads, or
+   * slow to answer under load) no farther peer is asked: the blob will be on this site's LAN soon,
+   * and fetching it across sites would only load the thin links between them.
    *
    * @param size the blob's size (the ranking weighs the bytes still wanted)
    */
   public Optional<PeerStream> open(String repository, Digest digest, long size, long offset)
+      throws InterruptedException {
+    return attempt(repository, digest, size, offset).stream();
+  }
+
+  /** What one round of asking found: a stream, and whether a peer of the site is busy with it. */
+  private record Attempt(Optional<PeerStream> stream, boolean siteBusy) {}
+
+  private Attempt attempt(String repository, Digest digest, long size, long offset)
       throws InterruptedException {
     PeerDirectory directory = this.directory.get();
     Set<String> skip = new HashSet<>(dropped);
@@ -121,9 +138,23 @@ public final class PeerFetcher implements AutoCloseable {
           ranking.rank(
               directory.selfCoordinate(), candidates, Map.copyOf(delivered), size - offset, random);
     }
-    ranked = ranked.subList(0, Math.min(maxAsked, ranked.size()));
+    // The peers of this site before any farther one, each part in the ranking's order: what a
+    // near peer delivered while it served several nodes at once must not rank it below a far peer
+    // that was never measured (the prior is a LAN's rate; across sites the link is thinner).
+    List<PeerNode> siteFirst = new ArrayList<>();
+    List<PeerNode> farther = new ArrayList<>();
+    for (PeerNode peer : ranked) {
+      (seeders.sameSite(directory.selfCoordinate(), peer.coordinate()) ? siteFirst : farther)
+          .add(peer);
+    }
+    siteFirst.addAll(farther);
+    ranked = siteFirst.subList(0, Math.min(maxAsked, siteFirst.size()));
+    boolean siteBusy = false;
     for (int from = 0; from < ranked.size(); from += fanout) {
       List<PeerNode> group = ranked.subList(from, Math.min(from + fanout, ranked.size()));
+      if (siteBusy && !seeders.sameSite(directory.selfCoordinate(), group.get(0).coordinate())) {
+        break; // a peer of this site will have it soon: do not fetch it across sites
+      }
       List<Future<PeerClient.Answer>> answers = new ArrayList<>();
       for (PeerNode peer : group) {
         answers.add(asking.submit(() -> client.ask(peer, repository, digest)));
@@ -132,40 +163,62 @@ public final class PeerFetcher implements AutoCloseable {
         for (int i = 0; i < group.size(); i++) {
           PeerNode peer = group.get(i);
           PeerClient.Answer answer = answer(answers.get(i));
-          if (answer == PeerClient.Answer.HAS) {
-            try {
-              InputStream body = client.open(peer, repository, digest, offset);
-              return Optional.of(
-                  new PeerStream(
-                      this,
-                      peer,
-                      digest,
-                      offset,
-                      watchdog.guard(body, "blob " + digest + " from peer " + peer.name()),
-                      minBytesPerSecond,
-                      rateWindowNanos,
-                      nanoTime));
-            } catch (IOException e) {
-              abandoned(peer, digest, e);
+          LOG.log(System.Logger.Level.DEBUG, "asked {0} for {1}: {2}", peer.name(), digest, answer);
+          boolean near = seeders.sameSite(directory.selfCoordinate(), peer.coordinate());
+          switch (answer) {
+            case HAS -> {
+              if (siteBusy && !near) {
+                continue; // a nearer peer of this site will have it soon
+              }
+              try {
+                InputStream body = client.open(peer, repository, digest, offset);
+                return new Attempt(
+                    Optional.of(
+                        new PeerStream(
+                            this,
+                            peer,
+                            digest,
+                            offset,
+                            watchdog.guard(body, "blob " + digest + " from peer " + peer.name()),
+                            minBytesPerSecond,
+                            rateWindowNanos,
+                            nanoTime)),
+                    siteBusy);
+              } catch (PeerUnavailableException e) {
+                if (e.busy()) {
+                  // Full or slow now, not gone: asked again on the next round.
+                  LOG.log(System.Logger.Level.DEBUG, "{0} busy: {1}", peer.name(), e.getMessage());
+                  siteBusy |= near;
+                } else {
+                  abandoned(peer, digest, e);
+                }
+              } catch (IOException e) {
+                abandoned(peer, digest, e);
+              }
             }
-          } else if (answer == PeerClient.Answer.UNREACHABLE
-              || answer == PeerClient.Answer.REFUSED) {
-            failedFor.computeIfAbsent(digest, d -> ConcurrentHashMap.newKeySet()).add(peer.name());
+            case FETCHING, FULL, SLOW -> siteBusy |= near;
+            case UNREACHABLE, REFUSED ->
+                failedFor
+                    .computeIfAbsent(digest, d -> ConcurrentHashMap.newKeySet())
+                    .add(peer.name());
+            case ABSENT, BUSY -> {}
           }
         }
       } finally {
         answers.forEach(f -> f.cancel(true));
       }
     }
-    return Optional.empty();
+    return new Attempt(Optional.empty(), siteBusy);
   }
 
   /**
    * No peer holds the blob yet: if another node of this site is the {@link SiteSeeder} of {@code
-   * image}, wait for it (or for any near peer that already got it from it) rather than fetch the
-   * blob across the uplink again. Waits only while the seeder is busy downloading: a seeder that is
-   * idle for the grace period (it is not deploying this image), gone, or past the patience bound
-   * ends the wait, and the caller goes to the registry.
+   * image}, or a peer of this site is downloading the blob, wait for it (or for any near peer that
+   * already got it from it) rather than fetch the blob across the uplink again. Waits only while
+   * the site is busy: when the seeder is idle (it is not deploying this image), gone or refuses,
+   * and no peer of the site is fetching the blob, for the grace period, or past the patience bound,
+   * the wait ends and the caller goes to the registry. A seeder that is merely slow to answer
+   * (loaded) counts as busy.
    *
    * @return an open stream from a peer, or empty: fetch from the registry (this node may be the
    *     seeder)
@@ -181,36 +234,55 @@ public final class PeerFetcher implements AutoCloseable {
     String seederName =
         seeders.seeder(directory.self(), directory.selfCoordinate(), members, image);
     Optional<PeerNode> seeder =
-        members.stream().filter(p -> p.name().equals(seederName)).findFirst();
-    if (seeder.isEmpty() || skip.contains(seederName)) {
-      return Optional.empty();
+        members.stream()
+            .filter(p -> p.name().equals(seederName) && !skip.contains(seederName))
+            .findFirst();
+    if (seeder.isEmpty()) {
+      return Optional.empty(); // this node seeds the image (or its seeder failed for this blob)
     }
     long start = nanoTime.getAsLong();
     long lastBusy = start;
+    boolean seederGone = false;
+    LOG.log(System.Logger.Level.DEBUG, "waiting for seeder {0} of {1}", seederName, digest);
     while (nanoTime.getAsLong() - start < seederPatience.toNanos()) {
-      PeerClient.Answer answer = client.ask(seeder.get(), repository, digest);
-      long now = nanoTime.getAsLong();
+      PeerClient.Answer answer =
+          seederGone ? PeerClient.Answer.UNREACHABLE : client.ask(seeder.get(), repository, digest);
       switch (answer) {
-        case HAS, FETCHING, FULL -> lastBusy = now;
-        case ABSENT -> {
-          if (now - lastBusy > seederGrace.toNanos()) {
-            return Optional.empty();
-          }
+        case HAS, FETCHING, BUSY, FULL, SLOW -> lastBusy = nanoTime.getAsLong();
+        case UNREACHABLE, REFUSED -> seederGone = true;
+        case ABSENT -> {}
+      }
+      if (answer != PeerClient.Answer.FETCHING && answer != PeerClient.Answer.BUSY
+          || nanoTime.getAsLong() - start > seederGrace.toNanos()) {
+        // The seeder (or a near peer served by it) may have the blob now.
+        Attempt attempt = attempt(repository, digest, size, offset);
+        if (attempt.stream().isPresent()) {
+          return endWait(seederName, digest, start, "streaming", attempt.stream());
         }
-        case UNREACHABLE, REFUSED -> {
-          return Optional.empty();
+        if (attempt.siteBusy()) {
+          lastBusy = nanoTime.getAsLong();
         }
       }
-      if (answer != PeerClient.Answer.FETCHING) {
-        // The seeder (or a near peer served by it) has the blob now.
-        Optional<PeerStream> stream = open(repository, digest, size, offset);
-        if (stream.isPresent()) {
-          return stream;
-        }
+      if (nanoTime.getAsLong() - lastBusy > seederGrace.toNanos()) {
+        return endWait(
+            seederName, digest, start, seederGone ? "seeder gone" : "idle", Optional.empty());
       }
       Thread.sleep(seederPoll);
     }
-    return Optional.empty();
+    return endWait(seederName, digest, start, "out of patience", Optional.empty());
+  }
+
+  private Optional<PeerStream> endWait(
+      String seeder, Digest digest, long start, String how, Optional<PeerStream> result) {
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "waited {0} ms for seeder {1} of {2}: {3}{4}",
+        String.valueOf((nanoTime.getAsLong() - start) / 1_000_000),
+        seeder,
+        digest,
+        how,
+        result.map(s -> " from " + s.peer()).orElse(""));
+    return result;
   }
 
   private static PeerClient.Answer answer(Future<PeerClient.Answer> future)
@@ -224,6 +296,7 @@ public final class PeerFetcher implements AutoCloseable {
 
   /** {@code peer} failed for {@code digest}: skip it for that blob from now on. */
   void abandoned(PeerNode peer, Digest digest, IOException why) {
+    LOG.log(System.Logger.Level.DEBUG, "abandoned {0} for {1}: {2}", peer.name(), digest, why);
     abandonments.incrementAndGet();
     failedFor.computeIfAbsent(digest, d -> ConcurrentHashMap.newKeySet()).add(peer.name());
   }

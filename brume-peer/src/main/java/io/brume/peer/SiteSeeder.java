@@ -52,7 +52,8 @@ public final class SiteSeeder {
     return best;
   }
 
-  private boolean sameSite(Coordinate self, Optional<Coordinate> peer) {
+  /** Whether a node at {@code peer} is in the site of a node at {@code self}. */
+  boolean sameSite(Coordinate self, Optional<Coordinate> peer) {
     if (siteRadiusMillis == Double.POSITIVE_INFINITY) {
       return true;
     }

@@ -33,12 +33,13 @@ import java.util.function.LongConsumer;
  * the download thread: with SHA extensions SHA-256 is several times faster than any link or
  * inflater here, so it never becomes the critical path.
  *
- * <p>With a {@link PeerFetcher}, peers are asked first. Bytes from a peer are extracted only after
- * the whole blob verified (a LAN transfer is short; a lying peer must never reach extraction): a
- * peer that fails, stalls or is too slow is abandoned mid-blob and the download resumes at the same
- * byte from the next peer or the registry ({@code Range}); a blob whose peer bytes fail
- * verification is deleted, its peers are dropped, and it is fetched again from the registry. Only
- * when no peer holds the blob does it stream from the registry into extraction as before. Each
+ * <p>With a {@link PeerFetcher}, peers are asked first. A peer that fails, stalls or is too slow is
+ * abandoned mid-blob and the download resumes at the same byte from the next peer or the registry
+ * ({@code Range}). Extraction follows the bytes as they arrive, whatever the source, into a staging
+ * snapshot that is committed only after the whole blob verified (the extractor already reads
+ * unverified registry bytes this way, so a peer can do no more than the registry path allows); a
+ * blob whose peer bytes fail verification is deleted, its file is superseded (the extraction from
+ * it is thrown away), its peers are dropped, and it is fetched again from the registry. Each
  * source's share of a layer is reported as a {@link PullEvent.Transferred}.
  */
 final class BlobDownloader {
@@ -114,53 +115,82 @@ final class BlobDownloader {
       if (next.isEmpty()) {
         return false;
       }
-      Set<String> contributors = new LinkedHashSet<>();
-      LongConsumer nobodyFollows = length -> {};
-      while (next.isPresent()) {
-        PeerStream stream = next.get();
-        contributors.add(stream.peer());
-        long before = writer.offset();
-        long started = System.nanoTime();
-        try (stream) {
-          pump(stream.body(), blob, writer, nobodyFollows);
-        } catch (io.brume.store.BlobVerificationException e) {
-          // More bytes than the descriptor declares: the writer deleted them.
-          return rejected(fetcher, blob, contributors, sources);
-        } catch (IOException e) {
-          stream.abandon(e);
-          if (writer.offset() < blob.size()) {
-            listener.onEvent(
-                new PullEvent.Resuming(
-                    blob.digest(),
-                    writer.offset(),
-                    "peer " + stream.peer() + ": " + e.getMessage()));
-          }
-        } finally {
-          sources.add(
-              "peer " + stream.peer(), writer.offset() - before, System.nanoTime() - started);
-        }
-        if (writer.offset() == blob.size()) {
-          break;
-        }
-        next = fetcher.open(repository, blob.digest(), blob.size(), writer.offset());
-      }
-      if (writer.offset() < blob.size()) {
-        long before = writer.offset();
-        long started = System.nanoTime();
-        try {
-          receive(blob, writer, nobodyFollows);
-        } finally {
-          sources.add(REGISTRY, writer.offset() - before, System.nanoTime() - started);
-        }
-      }
+      // Extraction follows the peers' bytes as they arrive (into a staging snapshot that is only
+      // committed after this blob verified); bytes that fail verification supersede the file.
+      GrowingFile growing = GrowingFile.follow(writer.path(), writer.offset());
+      onStart.accept(growing);
       try {
-        writer.commit();
-      } catch (io.brume.store.BlobVerificationException e) {
-        return rejected(fetcher, blob, contributors, sources);
+        if (!fromPeers(fetcher, blob, writer, growing, next, sources)) {
+          return false;
+        }
+        growing.complete();
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        growing.fail(e);
+        throw e;
       }
     }
     sources.report(listener);
-    onStart.accept(GrowingFile.complete(blobs.path(blob.digest())));
+    return true;
+  }
+
+  /**
+   * Writes the blob from {@code first} on, failing over to other peers and then the registry, and
+   * commits it.
+   *
+   * @return false when the peers' bytes were wrong: deleted, {@code growing} superseded
+   */
+  private boolean fromPeers(
+      PeerFetcher fetcher,
+      Descriptor blob,
+      BlobWriter writer,
+      GrowingFile growing,
+      Optional<PeerStream> first,
+      Sources sources)
+      throws IOException, InterruptedException {
+    Optional<PeerStream> next = first;
+    Set<String> contributors = new LinkedHashSet<>();
+    LongConsumer follows = growing::advance;
+    while (next.isPresent()) {
+      PeerStream stream = next.get();
+      contributors.add(stream.peer());
+      long before = writer.offset();
+      long started = System.nanoTime();
+      try (stream) {
+        pump(stream.body(), blob, writer, follows);
+      } catch (io.brume.store.BlobVerificationException e) {
+        // More bytes than the descriptor declares: the writer deleted them.
+        growing.supersede(e);
+        return rejected(fetcher, blob, contributors, sources);
+      } catch (IOException e) {
+        stream.abandon(e);
+        if (writer.offset() < blob.size()) {
+          listener.onEvent(
+              new PullEvent.Resuming(
+                  blob.digest(), writer.offset(), "peer " + stream.peer() + ": " + e.getMessage()));
+        }
+      } finally {
+        sources.add("peer " + stream.peer(), writer.offset() - before, System.nanoTime() - started);
+      }
+      if (writer.offset() == blob.size()) {
+        break;
+      }
+      next = fetcher.open(repository, blob.digest(), blob.size(), writer.offset());
+    }
+    if (writer.offset() < blob.size()) {
+      long before = writer.offset();
+      long started = System.nanoTime();
+      try {
+        receive(blob, writer, follows);
+      } finally {
+        sources.add(REGISTRY, writer.offset() - before, System.nanoTime() - started);
+      }
+    }
+    try {
+      writer.commit();
+    } catch (io.brume.store.BlobVerificationException e) {
+      growing.supersede(e);
+      return rejected(fetcher, blob, contributors, sources);
+    }
     return true;
   }
 

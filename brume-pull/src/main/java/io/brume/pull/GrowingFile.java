@@ -28,6 +28,7 @@ final class GrowingFile {
   private final Condition grown = lock.newCondition();
   private long length;
   private boolean complete;
+  private boolean superseded;
   private @Nullable Throwable failure;
 
   private GrowingFile(Path path, long initialLength) throws IOException {
@@ -80,6 +81,49 @@ final class GrowingFile {
     try {
       failure = cause;
       grown.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The bytes written so far were proven wrong (a peer's blob failed verification) and were
+   * deleted; the download starts over in another file. Readers fail, and whoever extracted from
+   * this file must throw that work away.
+   */
+  void supersede(Throwable cause) {
+    lock.lock();
+    try {
+      superseded = true;
+      failure = cause;
+      grown.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@link #supersede} was called: nothing read from this file may be kept. */
+  boolean superseded() {
+    lock.lock();
+    try {
+      return superseded;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the writer is done (complete, failed or superseded) and says whether the file was
+   * superseded: a reader that failed on the bytes (a decompressor that met garbage) must know
+   * whether they were a lying peer's, about to be replaced, before it reports an error.
+   */
+  boolean awaitSettled() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!complete && failure == null) {
+        grown.await();
+      }
+      return superseded;
     } finally {
       lock.unlock();
     }

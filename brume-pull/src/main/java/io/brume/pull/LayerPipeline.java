@@ -9,7 +9,9 @@ import io.brume.store.SnapshotStaging;
 import io.brume.unpack.LayerChanges;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Brings the layers of one image into the store, scheduled by a {@link PullStrategy}. This is the
@@ -59,11 +62,41 @@ final class LayerPipeline {
   /** The progress of one layer, shared by its download and its extraction. */
   private static final class LayerRun {
     final Layer layer;
-    final CompletableFuture<GrowingFile> started = new CompletableFuture<>();
+    final Sources started = new Sources();
     final CompletableFuture<Void> downloaded = new CompletableFuture<>();
 
     LayerRun(Layer layer) {
       this.layer = layer;
+    }
+  }
+
+  /**
+   * The files a layer's download writes, in order: usually one; another after a peer's bytes were
+   * proven wrong and the download started over from the registry (the first is then superseded).
+   */
+  private static final class Sources {
+    private final Deque<GrowingFile> files = new ArrayDeque<>();
+    private @Nullable Throwable failure;
+
+    synchronized void complete(GrowingFile file) {
+      files.addLast(file);
+      notifyAll();
+    }
+
+    synchronized void completeExceptionally(Throwable cause) {
+      failure = cause;
+      notifyAll();
+    }
+
+    /** The next file to extract from, waiting for the download to start it. */
+    synchronized GrowingFile next() throws InterruptedException, ExecutionException {
+      while (files.isEmpty()) {
+        if (failure != null) {
+          throw new ExecutionException(failure);
+        }
+        wait();
+      }
+      return files.removeFirst();
     }
   }
 
@@ -147,33 +180,45 @@ final class LayerPipeline {
     if (!strategy.streaming()) {
       run.downloaded.get(); // the standard engines extract only verified blobs
     }
-    GrowingFile source = run.started.get();
     MediaType.Compression compression = MediaType.layerCompression(layer.blob().mediaType());
     Decompressor decompressor =
         strategy.fastestInflater()
             ? Decompressors.fastest(compression)
             : Decompressors.standard(compression);
-    try (SnapshotStaging staging = store.snapshots().stage(layer.diffId())) {
-      if (store.snapshots().contains(layer.diffId())) {
-        return null; // another pull committed it while this one waited for the key
+    while (true) {
+      GrowingFile source = run.started.next();
+      try (SnapshotStaging staging = store.snapshots().stage(layer.diffId())) {
+        if (store.snapshots().contains(layer.diffId())) {
+          return null; // another pull committed it while this one waited for the key
+        }
+        listener.onEvent(new PullEvent.Extracting(digest));
+        LayerUnpacker.Unpacked unpacked;
+        try (InputStream compressed = source.openReader()) {
+          CountingInputStream counted = new CountingInputStream(compressed);
+          unpacked =
+              unpacker.unpack(
+                  layer.diffId(), counted, decompressor, staging.diff(), counted::count);
+        } catch (IOException | RuntimeException e) {
+          if (source.awaitSettled()) {
+            continue; // wrong bytes from a peer: the staging is deleted, extract the new file
+          }
+          if (e instanceof IOException io) {
+            throw diskFull(io) ? outOfSpace(layer, io) : LayerPullException.of(digest, io);
+          }
+          throw e;
+        }
+        run.downloaded.get(); // never commit a snapshot of an unverified blob
+        if (source.superseded()) {
+          continue; // extracted from bytes that failed verification: throw that away
+        }
+        LayerChanges changes = unpacked.report().changes();
+        changes.writeTo(staging.directory().resolve(LayerChanges.FILE_NAME));
+        staging.commit();
+        listener.onEvent(
+            new PullEvent.Done(digest, layer.blob().size(), unpacked.uncompressedSize()));
       }
-      listener.onEvent(new PullEvent.Extracting(digest));
-      LayerUnpacker.Unpacked unpacked;
-      try (InputStream compressed = source.openReader()) {
-        CountingInputStream counted = new CountingInputStream(compressed);
-        unpacked =
-            unpacker.unpack(layer.diffId(), counted, decompressor, staging.diff(), counted::count);
-      } catch (IOException e) {
-        throw diskFull(e) ? outOfSpace(layer, e) : LayerPullException.of(digest, e);
-      }
-      run.downloaded.get(); // never commit a snapshot of an unverified blob
-      LayerChanges changes = unpacked.report().changes();
-      changes.writeTo(staging.directory().resolve(LayerChanges.FILE_NAME));
-      staging.commit();
-      listener.onEvent(
-          new PullEvent.Done(digest, layer.blob().size(), unpacked.uncompressedSize()));
+      return null;
     }
-    return null;
   }
 
   private static boolean diskFull(IOException e) {

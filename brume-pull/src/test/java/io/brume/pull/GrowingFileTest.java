@@ -69,4 +69,20 @@ class GrowingFileTest {
       assertThat(reader.readAllBytes()).containsExactly(7, 8);
     }
   }
+
+  @Test
+  void aSupersededFileFailsItsReaderAndSaysSo() throws Exception {
+    Path file = dir.resolve("lie");
+    Files.write(file, new byte[] {1, 2, 3});
+    GrowingFile growing = GrowingFile.follow(file, 3);
+    assertThat(growing.superseded()).isFalse();
+    try (InputStream reader = growing.openReader()) {
+      assertThat(reader.readNBytes(3)).containsExactly(1, 2, 3);
+      growing.supersede(new IOException("bytes from peer p failed verification"));
+      assertThat(growing.superseded()).isTrue();
+      assertThatThrownBy(reader::read)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("failed verification");
+    }
+  }
 }

@@ -60,15 +60,33 @@ public final class BlobStore {
   }
 
   /**
-   * When a partial download was last written to, in any process: a node that is fetching from its
-   * registry right now has a recent time here (peers use it to wait for it rather than fetch the
-   * same layer again). Empty when there are no partial downloads.
+   * When the partial download of {@code digest} was last written to, in any process: a node that is
+   * fetching from its registry right now has a recent time here (peers use it to wait for it rather
+   * than fetch the same layer again). Empty when there are no partial downloads.
    */
+  public Optional<Instant> lastIngestWrite(Digest digest) throws IOException {
+    Path file = ingestPath(digest);
+    try {
+      // An empty file is a writer that opened the blob and has not received a byte yet (it may be
+      // asking its peers): nothing is being fetched.
+      if (Files.size(file) == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(Files.getLastModifiedTime(file).toInstant());
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // never started, committed or discarded
+    }
+  }
+
+  /** As {@link #lastIngestWrite(Digest)}, for any partial download. */
   public Optional<Instant> lastIngestWrite() throws IOException {
     Optional<Instant> latest = Optional.empty();
     try (var files = Files.list(ingests)) {
       for (Path file : files.toList()) {
         try {
+          if (Files.size(file) == 0) {
+            continue; // opened, not written to yet
+          }
           Instant modified = Files.getLastModifiedTime(file).toInstant();
           if (latest.isEmpty() || modified.isAfter(latest.get())) {
             latest = Optional.of(modified);

@@ -29,8 +29,8 @@ $(awk -F'\t' 'NR > 1 { if (min == "" || $8 < min) min = $8; if ($8 > max) max = 
 
 Command: \`$command_line\`
 
-| image | link | overlayfs (s) | brume (s) | overlayfs / brume | download (s) | extract (s) | brume / bound | brume idle RSS (MB) | brume peak RSS over a pull (MB) | load (1 min) |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| image | link | overlayfs (s) | brume (s) | overlayfs / brume | download (s) | extract (s) | brume / bound | brume idle RSS (MB) | brume peak RSS over a pull (MB) | brume idle RSS after the pull (MB) | load (1 min) |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 DOC
 for cell in $(awk -F'\t' 'NR > 1 { print $1 ":" $2 }' "$results" | awk '!seen[$0]++'); do
   image="${cell%%:*}"
@@ -39,31 +39,34 @@ for cell in $(awk -F'\t' 'NR > 1 { print $1 ":" $2 }' "$results" | awk '!seen[$0
   b="$(column_median "$image" "$link" brume 5)"
   idle="$(column_median "$image" "$link" brume 6 1024)"
   peak="$(column_median "$image" "$link" brume 7 1024)"
+  after="$(column_median "$image" "$link" brume 9 1024)"
   load="$(awk -F'\t' -v i="$image" -v l="$link" '$1 == i && $2 == l { print $8 }' "$results" | median)"
   d="$(column_median "$image" "$link" download 5)"
   x="$(column_median "$image" "$link" extract 5)"
   ratio="$(awk -v o="$o" -v b="$b" 'BEGIN { if (b > 0) printf "%.2f×", o / b; else print "-" }')"
   to_bound="$(awk -v b="$b" -v d="$d" -v x="$x" 'BEGIN { m = d > x ? d : x; if (m > 0 && b > 0) printf "%.2f×", b / m; else print "-" }')"
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %s |\n' "$image" "$link" "$o" "$b" "$ratio" "$d" "$x" "$to_bound" \
-    "$idle" "$peak" "$load"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %.0f | %s |\n' "$image" "$link" "$o" "$b" "$ratio" "$d" "$x" \
+    "$to_bound" "$idle" "$peak" "$after" "$load"
 done
 variants="$(awk -F'\t' 'NR > 1 && $3 ~ /^brume-/ { print $3 }' "$results" | awk '!seen[$0]++')"
 if [ -n "$variants" ]; then
   echo
-  echo "JIT variants of brume in the same rounds (the launcher's choice, **brume**, is C1 only: \`-XX:TieredStopAtLevel=1\`;"
-  echo "**brume-tiered** = \`-XX:TieredStopAtLevel=4\`, the JVM's default; **brume-c2** = C2 only, \`-XX:-TieredCompilation\`):"
+  echo "Variants of brume in the same rounds: **brume** runs with the launcher's options; **brume-tiered** adds"
+  echo "\`-XX:TieredStopAtLevel=4\` (C1 then C2), **brume-c2** C2 only (\`-XX:-TieredCompilation\`), and **brume-NAME** the"
+  echo "options of \`--variant NAME=…\` in the command above:"
   echo
-  echo "| image | link | contender | seconds | vs brume | idle RSS (MB) | peak RSS (MB) |"
-  echo "|---|---|---|---:|---:|---:|---:|"
+  echo "| image | link | contender | seconds | vs brume | idle RSS (MB) | peak RSS (MB) | idle RSS after the pull (MB) |"
+  echo "|---|---|---|---:|---:|---:|---:|---:|"
   for cell in $(awk -F'\t' 'NR > 1 { print $1 ":" $2 }' "$results" | awk '!seen[$0]++'); do
     image="${cell%%:*}"
     link="${cell#*:}"
     base="$(column_median "$image" "$link" brume 5)"
     for c in brume $variants; do
       t="$(column_median "$image" "$link" "$c" 5)"
-      printf '| %s | %s | %s | %s | %s | %.0f | %.0f |\n' "$image" "$link" "$c" "$t" \
+      printf '| %s | %s | %s | %s | %s | %.0f | %.0f | %.0f |\n' "$image" "$link" "$c" "$t" \
         "$(awk -v a="$t" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "-" }')" \
-        "$(column_median "$image" "$link" "$c" 6 1024)" "$(column_median "$image" "$link" "$c" 7 1024)"
+        "$(column_median "$image" "$link" "$c" 6 1024)" "$(column_median "$image" "$link" "$c" 7 1024)" \
+        "$(column_median "$image" "$link" "$c" 9 1024)"
     done
   done
 fi

@@ -9,10 +9,14 @@
 # The bound (issue 10), measured in the same rounds: "download" = every blob of the image fetched at once with curl to
 # /dev/null over the same link, "extract" = `igzip -dc | tar -x` of every layer at once from local files (no fsync);
 # bound = the larger of the two medians. --contenders can add JIT variants of brume (the launcher runs the snapshotter
-# with C1 only, -XX:TieredStopAtLevel=1): "brume-tiered" (the JVM's default, C1 then C2) and "brume-c2" (C2 only).
+# with C1 only, -XX:TieredStopAtLevel=1): "brume-tiered" (the JVM's default, C1 then C2) and "brume-c2" (C2 only);
+# --variant NAME=OPTIONS defines a contender "brume-NAME" that adds OPTIONS to the launcher's (BRUME_JAVA_OPTS).
+# Brume's RSS is read three times: idle --settle seconds after start, peak over the pull (VmHWM) and idle again
+# --settle seconds after the pull returned (the launcher's native heap trimming and heap shrinking have run by then).
+# --no-build reuses the CLI jar and the CRI client's classes as they are (build them first, outside the bench lock).
 #
 #   run.sh [--runs 3] [--cells "debian:unshaped debian:200 debian:50 multi:unshaped"] [--doc docs/bench/cri.md]
-#          [--contenders "overlayfs brume download extract"]
+#          [--contenders "overlayfs brume download extract"] [--variant NAME=OPTIONS]... [--settle 10] [--no-build]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../pull/testbed.sh"
 # Own testbed names (bench/pull uses brume-bench-reg / brbench* / 10.231.0.0/30).
@@ -30,6 +34,9 @@ runs=3
 cells="debian:unshaped debian:200 debian:50 multi:unshaped"
 doc="$REPO_DIR/docs/bench/cri.md"
 contenders="overlayfs brume download extract"
+settle=10
+build=1
+declare -A variants=()
 command_line="bench/cri/run.sh${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -37,20 +44,36 @@ while [ $# -gt 0 ]; do
     --cells) cells="$2"; shift ;;
     --doc) doc="$2"; shift ;;
     --contenders) contenders="$2"; shift ;;
+    --variant)
+      [[ "$2" =~ ^[a-z0-9]+=. ]] || die "--variant takes NAME=OPTIONS (NAME in [a-z0-9]), not $2"
+      variants["brume-${2%%=*}"]="${2#*=}"
+      shift
+      ;;
+    --settle) settle="$2"; shift ;;
+    --no-build) build=0 ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1" ;;
   esac
   shift
 done
 
+for contender in $contenders; do
+  case "$contender" in
+    overlayfs | brume | brume-tiered | brume-c2 | download | extract) ;;
+    brume-*) [ -n "${variants[$contender]:-}" ] || die "contender $contender needs --variant ${contender#brume-}=OPTIONS" ;;
+    *) die "unknown contender $contender (overlayfs, brume, brume-tiered, brume-c2, brume-NAME of --variant, download, extract)" ;;
+  esac
+done
 need_root
 need_tools containerd ctr runc mvn curl jq ip tc igzip tar
 mkdir -p "$CRI_OUT"
 
-log "building brume (CLI and the CRI client)"
-(cd "$REPO_DIR" && ./brume --version >/dev/null)
-(cd "$REPO_DIR" && mvn -q -B -pl brume-snapshotter -am -DskipTests -Dspotless.check.skip=true test-compile \
-  dependency:build-classpath -Dmdep.outputFile="$CRI_OUT/classpath" -Dmdep.includeScope=test >&2)
+if [ "$build" = 1 ] || [ ! -f "$CRI_OUT/classpath" ]; then
+  log "building brume (CLI and the CRI client)"
+  (cd "$REPO_DIR" && ./brume --version >/dev/null)
+  (cd "$REPO_DIR" && mvn -q -B -pl brume-snapshotter -am -DskipTests -Dspotless.check.skip=true test-compile \
+    dependency:build-classpath -Dmdep.outputFile="$CRI_OUT/classpath" -Dmdep.includeScope=test >&2)
+fi
 java_bin=""
 for candidate in "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
   if [ -x "$candidate" ] && "$candidate" -version 2>&1 | grep -Eq 'version "(2[5-9]|[3-9][0-9])'; then
@@ -135,6 +158,7 @@ variant_options() { # the JVM options a brume contender adds to the launcher's
   case "$1" in
     brume-tiered) echo "-XX:TieredStopAtLevel=4" ;;
     brume-c2) echo "-XX:TieredStopAtLevel=4 -XX:-TieredCompilation" ;;
+    *) echo "${variants[$1]:-}" ;;
   esac
 }
 
@@ -167,7 +191,7 @@ bound_extract() { # bound_extract IMAGE: prints seconds of `igzip -dc | tar -x` 
 }
 
 results="$CRI_OUT/results-$(date -u +%Y%m%dT%H%M%SZ).tsv"
-printf 'image\tlink\tcontender\trun\tseconds\tidle_rss_kb\tpeak_rss_kb\tload1\n' >"$results"
+printf 'image\tlink\tcontender\trun\tseconds\tidle_rss_kb\tpeak_rss_kb\tload1\tafter_rss_kb\n' >"$results"
 
 testbed_up
 for cell in $cells; do
@@ -180,15 +204,15 @@ for cell in $cells; do
     [ $((run % 2)) = 0 ] && mapfile -t order < <(printf '%s\n' "${order[@]}" | tac)
     for contender in "${order[@]}"; do
       cleanup_run
-      idle="" peak=""
+      idle="" peak="" after=""
       load="$(cut -d' ' -f1 /proc/loadavg)"
       case "$contender" in
         download) seconds="$(bound_download "$image")" ;;
         extract) seconds="$(bound_extract "$image")" ;;
-        overlayfs | brume | brume-tiered | brume-c2)
+        overlayfs | brume | brume-*)
           if [ "$contender" != overlayfs ]; then
             start_snapshotter "$(variant_options "$contender")"
-            sleep 5 # idle: JIT and startup settled
+            sleep "$settle" # idle: JIT, startup and the first native heap trims settled
             idle="$(rss_kb "$snapshotter_pid" VmRSS)" # the launcher execs java: same pid
           fi
           start_containerd "${contender%%-*}"
@@ -197,16 +221,18 @@ for cell in $cells; do
           seconds="$(cri_pull "$ref")"
           if [ "$contender" != overlayfs ]; then
             peak="$(rss_kb "$snapshotter_pid" VmHWM)"
+            sleep "$settle" # idle again after the pull
+            after="$(rss_kb "$snapshotter_pid" VmRSS)"
             if grep -q "containerd applies its layers itself" "$CRI_OUT/snapshotter.log"; then
               die "brume fell back to containerd's pull: $(cat "$CRI_OUT/snapshotter.log")"
             fi
           fi
           ;;
-        *) die "unknown contender $contender (overlayfs, brume, brume-tiered, brume-c2, download, extract)" ;;
+        *) die "unknown contender $contender (overlayfs, brume, brume-tiered, brume-c2, brume-NAME of --variant, download, extract)" ;;
       esac
-      log "$image $link $contender run $run: ${seconds} s (load $load${idle:+, idle RSS ${idle} kB, peak ${peak} kB})"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$image" "$link" "$contender" "$run" "$seconds" "$idle" "$peak" "$load" \
-        >>"$results"
+      log "$image $link $contender run $run: ${seconds} s (load $load${idle:+, idle RSS ${idle} kB, peak ${peak} kB, after ${after} kB})"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$image" "$link" "$contender" "$run" "$seconds" "$idle" "$peak" "$load" \
+        "$after" >>"$results"
     done
   done
 done

@@ -83,6 +83,7 @@ public final class RemoteLayers {
   // One image at a time: the private store is a staging area that is emptied after each image.
   private final ReentrantLock lock = new ReentrantLock();
   private final Set<String> explained = ConcurrentHashMap.newKeySet();
+  private volatile Runnable afterEachPull = () -> {};
 
   public RemoteLayers(
       Path storeRoot, RegistryClients registries, PullStrategy strategy, Platform platform) {
@@ -106,6 +107,16 @@ public final class RemoteLayers {
     this.peers = peers;
   }
 
+  /** Runs {@code action} at the end of each pull, done or failed (still holding the pull lock). */
+  void afterEachPull(Runnable action) {
+    this.afterEachPull = action;
+  }
+
+  /** Whether a pull is running now. */
+  boolean pulling() {
+    return lock.isLocked();
+  }
+
   /**
    * Supplies the layer named by the labels, and the image's layers above it, on top of {@code
    * parent}; true when they are now committed, false when containerd should apply the layer.
@@ -123,7 +134,11 @@ public final class RemoteLayers {
       if (snapshotter.committedWith(target, parent).isPresent()) {
         return true;
       }
-      pull(snapshotter, parent, target, imageRef, Digest.parse(manifest), labels);
+      try {
+        pull(snapshotter, parent, target, imageRef, Digest.parse(manifest), labels);
+      } finally {
+        afterEachPull.run(); // its check runs later, once this lock is released
+      }
       return true;
     } catch (IOException | RuntimeException e) {
       if (explained.add(imageRef)) {

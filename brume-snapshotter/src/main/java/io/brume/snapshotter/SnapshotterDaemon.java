@@ -8,6 +8,7 @@ import io.brume.registry.HostsDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -33,6 +34,12 @@ public final class SnapshotterDaemon implements AutoCloseable {
     }
   }
 
+  /**
+   * How long after a pull, with no other pull, the heap it grew is given back (kubelet pulls a
+   * pod's images in a row).
+   */
+  private static final Duration IDLE_AFTER_PULL = Duration.ofSeconds(2);
+
   private final Snapshotter snapshotter;
   private final SnapshotterServer server;
 
@@ -55,6 +62,8 @@ public final class SnapshotterDaemon implements AutoCloseable {
               settings.platform(),
               settings.peers());
       remote.cleanup();
+      IdleMemory memory = IdleMemory.afterPulls(IDLE_AFTER_PULL, remote::pulling);
+      remote.afterEachPull(memory::pullEnded);
       snapshotter.enableRemote(remote);
       return new SnapshotterDaemon(
           snapshotter, SnapshotterServer.start(snapshotter, settings.socket()));

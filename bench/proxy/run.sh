@@ -12,14 +12,13 @@
 #   THREADS is wrk's -t (at most the connection count).
 # Environment:
 #   BRUME_CONTENDERS  space-separated brume configurations, NAME=JAVA_OPTS with ',' between options,
-#                     default "brume-loop=-Dbrume.proxy.io=event-loop
-#                     brume-vt1=-Djdk.virtualThreadScheduler.parallelism=1 brume-vt=
-#                     brume-pt=-Dbrume.proxy.threads=platform" (the event loop: one selector thread,
-#                     like HAProxy's nbthread 1; virtual threads on one carrier thread; virtual
-#                     threads on the default carriers, one per core; one platform thread per
-#                     connection)
+#                     default: brume-loop (the event loop, the default: one selector thread, like
+#                     HAProxy's nbthread 1), and with -Dbrume.proxy.io=threads: brume-vt1 (virtual
+#                     threads on one carrier, -Djdk.virtualThreadScheduler.parallelism=1), brume-vt
+#                     (virtual threads, one carrier per core), brume-pt (a platform thread per
+#                     connection, -Dbrume.proxy.threads=platform)
 #   BRUME_BASELINE_JAR  a brume-proxy jar of an older commit, run as one more contender
-#                     "brume-before" (virtual threads), for before/after in the same run
+#                     "brume-before" (its default data plane), for before/after in the same run
 #   BRUME_PROXY_JAVA_OPTS  extra JVM options for every brume contender
 #   HAPROXY_THREADS   nbthread of the HAProxy proxy (default 1; the backend always has 1)
 #   PIN               "1" pins with taskset: wrk on CPU 0, backend on CPU 1, every proxy on CPU 1
@@ -76,7 +75,7 @@ fi
 names=(direct haproxy)
 declare -A ports=([direct]=$backend_port [haproxy]=$haproxy_port)
 port=$first_brume_port
-contenders="${BRUME_CONTENDERS:-brume-loop=-Dbrume.proxy.io=event-loop brume-vt1=-Djdk.virtualThreadScheduler.parallelism=1 brume-vt= brume-pt=-Dbrume.proxy.threads=platform}"
+contenders="${BRUME_CONTENDERS:-brume-loop= brume-vt1=-Dbrume.proxy.io=threads,-Djdk.virtualThreadScheduler.parallelism=1 brume-vt=-Dbrume.proxy.io=threads brume-pt=-Dbrume.proxy.io=threads,-Dbrume.proxy.threads=platform}"
 jar="$here/brume-proxy/target/brume-proxy-0.1.0-SNAPSHOT.jar"
 [[ -n "${BRUME_BASELINE_JAR:-}" ]] && contenders="brume-before= $contenders"
 for contender in $contenders; do

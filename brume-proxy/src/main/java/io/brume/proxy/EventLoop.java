@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The L7 proxy's event-loop data plane ({@code -Dbrume.proxy.io=event-loop}): one platform thread
- * with a {@link Selector} serves every client connection and its upstream connections with
+ * The L7 proxy's event-loop data plane ({@link ProxyConfig.DataPlane#EVENT_LOOP}): one platform
+ * thread with a {@link Selector} serves every client connection and its upstream connections with
  * non-blocking I/O, as HAProxy's single event loop does, instead of one thread per connection.
  *
  * <p>It handles the common exchange itself: an HTTP/1.1 request whose head (and Content-Length

@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * brume's user-space proxy for one service: accepts connections on {@link ProxyConfig#listen()} and
  * forwards them (L4) or each HTTP request on them (L7) to an endpoint chosen by the config's {@link
- * EndpointChooser}. One virtual thread per client connection, blocking I/O; or, for HTTP with
- * {@code -Dbrume.proxy.io=event-loop}, one {@link EventLoop} thread for all of them.
+ * EndpointChooser}. For HTTP, by default, one {@link EventLoop} thread serves every connection;
+ * otherwise ({@link ProxyConfig.DataPlane#THREADS}, and always for TCP) one virtual thread per
+ * client connection, blocking I/O.
  *
  * <p>Limits: at most {@link ProxyConfig#maxConnections()} client connections at once (beyond them
  * the proxy stops accepting, and new connections wait in the kernel's listen backlog, as HAProxy's
@@ -52,9 +53,9 @@ public final class ProxyServer implements AutoCloseable {
           : Thread.ofVirtual().name("brume-proxy-connection");
 
   /**
-   * The L7 data plane: {@code -Dbrume.proxy.io=event-loop} serves HTTP connections from one
-   * selector thread ({@link EventLoop}), handing the unusual ones over to connection threads;
-   * {@code threads} (the default) gives every connection its own thread.
+   * The L7 data plane ({@link ProxyConfig#dataPlane()}): one selector thread ({@link EventLoop})
+   * serving every HTTP connection, handing the unusual ones over to connection threads; or every
+   * connection on its own thread.
    */
   private final boolean eventLoopMode;
 
@@ -72,7 +73,7 @@ public final class ProxyServer implements AutoCloseable {
     this.connectionSlots = new Semaphore(config.maxConnections());
     this.eventLoopMode =
         config.protocol() == ProxyConfig.Protocol.HTTP
-            && "event-loop".equals(System.getProperty("brume.proxy.io", "threads"));
+            && config.dataPlane() == ProxyConfig.DataPlane.EVENT_LOOP;
   }
 
   /**

@@ -248,6 +248,9 @@ final class EventLoop implements AutoCloseable {
 
     private boolean closeWhenWritten;
 
+    /** The client closed its side (it may still read the answer to what it sent before). */
+    private boolean inputEnded;
+
     Client(SocketChannel channel, Runnable onClose) {
       this.channel = channel;
       this.onClose = onClose;
@@ -257,9 +260,11 @@ final class EventLoop implements AutoCloseable {
     void awaitRequest(long now) {
       exchange = null;
       deadlineNanos = now + config.clientIdleTimeout().toNanos();
-      interest(SelectionKey.OP_READ);
+      updateInterest();
       if (inLength > 0) {
         request(now); // pipelined
+      } else if (inputEnded) {
+        close();
       }
     }
 
@@ -281,7 +286,10 @@ final class EventLoop implements AutoCloseable {
         return;
       }
       if (n < 0) {
-        if (inLength == 0) {
+        inputEnded = true;
+        if (exchange != null) {
+          updateInterest(); // answered first, as the blocking path does
+        } else if (inLength == 0) {
           close(); // a clean close between requests
         } else {
           handOver(); // a truncated head: the blocking path answers it as it does
@@ -293,6 +301,12 @@ final class EventLoop implements AutoCloseable {
         deadlineNanos = now + config.requestHeaderTimeout().toNanos();
       }
       inLength += n;
+      if (exchange != null) {
+        // Read interest stays on during an exchange (changing it costs two epoll_ctl per
+        // request): a pipelined request waits in the buffer, reading stops when it is full.
+        updateInterest();
+        return;
+      }
       request(now);
     }
 
@@ -300,6 +314,10 @@ final class EventLoop implements AutoCloseable {
     private void request(long now) {
       int headEnd = endOfHead(in, inLength);
       if (headEnd < 0) {
+        if (inputEnded) {
+          handOver(); // a truncated head: the blocking path answers it as it does
+          return;
+        }
         if (inLength == in.length) {
           byte[] larger = grown(in);
           if (larger == null) {
@@ -307,6 +325,7 @@ final class EventLoop implements AutoCloseable {
             return;
           }
           in = larger;
+          updateInterest();
         }
         return;
       }
@@ -337,7 +356,6 @@ final class EventLoop implements AutoCloseable {
       byte[] body = Arrays.copyOfRange(in, headEnd, bodyEnd);
       System.arraycopy(in, bodyEnd, in, 0, inLength - bodyEnd);
       inLength -= bodyEnd;
-      interest(0);
       exchange = new Exchange(this, request, framing, body);
       exchange.attempt(now);
     }
@@ -390,8 +408,12 @@ final class EventLoop implements AutoCloseable {
       }
     }
 
-    void interest(int ops) {
-      if (key != null && key.isValid()) {
+    /** Reads while there is room and input, writes while bytes are pending. */
+    void updateInterest() {
+      int ops =
+          (!inputEnded && inLength < in.length ? SelectionKey.OP_READ : 0)
+              | (pending != null ? SelectionKey.OP_WRITE : 0);
+      if (key != null && key.isValid() && key.interestOps() != ops) {
         key.interestOps(ops);
       }
     }
@@ -415,11 +437,11 @@ final class EventLoop implements AutoCloseable {
         return;
       }
       if (bytes.hasRemaining()) {
-        interest(SelectionKey.OP_WRITE);
+        updateInterest();
         return;
       }
       pending = null;
-      interest(0);
+      updateInterest();
       if (closeWhenWritten) {
         close();
         return;

@@ -11,7 +11,6 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,9 +45,6 @@ final class EventLoop implements AutoCloseable {
 
   /** A head (with its body when buffered) never needs more than this many bytes. */
   private static final int MAX_HEAD_BUFFER = HttpParser.MAX_HEADER_BYTES + 2 * BUFFER_SIZE;
-
-  private static final long MAX_IDLE_NANOS = Duration.ofSeconds(4).toNanos();
-  private static final int MAX_IDLE_PER_UPSTREAM = 256;
 
   /** Starts the thread a connection moves to when the loop hands it over. */
   interface HandOff {
@@ -800,7 +796,7 @@ final class EventLoop implements AutoCloseable {
     ArrayDeque<Conn> pool = idle.get(upstream);
     Conn conn;
     while (pool != null && (conn = pool.pollFirst()) != null) {
-      if (now - conn.idleSinceNanos < MAX_IDLE_NANOS && conn.channel.isOpen()) {
+      if (now - conn.idleSinceNanos < Upstream.MAX_IDLE_NANOS && conn.channel.isOpen()) {
         return conn;
       }
       conn.close();
@@ -810,7 +806,8 @@ final class EventLoop implements AutoCloseable {
 
   private void release(Conn conn) {
     ArrayDeque<Conn> pool = idle.computeIfAbsent(conn.upstream, u -> new ArrayDeque<>());
-    if (conn.upstream.status != EndpointStatus.READY || pool.size() >= MAX_IDLE_PER_UPSTREAM) {
+    if (conn.upstream.status != EndpointStatus.READY
+        || pool.size() >= Upstream.MAX_IDLE_CONNECTIONS) {
       conn.close();
       return;
     }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,9 +86,16 @@ final class EventLoop implements AutoCloseable {
    * loop or, after a hand-over, on the connection's thread).
    */
   void add(SocketChannel channel, Runnable onClose) {
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable releaseOnce =
+        () -> {
+          if (released.compareAndSet(false, true)) {
+            onClose.run();
+          }
+        };
     incoming.add(
         () -> {
-          Client client = new Client(channel, onClose);
+          Client client = new Client(channel, releaseOnce);
           try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -103,7 +111,8 @@ final class EventLoop implements AutoCloseable {
         });
     selector.wakeup();
     if (closed) {
-      closeQuietly(channel);
+      closeQuietly(channel); // the loop has stopped (or failed): refuse rather than hang
+      releaseOnce.run();
     }
   }
 
@@ -127,7 +136,11 @@ final class EventLoop implements AutoCloseable {
         if (now - nextSweep >= 0) {
           nextSweep = now + deadlines.tickNanos();
           for (Client client : List.copyOf(clients)) {
-            client.expireIfDue(now);
+            try {
+              client.expireIfDue(now);
+            } catch (RuntimeException e) {
+              client.close(); // a bug ends this connection, never the loop
+            }
           }
         }
       }
@@ -136,6 +149,7 @@ final class EventLoop implements AutoCloseable {
         System.err.println("brume proxy event loop failed, closing its connections: " + e);
       }
     } finally {
+      closed = true;
       for (Client client : List.copyOf(clients)) {
         client.close();
       }
@@ -159,6 +173,13 @@ final class EventLoop implements AutoCloseable {
       }
     } catch (CancelledKeyException e) {
       // Closed by ProxyServer.close() meanwhile.
+    } catch (RuntimeException e) {
+      // A bug ends the connection it happened on, never the loop (and so every other one).
+      if (attachment instanceof Client client) {
+        client.close();
+      } else if (attachment instanceof Conn conn) {
+        conn.failedWithBug();
+      }
     }
   }
 
@@ -992,6 +1013,15 @@ final class EventLoop implements AutoCloseable {
     void close() {
       exchange = null;
       closeQuietly(channel);
+    }
+
+    /** After a bug while serving this connection: its client is closed, as is the connection. */
+    void failedWithBug() {
+      Exchange owner = exchange;
+      close();
+      if (owner != null) {
+        owner.client.close();
+      }
     }
   }
 }

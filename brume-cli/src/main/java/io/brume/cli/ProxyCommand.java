@@ -55,6 +55,15 @@ final class ProxyCommand implements Callable<Integer> {
   ProxyConfig.Protocol mode;
 
   @Option(
+      names = "--io",
+      defaultValue = "event-loop",
+      paramLabel = "event-loop|threads",
+      description =
+          "HTTP data plane: one event-loop thread for every connection, or a thread per"
+              + " connection (default: ${DEFAULT-VALUE}; TCP always uses threads).")
+  String io;
+
+  @Option(
       names = "--health-path",
       defaultValue = "/",
       description = "Path of HTTP health checks (default: ${DEFAULT-VALUE}).")
@@ -80,6 +89,7 @@ final class ProxyCommand implements Callable<Integer> {
     ProxyConfig config =
         ProxyConfig.http(address, replicas)
             .withProtocol(mode)
+            .withDataPlane(ProxyConfig.DataPlane.parse(io))
             .withChooser(EndpointChoosers.named(policy, endpoint -> 0))
             .withHealthCheck(
                 mode == ProxyConfig.Protocol.HTTP

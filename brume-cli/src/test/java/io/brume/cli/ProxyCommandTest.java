@@ -67,4 +67,18 @@ class ProxyCommandTest {
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).contains("magic").contains("proximity-alpha");
   }
+
+  @Test
+  void unknownIoModeFailsNamingTheValidOnes() {
+    CommandLine commandLine = Main.commandLine();
+    StringWriter err = new StringWriter();
+    commandLine.setErr(new PrintWriter(err));
+
+    int exit =
+        commandLine.execute(
+            "proxy", "--listen", "127.0.0.1:0", "--endpoints", "127.0.0.1:1", "--io", "epoll");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).contains("'epoll'").contains("event-loop or threads");
+  }
 }

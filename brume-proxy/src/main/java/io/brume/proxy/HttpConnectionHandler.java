@@ -20,13 +20,28 @@ final class HttpConnectionHandler implements Runnable {
   private final UpstreamSet upstreams;
   private final ReadDeadlines deadlines;
   private final Socket client;
+  private final byte[] alreadyRead;
 
   HttpConnectionHandler(
       ProxyConfig config, UpstreamSet upstreams, ReadDeadlines deadlines, Socket client) {
+    this(config, upstreams, deadlines, client, NO_BODY);
+  }
+
+  /**
+   * @param alreadyRead bytes of the connection read before (by the {@link EventLoop} handing the
+   *     connection over), served before what the socket delivers next
+   */
+  HttpConnectionHandler(
+      ProxyConfig config,
+      UpstreamSet upstreams,
+      ReadDeadlines deadlines,
+      Socket client,
+      byte[] alreadyRead) {
     this.config = config;
     this.upstreams = upstreams;
     this.deadlines = deadlines;
     this.client = client;
+    this.alreadyRead = alreadyRead;
   }
 
   @Override
@@ -46,6 +61,7 @@ final class HttpConnectionHandler implements Runnable {
     try {
       socket.setTcpNoDelay(true);
       HttpInput in = new HttpInput(socket.getInputStream(), true, idle);
+      in.prefill(alreadyRead, 0, alreadyRead.length);
       out = new HttpOutput(socket.getOutputStream(), true);
       String clientAddress = socket.getInetAddress().getHostAddress();
       HttpForwarder forwarder = new HttpForwarder(config, upstreams, deadlines, out, clientAddress);

@@ -204,29 +204,8 @@ final class HttpForwarder {
     }
 
     private void writeHead(HttpOutput out) throws IOException {
-      out.writeAscii(request.method());
-      out.write(' ');
-      out.writeAscii(request.target());
-      out.writeAscii(" HTTP/1.1\r\n");
-      HttpHeaders headers = request.headers();
-      headers.writeTo(out);
-      if (!headers.contains("Host")) {
-        out.writeAscii("Host: ");
-        out.writeAscii(upstream.endpoint().authority());
-        out.writeAscii("\r\n");
-      }
-      if (bufferedBody != null && framing.kind() == Framing.Kind.NONE && needsZeroLength()) {
-        out.writeAscii("Content-Length: 0\r\n");
-      }
-      out.writeAscii("X-Forwarded-For: ");
-      out.writeAscii(clientAddress);
-      out.writeAscii("\r\n\r\n");
-    }
-
-    private boolean needsZeroLength() {
-      String method = request.method();
-      return (method.equals("POST") || method.equals("PUT"))
-          && !request.headers().contains("Content-Length");
+      writeRequestHead(
+          out, request, framing, bufferedBody != null, upstream.endpoint(), clientAddress);
     }
 
     /**
@@ -235,26 +214,9 @@ final class HttpForwarder {
      */
     private boolean relay(ResponseHead response, Framing framing, UpstreamConnection connection)
         throws IOException {
-      HttpHeaders headers = response.headers();
-      headers.removeHopByHop();
       boolean dechunk = request.isHttp10() && framing.kind() == Framing.Kind.CHUNKED;
-      if (dechunk) {
-        headers.remove("Transfer-Encoding");
-      }
-      boolean keepAlive = clientKeepAlive && framing.kind() != Framing.Kind.UNTIL_CLOSE && !dechunk;
       responseStarted = true;
-      client.writeAscii("HTTP/1.1 ");
-      client.writeDecimal(response.status());
-      client.write(' ');
-      client.writeAscii(response.reason());
-      client.writeAscii("\r\n");
-      headers.writeTo(client);
-      if (!keepAlive) {
-        client.writeAscii("Connection: close\r\n");
-      } else if (request.isHttp10()) {
-        client.writeAscii("Connection: keep-alive\r\n");
-      }
-      client.writeAscii("\r\n");
+      boolean keepAlive = writeResponseHead(client, request, clientKeepAlive, response, framing);
       HttpInput in = connection.in();
       switch (framing.kind()) {
         case NONE -> {}
@@ -265,5 +227,78 @@ final class HttpForwarder {
       client.flush();
       return keepAlive;
     }
+  }
+
+  /**
+   * Writes the head of {@code request} as sent to {@code endpoint}: hop-by-hop fields already
+   * removed, Host added when absent, X-Forwarded-For appended.
+   *
+   * @param bodyBuffered whether the body is sent from a buffer (a POST or PUT without one then gets
+   *     {@code Content-Length: 0})
+   */
+  static void writeRequestHead(
+      HttpOutput out,
+      RequestHead request,
+      Framing framing,
+      boolean bodyBuffered,
+      Endpoint endpoint,
+      String clientAddress)
+      throws IOException {
+    out.writeAscii(request.method());
+    out.write(' ');
+    out.writeAscii(request.target());
+    out.writeAscii(" HTTP/1.1\r\n");
+    HttpHeaders headers = request.headers();
+    headers.writeTo(out);
+    if (!headers.contains("Host")) {
+      out.writeAscii("Host: ");
+      out.writeAscii(endpoint.authority());
+      out.writeAscii("\r\n");
+    }
+    if (bodyBuffered && framing.kind() == Framing.Kind.NONE && needsZeroLength(request)) {
+      out.writeAscii("Content-Length: 0\r\n");
+    }
+    out.writeAscii("X-Forwarded-For: ");
+    out.writeAscii(clientAddress);
+    out.writeAscii("\r\n\r\n");
+  }
+
+  private static boolean needsZeroLength(RequestHead request) {
+    String method = request.method();
+    return (method.equals("POST") || method.equals("PUT"))
+        && !request.headers().contains("Content-Length");
+  }
+
+  /**
+   * Writes the head of {@code response} to the client; returns whether the client connection can be
+   * kept. HTTP/1.0 clients get chunked bodies de-chunked and the connection closed at the end.
+   */
+  static boolean writeResponseHead(
+      HttpOutput client,
+      RequestHead request,
+      boolean clientKeepAlive,
+      ResponseHead response,
+      Framing framing)
+      throws IOException {
+    HttpHeaders headers = response.headers();
+    headers.removeHopByHop();
+    boolean dechunk = request.isHttp10() && framing.kind() == Framing.Kind.CHUNKED;
+    if (dechunk) {
+      headers.remove("Transfer-Encoding");
+    }
+    boolean keepAlive = clientKeepAlive && framing.kind() != Framing.Kind.UNTIL_CLOSE && !dechunk;
+    client.writeAscii("HTTP/1.1 ");
+    client.writeDecimal(response.status());
+    client.write(' ');
+    client.writeAscii(response.reason());
+    client.writeAscii("\r\n");
+    headers.writeTo(client);
+    if (!keepAlive) {
+      client.writeAscii("Connection: close\r\n");
+    } else if (request.isHttp10()) {
+      client.writeAscii("Connection: keep-alive\r\n");
+    }
+    client.writeAscii("\r\n");
+    return keepAlive;
   }
 }

@@ -18,18 +18,57 @@ final class HttpInput {
 
   private final InputStream in;
   private final boolean fromClient;
-  private final ReadDeadlines.Deadline deadline;
-  private final byte[] buffer = new byte[BUFFER_SIZE];
+  private final ReadDeadlines.@Nullable Deadline deadline;
+  private byte[] buffer;
+  private final boolean inMemory;
   private int position;
   private int limit;
 
   /**
    * @param deadline the timeout of each read from the socket behind {@code in}, or null for none
    */
-  HttpInput(InputStream in, boolean fromClient, ReadDeadlines.Deadline deadline) {
+  HttpInput(InputStream in, boolean fromClient, ReadDeadlines.@Nullable Deadline deadline) {
     this.in = in;
     this.fromClient = fromClient;
     this.deadline = deadline;
+    this.buffer = new byte[BUFFER_SIZE];
+    this.inMemory = false;
+  }
+
+  /**
+   * Reads {@code bytes[offset, limit)} already received, then nothing more: the event loop parses a
+   * complete head it buffered with the same parser as the blocking path (end of input inside it is
+   * reported as a malformed or truncated message).
+   */
+  HttpInput(byte[] bytes, int offset, int limit, boolean fromClient) {
+    this.in = InputStream.nullInputStream();
+    this.fromClient = fromClient;
+    this.deadline = null;
+    this.buffer = bytes;
+    this.inMemory = true;
+    this.position = offset;
+    this.limit = limit;
+  }
+
+  /** Bytes consumed so far from the array given to the in-memory constructor. */
+  int position() {
+    return position;
+  }
+
+  /**
+   * Puts {@code bytes[offset, offset + length)} in front of what the socket delivers next: the
+   * bytes the event loop already read when it hands a connection over to a thread.
+   */
+  void prefill(byte[] bytes, int offset, int length) {
+    if (position < limit) {
+      throw new IllegalStateException("prefill of " + length + " bytes into a used input");
+    }
+    if (length > buffer.length) {
+      buffer = new byte[length]; // a large head the event loop gave up on
+    }
+    System.arraycopy(bytes, offset, buffer, 0, length);
+    position = 0;
+    limit = length;
   }
 
   boolean fromClient() {
@@ -165,6 +204,9 @@ final class HttpInput {
   }
 
   private boolean fill() throws IOException {
+    if (inMemory) {
+      return false; // in-memory input: nothing after the given bytes
+    }
     int n;
     if (deadline != null) {
       deadline.start();
@@ -187,8 +229,8 @@ final class HttpInput {
   }
 
   private SocketTimeoutException timedOut() {
-    return new SocketTimeoutException(
-        (fromClient ? "client" : "upstream") + " sent " + deadline.describeTimeout());
+    String timeout = deadline == null ? "nothing in time" : deadline.describeTimeout();
+    return new SocketTimeoutException((fromClient ? "client" : "upstream") + " sent " + timeout);
   }
 
   MalformedHttpException malformed(int status, String message) {

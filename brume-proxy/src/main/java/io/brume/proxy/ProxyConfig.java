@@ -28,6 +28,7 @@ import java.util.Objects;
  *     (a slowloris client that trickles its headers is closed after it)
  * @param maxConnections client connections served at once; beyond it the proxy stops accepting (new
  *     connections wait in the listen backlog) until one closes
+ * @param dataPlane the L7 proxy's I/O: an event loop (default) or a thread per connection
  */
 public record ProxyConfig(
     Protocol protocol,
@@ -42,7 +43,8 @@ public record ProxyConfig(
     Duration responseTimeout,
     Duration clientIdleTimeout,
     Duration requestHeaderTimeout,
-    int maxConnections) {
+    int maxConnections,
+    DataPlane dataPlane) {
 
   /** The proxied protocol. */
   public enum Protocol {
@@ -50,8 +52,38 @@ public record ProxyConfig(
     HTTP
   }
 
+  /**
+   * How the L7 proxy moves bytes: one {@link EventLoop} thread for every connection (HTTP only;
+   * unusual exchanges move to a connection thread), or one thread per connection (the L4 proxy
+   * always runs this way).
+   */
+  public enum DataPlane {
+    EVENT_LOOP,
+    THREADS;
+
+    /**
+     * The event loop, unless {@code -Dbrume.proxy.io=threads} (which the tests and bench/proxy use
+     * to run the same code in both modes).
+     */
+    static DataPlane byDefault() {
+      return parse(System.getProperty("brume.proxy.io", "event-loop"));
+    }
+
+    /** {@code event-loop} or {@code threads}, as {@code brume proxy --io} takes it. */
+    public static DataPlane parse(String name) {
+      return switch (name) {
+        case "event-loop" -> EVENT_LOOP;
+        case "threads" -> THREADS;
+        default ->
+            throw new IllegalArgumentException(
+                "unknown proxy I/O mode '" + name + "': event-loop or threads");
+      };
+    }
+  }
+
   public ProxyConfig {
     Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(dataPlane, "dataPlane");
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(chooser, "chooser");
     Objects.requireNonNull(healthCheck, "healthCheck");
@@ -91,7 +123,8 @@ public record ProxyConfig(
         Duration.ofSeconds(30),
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),
-        2048);
+        2048,
+        DataPlane.byDefault());
   }
 
   /** An L4 proxy with round-robin and TCP health checks. */
@@ -113,7 +146,8 @@ public record ProxyConfig(
         responseTimeout,
         clientIdleTimeout,
         requestHeaderTimeout,
-        maxConnections);
+        maxConnections,
+        dataPlane);
   }
 
   public ProxyConfig withChooser(EndpointChooser value) {
@@ -130,7 +164,8 @@ public record ProxyConfig(
         responseTimeout,
         clientIdleTimeout,
         requestHeaderTimeout,
-        maxConnections);
+        maxConnections,
+        dataPlane);
   }
 
   public ProxyConfig withHealthCheck(HealthCheck value) {
@@ -147,7 +182,8 @@ public record ProxyConfig(
         responseTimeout,
         clientIdleTimeout,
         requestHeaderTimeout,
-        maxConnections);
+        maxConnections,
+        dataPlane);
   }
 
   public ProxyConfig withEjectAfterFailures(int value) {
@@ -164,7 +200,8 @@ public record ProxyConfig(
         responseTimeout,
         clientIdleTimeout,
         requestHeaderTimeout,
-        maxConnections);
+        maxConnections,
+        dataPlane);
   }
 
   public ProxyConfig withMaxAttempts(int value) {
@@ -181,7 +218,8 @@ public record ProxyConfig(
         responseTimeout,
         clientIdleTimeout,
         requestHeaderTimeout,
-        maxConnections);
+        maxConnections,
+        dataPlane);
   }
 
   public ProxyConfig withResponseTimeout(Duration value) {
@@ -198,7 +236,8 @@ public record ProxyConfig(
         value,
         clientIdleTimeout,
         requestHeaderTimeout,
-        maxConnections);
+        maxConnections,
+        dataPlane);
   }
 
   public ProxyConfig withClientIdleTimeout(Duration value) {
@@ -215,7 +254,8 @@ public record ProxyConfig(
         responseTimeout,
         value,
         requestHeaderTimeout,
-        maxConnections);
+        maxConnections,
+        dataPlane);
   }
 
   public ProxyConfig withRequestHeaderTimeout(Duration value) {
@@ -232,7 +272,8 @@ public record ProxyConfig(
         responseTimeout,
         clientIdleTimeout,
         value,
-        maxConnections);
+        maxConnections,
+        dataPlane);
   }
 
   public ProxyConfig withMaxConnections(int value) {
@@ -249,6 +290,26 @@ public record ProxyConfig(
         responseTimeout,
         clientIdleTimeout,
         requestHeaderTimeout,
+        value,
+        dataPlane);
+  }
+
+  /** The same config with {@code value} as its data plane. */
+  public ProxyConfig withDataPlane(DataPlane value) {
+    return new ProxyConfig(
+        protocol,
+        listen,
+        endpoints,
+        chooser,
+        healthCheck,
+        ejectAfterFailures,
+        maxAttempts,
+        maxBufferedBody,
+        connectTimeout,
+        responseTimeout,
+        clientIdleTimeout,
+        requestHeaderTimeout,
+        maxConnections,
         value);
   }
 }

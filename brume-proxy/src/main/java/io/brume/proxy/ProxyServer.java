@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * brume's user-space proxy for one service: accepts connections on {@link ProxyConfig#listen()} and
  * forwards them (L4) or each HTTP request on them (L7) to an endpoint chosen by the config's {@link
- * EndpointChooser}. One virtual thread per client connection, blocking I/O.
+ * EndpointChooser}. For HTTP, by default, one {@link EventLoop} thread serves every connection;
+ * otherwise ({@link ProxyConfig.DataPlane#THREADS}, and always for TCP) one virtual thread per
+ * client connection, blocking I/O.
  *
  * <p>Limits: at most {@link ProxyConfig#maxConnections()} client connections at once (beyond them
  * the proxy stops accepting, and new connections wait in the kernel's listen backlog, as HAProxy's
@@ -49,6 +52,14 @@ public final class ProxyServer implements AutoCloseable {
           ? Thread.ofPlatform().daemon(true).name("brume-proxy-connection")
           : Thread.ofVirtual().name("brume-proxy-connection");
 
+  /**
+   * The L7 data plane ({@link ProxyConfig#dataPlane()}): one selector thread ({@link EventLoop})
+   * serving every HTTP connection, handing the unusual ones over to connection threads; or every
+   * connection on its own thread.
+   */
+  private final boolean eventLoopMode;
+
+  private @Nullable EventLoop eventLoop;
   private @Nullable ReadDeadlines deadlines;
   private @Nullable ServerSocket serverSocket;
   private @Nullable Thread acceptLoop;
@@ -60,6 +71,9 @@ public final class ProxyServer implements AutoCloseable {
         new UpstreamSet(config.endpoints(), config.chooser(), config.ejectAfterFailures());
     this.healthChecker = new HealthChecker(upstreams, config.healthCheck());
     this.connectionSlots = new Semaphore(config.maxConnections());
+    this.eventLoopMode =
+        config.protocol() == ProxyConfig.Protocol.HTTP
+            && config.dataPlane() == ProxyConfig.DataPlane.EVENT_LOOP;
   }
 
   /**
@@ -71,7 +85,8 @@ public final class ProxyServer implements AutoCloseable {
     if (serverSocket != null) {
       throw new IllegalStateException("proxy on " + config.listen() + " already started");
     }
-    ServerSocket socket = new ServerSocket();
+    // An event loop needs the accepted connections' channels, which only a channel's socket gives.
+    ServerSocket socket = eventLoopMode ? ServerSocketChannel.open().socket() : new ServerSocket();
     try {
       socket.setReuseAddress(true);
       socket.bind(config.listen(), 1024);
@@ -81,6 +96,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     serverSocket = socket;
     deadlines = new ReadDeadlines(shortestTimeout(config));
+    if (eventLoopMode) {
+      eventLoop = new EventLoop(config, upstreams, deadlines, connectionThreads::start);
+    }
     healthChecker.start();
     acceptLoop = Thread.ofVirtual().name("brume-proxy-accept").start(this::acceptConnections);
     return this;
@@ -149,6 +167,15 @@ public final class ProxyServer implements AutoCloseable {
         closeQuietly(client);
         connectionSlots.release();
         return;
+      }
+      if (eventLoop != null) {
+        eventLoop.add(
+            Objects.requireNonNull(client.getChannel()),
+            () -> {
+              clients.remove(client);
+              connectionSlots.release();
+            });
+        continue;
       }
       Runnable handler =
           config.protocol() == ProxyConfig.Protocol.HTTP
@@ -233,6 +260,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     for (Socket client : clients) {
       closeQuietly(client);
+    }
+    if (eventLoop != null) {
+      eventLoop.close();
     }
     upstreams.closeAll();
     if (acceptLoop != null) {

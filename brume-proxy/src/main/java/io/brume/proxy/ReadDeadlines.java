@@ -34,6 +34,11 @@ final class ReadDeadlines implements AutoCloseable {
         Thread.ofPlatform().daemon(true).name("brume-proxy-read-deadlines").start(this::watch);
   }
 
+  /** How often overdue reads are looked for; the event loop sweeps its deadlines as often. */
+  long tickNanos() {
+    return tickNanos;
+  }
+
   /** Starts watching the reads of {@code socket}; call {@link Deadline#close()} when done. */
   Deadline watch(Socket socket, Duration timeout) {
     Deadline deadline = new Deadline(socket, timeout.toNanos());

@@ -14,9 +14,9 @@ final class Upstream {
    * Idle pooled connections older than this are closed rather than reused: servers commonly close
    * idle keep-alive connections after 5 s, and a request on a connection closed under us fails.
    */
-  private static final long MAX_IDLE_NANOS = Duration.ofSeconds(4).toNanos();
+  static final long MAX_IDLE_NANOS = Duration.ofSeconds(4).toNanos();
 
-  private static final int MAX_IDLE_CONNECTIONS = 256;
+  static final int MAX_IDLE_CONNECTIONS = 256;
 
   private final Endpoint endpoint;
   private final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();

@@ -36,11 +36,13 @@ class FileDescriptorLimitTest {
           new ProcessBuilder(
                   "bash",
                   "-c",
-                  "ulimit -n 256 && exec \"$0\" -Xmx64m -cp \"$1\" io.brume.proxy.FdLimitedProxy"
-                      + " \"$2\"",
+                  "ulimit -n 256 && exec \"$0\" -Xmx64m \"$3\" -cp \"$1\""
+                      + " io.brume.proxy.FdLimitedProxy \"$2\"",
                   java,
                   System.getProperty("java.class.path"),
-                  String.valueOf(replica.endpoint().port()))
+                  String.valueOf(replica.endpoint().port()),
+                  // the data plane under test (the surefire execution's), in the child too
+                  "-Dbrume.proxy.io=" + System.getProperty("brume.proxy.io", "event-loop"))
               .redirectError(log.toFile())
               .start();
       List<Socket> flood = new ArrayList<>();

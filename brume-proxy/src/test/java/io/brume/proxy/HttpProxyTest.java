@@ -80,6 +80,50 @@ class HttpProxyTest {
   }
 
   @Test
+  void aChunkedResponseIsFollowedByMoreRequestsOnTheSameConnection() throws Exception {
+    Replica a = replica("a");
+    ProxyServer proxy = proxy(List.of(a.endpoint()));
+
+    String responses =
+        RawHttp.exchange(
+            proxy.address(),
+            "GET /chunked HTTP/1.1\r\nHost: svc\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: svc\r\n\r\n"
+                + "GET /echo HTTP/1.1\r\nHost: svc\r\nConnection: close\r\n\r\n");
+
+    assertThat(responses.split("HTTP/1.1 200 ", -1)).hasSize(4);
+    assertThat(responses).contains("\r\n1\r\na\r\n1\r\na\r\n1\r\na\r\n0\r\n\r\n");
+    assertThat(responses).endsWith("GET ");
+  }
+
+  @Test
+  void aLargeResponseWaitsForAClientThatReadsLateAndTheConnectionStaysUsable() throws Exception {
+    Replica a = replica("a");
+    ProxyServer proxy = proxy(List.of(a.endpoint()));
+
+    String responses;
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.address().getPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /big HTTP/1.1\r\nHost: svc\r\n\r\n"
+                      + "GET / HTTP/1.1\r\nHost: svc\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      Thread.sleep(300); // the proxy meanwhile finds the client's socket buffer full
+      responses =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    assertThat(responses).startsWith("HTTP/1.1 200 ");
+    assertThat(responses.split("HTTP/1.1 200 ", -1)).hasSize(3);
+    assertThat(responses)
+        .contains("\r\n\r\n" + "x".repeat(Replica.BIG_BODY_BYTES) + "HTTP/1.1 200 ");
+    assertThat(responses).endsWith("\r\n\r\na");
+  }
+
+  @Test
   void relaysRequestBodiesWithContentLengthAndChunked() throws Exception {
     Replica a = replica("a");
     ProxyServer proxy = proxy(List.of(a.endpoint()));

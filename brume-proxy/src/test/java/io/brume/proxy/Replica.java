@@ -33,6 +33,9 @@ final class Replica implements AutoCloseable {
     this.port = port;
   }
 
+  /** Length of the body of {@code GET /big}: far more than the socket and proxy buffers hold. */
+  static final int BIG_BODY_BYTES = 4 << 20;
+
   static Replica start(String name) {
     return start(name, 0);
   }
@@ -100,6 +103,7 @@ final class Replica implements AutoCloseable {
           case "/echo" ->
               exchange.getRequestMethod() + " " + new String(requestBody, StandardCharsets.UTF_8);
           case "/headers" -> lastHeaders.toString();
+          case "/big" -> "x".repeat(BIG_BODY_BYTES);
           case "/slow" -> {
             awaitSlow();
             yield name;

@@ -29,6 +29,11 @@
 #   download-only   timed: curl of every blob (config, layers) to /dev/null through the shaped link
 #   unpack-only     timed: igzip -dc LAYER | tar -x, layer after layer, from warm local files on the same disk
 # bound = max(median download-only, median unpack-only).
+#
+# No timed run follows a large delete (SETTLE seconds, default 360, env): every run writes into a directory of its
+# own and the trees (the AOT training pull's included) are deleted when the invocation ends, then sync and fstrim;
+# the first cell starts SETTLE seconds after this script's last delete (waiting if needed). Only when the disk runs
+# short (< 10 GB free) are trees deleted between cells, with the same wait. See delete_trees and settle.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$BENCH_DIR/testbed.sh"
@@ -75,7 +80,7 @@ WORK="$BENCH_OUT/work"
 
 # --- Contenders -------------------------------------------------------------------------------------------------
 # Each contender has: prepare DIR (untimed), run DIR REF (timed; output to $LOG, peak RSS in KB to $RSS), finish DIR
-# (untimed, may add to $RSS). The caller removes DIR afterwards.
+# (untimed, may add to $RSS). DIR is new for every run and is removed only at the end (delete_trees).
 
 prepare_containerd() {
   local dir="$1"
@@ -132,11 +137,10 @@ train_brume_aot() {
   local dir="$WORK/brume-aot-training" cache
   rm -rf "$BRUME_AOT_HOME"
   mkdir -p "$BRUME_AOT_HOME"
-  remove_tree "$dir"
   mkdir -p "$dir"
   XDG_CACHE_HOME="$BRUME_AOT_HOME" "${BRUME[@]}" pull --quiet --plain-http --store "$dir/store" --strategy auto \
     "$(image_ref "$1")" >"$WORK/logs/brume-aot-training.log" 2>&1 || die "the AOT training pull failed (see $WORK/logs/brume-aot-training.log)"
-  remove_tree "$dir"
+  # (its tree is deleted when the invocation ends, by delete_trees, outside every timing)
   for _ in $(seq 1 600); do
     cache="$(find "$BRUME_AOT_HOME/brume/aot" -maxdepth 1 \( -name 'pull-*.aot' -o -name 'pull-*.failed' \) -print -quit 2>/dev/null)"
     [ -n "$cache" ] && break
@@ -193,18 +197,53 @@ own_jiffies() {
 }
 live_pids() { # the registry and, during a containerd run, its daemon
   cat "$TESTBED_STATE/registry.pid" 2>/dev/null || true
-  [ -f "$WORK/containerd/containerd.pid" ] && cat "$WORK/containerd/containerd.pid"
+  [ -n "$RUN_DIR" ] && [ -f "$RUN_DIR/containerd.pid" ] && cat "$RUN_DIR/containerd.pid"
   return 0
+}
+
+# Where the runs write: one new directory per run, $RUNS_DIR/IMAGE-BW/CONTENDER-RUN, kept until the script ends.
+RUNS_DIR="$WORK/runs"
+RUN_DIR=""
+SETTLE="${SETTLE:-360}"
+LAST_DELETE="$BENCH_OUT/last-delete" # epoch seconds of this script's last delete of run trees
+# Why: this disk is ext4 without a journal, where allocating an inode skips inodes freed recently: in the last 60 s,
+# or 360 s while their inode table block is dirty, which a run creating files makes it (recently_deleted() in
+# fs/ext4/ialloc.c). Creating a layer's ~8,000 files soon after ~8,000 were deleted then spends most of its time
+# scanning the inode bitmap (docs/bench/unpack.md measured tar at 10-50 s instead of 0.5-2 s); this script used to
+# delete each run's tree just before the next run, so every contender and the bound paid for it.
+# delete_trees: removes every run's tree (containerd's content store and snapshots included: they live in its run
+# directory) and the AOT training pull's, then sync and fstrim; never between timed runs, so contenders are alike.
+delete_trees() {
+  local mount_point
+  [ -e "$RUNS_DIR" ] || [ -e "$WORK/brume-aot-training" ] || return 0
+  remove_tree "$RUNS_DIR"
+  remove_tree "$WORK/brume-aot-training"
+  sync
+  mount_point="$(df -P "$WORK" | awk 'NR == 2 { print $6 }')"
+  timeout 120 fstrim "$mount_point" >/dev/null 2>&1 || true # may be unsupported (then the wait alone)
+  date +%s >"$LAST_DELETE"
+}
+# settle: waits until SETTLE seconds have passed since the last delete_trees (of this or an earlier invocation).
+settle() {
+  local last wait_s
+  last="$(cat "$LAST_DELETE" 2>/dev/null || echo 0)"
+  wait_s=$((last + SETTLE - $(date +%s)))
+  if [ "$wait_s" -gt 0 ]; then
+    log "waiting ${wait_s}s: no timed run within ${SETTLE}s of a delete of run trees (ext4 recently-deleted inodes)"
+    sleep "$wait_s"
+  fi
 }
 
 # run_contender NAME IMAGE RUN : one timed run, appended to $RESULTS
 run_contender() {
   local name="$1" image="$2" run="$3" dir kind strategy="" t0 t1 status rss=0 seconds
-  dir="$WORK/$name"
+  dir="$RUNS_DIR/$image-$BW/$name-$run"
+  RUN_DIR="$dir"
   LOG="$WORK/logs/$image-$BW-$name-$run.log"
   RSS="$WORK/rss"
   rm -f "$RSS" "$RSS".*
-  remove_tree "$dir"
+  remove_tree "$dir" # only if a run of that name is left over; normally new
+  mkdir -p "$(dirname "$dir")"
   kind="$name"
   case "$name" in brume-*) kind=brume strategy="${name#brume-}" ;; esac
   "prepare_$kind" "$dir" "$(image_ref "$image")" "$image"
@@ -242,7 +281,7 @@ run_contender() {
       echo "$image $BW $name: only $on_disk bytes on disk after the pull (unpacked image: ${UNPACKED_BYTES[$image]})" >>"$WORK/warnings"
     fi
   fi
-  remove_tree "$dir"
+  RUN_DIR=""
   seconds="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
   others="$(awk -v b="$((b1 - b0))" -v o="$((o1 - o0))" -v s="$seconds" -v n="$(nproc)" -v hz="$(getconf CLK_TCK)" \
     'BEGIN { x = (b - o) / hz / (s * n) * 100; if (x < 0) x = 0; printf "%.0f", x }')"
@@ -401,6 +440,10 @@ the doc from them.
   latency 50ms\` on the namespace side (measured payload rate ≈ 92–96 % of R). No latency is added (this kernel has
   no \`netem\`): the round trip is ~0.05 ms, so TCP ramps up at once, unlike a WAN.
 - Every contender starts from an empty store on the same disk; \`sync\` runs before each timed command (not timed).
+  No timed run follows a large delete: each run writes into a new directory, all trees are deleted when the run
+  ends (\`sync\`, \`fstrim\`), and the first cell starts ${SETTLE} s after the last such delete (this ext4 has no
+  journal, so allocating an inode skips those freed in the last 60–360 s: a run right after a delete paid for it,
+  see docs/bench/unpack.md).
   Runs are interleaved: round r runs every contender once, in an order rotated by r.
 - containerd: a private daemon per run (fresh root, state and socket; CRI plugin disabled), timed around
   \`ctr -n bench images pull --plain-http --snapshotter overlayfs REF\`. containerd 1.6's \`ctr images pull\` fetches
@@ -608,12 +651,12 @@ rm -f "$WORK/warnings"
 
 cleanup() {
   local pid
-  if [ -f "$WORK/containerd/containerd.pid" ]; then
-    pid="$(cat "$WORK/containerd/containerd.pid")"
+  if [ -n "$RUN_DIR" ] && [ -f "$RUN_DIR/containerd.pid" ]; then
+    pid="$(cat "$RUN_DIR/containerd.pid")"
     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = containerd ] && kill "$pid" 2>/dev/null || true
   fi
   sleep 0.3
-  for c in "${contender_list[@]}"; do remove_tree "$WORK/$c"; done
+  delete_trees # nothing is timed after this: no wait
   testbed_down
 }
 trap cleanup EXIT
@@ -636,6 +679,9 @@ for entry in "${matrix[@]}"; do
   UNPACKED_BYTES[$image]=$total
 done
 
+# Before the first cell: leftovers of an interrupted run deleted (the training pull's tree stays), then settled.
+if [ -e "$RUNS_DIR" ]; then delete_trees; fi
+settle
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 commit="$(git -C "$REPO_DIR" rev-parse --short HEAD)"
 cell_loads=""
@@ -643,6 +689,11 @@ log "results: $RESULTS; contenders: ${contender_list[*]}; $runs runs; load avera
 for entry in "${matrix[@]}"; do
   image="${entry%%:*}"
   for BW in ${entry#*:}; do
+    if [ -e "$RUNS_DIR" ] && [ "$(df -Pk "$WORK" | awk 'NR == 2 { print $4 }')" -lt $((10 * 1024 * 1024)) ]; then
+      log "less than 10 GB free: deleting the earlier cells' trees"
+      delete_trees
+      settle
+    fi
     testbed_shape "$BW"
     cell_loads+="$image"$'\t'"$BW"$'\t'"$(cut -d' ' -f1-3 /proc/loadavg)"$'\036'
     log "$image @ $BW$([ "$BW" = unshaped ] || echo " Mbit/s") (load average $(cut -d' ' -f1-3 /proc/loadavg))"

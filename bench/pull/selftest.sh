@@ -29,7 +29,7 @@ no_daemon() {
   done
   return 0
 }
-no_work_dirs() { ! ls -d "$BENCH_OUT"/work/{containerd,skopeo-umoci,brume-*,download-only,unpack-only} >/dev/null 2>&1; }
+no_work_dirs() { ! ls -d "$BENCH_OUT"/work/{runs,containerd,skopeo-umoci,brume-*,download-only,unpack-only} >/dev/null 2>&1; }
 doc_has_rows() { grep -q '^| multi | unshaped | containerd | [0-9]' "$doc" && grep -q '^| multi | unshaped | unpack-only | [0-9]' "$doc"; }
 
 "$BENCH_DIR/images.sh"

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A demo replica's page served by a real container: the OCI runtime bundle brume exported for the
@@ -207,7 +206,7 @@ final class ContainerReplica implements ReplicaBackend, AutoCloseable {
       return;
     }
     closed = true;
-    String failure = runStarted ? delete() : null;
+    String failure = runStarted ? crun.forceDelete(crunRoot, CRUN_TIMEOUT, id) : null;
     http.close(); // after the delete: requests still in flight fail at once
     if (failure != null) {
       throw new IllegalStateException(
@@ -329,19 +328,6 @@ final class ContainerReplica implements ReplicaBackend, AutoCloseable {
     Crun.Result state = crun.run(crunRoot, CRUN_TIMEOUT, "state", id);
     return state.succeeded()
         && JSON.readTree(state.output()).path("status").asText().equals("running");
-  }
-
-  /** {@code crun delete --force}; null when the container is gone, else what went wrong. */
-  private @Nullable String delete() {
-    try {
-      Crun.Result result = crun.run(crunRoot, CRUN_TIMEOUT, "delete", "--force", id);
-      if (result.succeeded() || !Files.exists(crunRoot.resolve(id))) {
-        return null; // also when crun run failed before creating anything
-      }
-      return result.output();
-    } catch (IOException e) {
-      return e.getMessage();
-    }
   }
 
   private String crunOrFail(String... args) throws IOException {

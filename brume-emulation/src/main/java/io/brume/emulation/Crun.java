@@ -3,12 +3,14 @@ package io.brume.emulation;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How brume runs Debian's {@code crun}: always with a state root of its own ({@code --root}), so
@@ -66,6 +68,24 @@ record Crun(Path executable, Optional<Path> unshare) {
       throw new InterruptedIOException("interrupted while running crun " + args[0]);
     } finally {
       process.destroyForcibly();
+    }
+  }
+
+  /**
+   * {@code crun --root root delete --force id}: kills the container's processes and removes its
+   * cgroups and state (its mounts live in its own mount namespace and go with it).
+   *
+   * @return null once the container is gone, also when it never existed; else why it is not
+   */
+  @Nullable String forceDelete(Path root, Duration timeout, String id) {
+    try {
+      Result result = run(root, timeout, "delete", "--force", id);
+      if (result.succeeded() || !Files.exists(root.resolve(id))) {
+        return null; // also when crun run failed before creating anything
+      }
+      return result.output();
+    } catch (IOException e) {
+      return e.getMessage();
     }
   }
 }

@@ -130,13 +130,9 @@ final class RunDirectories {
             + container
             + ")";
       }
-      try {
-        Crun.Result result = crun.get().run(crunRoot, CRUN_TIMEOUT, "delete", "--force", container);
-        if (!result.succeeded() && Files.exists(crunRoot.resolve(container))) {
-          return "kept " + directory + ": crun cannot delete " + container + ": " + result.output();
-        }
-      } catch (IOException e) {
-        return "kept " + directory + ": crun cannot delete " + container + ": " + e.getMessage();
+      String failure = crun.get().forceDelete(crunRoot, CRUN_TIMEOUT, container);
+      if (failure != null) {
+        return "kept " + directory + ": crun cannot delete " + container + ": " + failure;
       }
     }
     try {

@@ -156,6 +156,13 @@ final class EventLoop implements AutoCloseable {
       for (ArrayDeque<Conn> pool : idle.values()) {
         pool.forEach(Conn::close);
       }
+      // Closed here, not only in close() after this thread ends: a connection accepted but not yet
+      // registered would otherwise register below and stay open, served by nobody.
+      try {
+        selector.close();
+      } catch (IOException e) {
+        // nothing is registered that is not closed already
+      }
       Runnable task;
       while ((task = incoming.poll()) != null) {
         task.run(); // registers on the closed selector, fails and closes the connection

@@ -1,10 +1,10 @@
 package io.brume.peer;
 
+import io.brume.store.KeyedLocks;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Bytes fetched into a store, by source ({@code registry} or {@code peer}), summed over every pull
  * in every process: pulls add to it, the agent serving the store exports it on {@code /metrics}.
- * One small file, {@code <store>/transfers.properties}, updated under a file lock.
+ * One small file, {@code <store>/transfers.properties}, read and updated under the store's lock for
+ * the key {@value #LOCK_KEY}, which separates threads of one process as well as processes (a bare
+ * {@code FileLock} does not: a second one on the same file in the same JVM throws).
  */
 public final class TransferLedger {
   /** Bytes that came from the registry. */
@@ -29,15 +31,23 @@ public final class TransferLedger {
 
   static final String FILE_NAME = "transfers.properties";
 
+  private static final String LOCK_KEY = "transfers";
+
+  private final Path storeRoot;
   private final Path file;
 
-  private TransferLedger(Path file) {
-    this.file = file;
+  private TransferLedger(Path storeRoot) {
+    this.storeRoot = storeRoot;
+    this.file = storeRoot.resolve(FILE_NAME);
   }
 
   /** The ledger of the store at {@code storeRoot}. */
   public static TransferLedger of(Path storeRoot) {
-    return new TransferLedger(storeRoot.resolve(FILE_NAME));
+    return new TransferLedger(storeRoot);
+  }
+
+  private KeyedLocks.Held lock() throws IOException {
+    return KeyedLocks.ofStore(storeRoot).acquire(LOCK_KEY);
   }
 
   /** Adds one pull's bytes; nothing to do for an empty tally. */
@@ -47,13 +57,13 @@ public final class TransferLedger {
     if (more.isEmpty()) {
       return;
     }
-    try (FileChannel channel =
+    try (KeyedLocks.Held lock = lock();
+        FileChannel channel =
             FileChannel.open(
                 file,
                 StandardOpenOption.CREATE,
                 StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        FileLock lock = channel.lock()) {
+                StandardOpenOption.WRITE)) {
       Map<String, Long> totals = parse(channel);
       more.forEach((source, bytes) -> totals.merge(source, bytes, Long::sum));
       StringBuilder text = new StringBuilder();
@@ -69,9 +79,8 @@ public final class TransferLedger {
     if (!Files.exists(file)) {
       return Map.of();
     }
-    try (FileChannel channel =
-            FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock lock = channel.lock()) {
+    try (KeyedLocks.Held lock = lock();
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       return parse(channel);
     }
   }

@@ -41,7 +41,7 @@ public final class ContentStore implements AutoCloseable {
       throw new NotDirectoryException(root.toString());
     }
     this.root = Files.createDirectories(root).toRealPath();
-    this.locks = new KeyedLocks(this.root.resolve("locks"));
+    this.locks = KeyedLocks.ofStore(this.root);
     this.storeLock = StoreLock.forFile(this.root.resolve("store.lock"));
     this.blobs = new BlobStore(this.root, locks, storeLock);
     this.snapshots = new SnapshotStore(this.root, locks, storeLock);

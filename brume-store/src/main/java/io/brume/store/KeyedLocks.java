@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * locks/<key>.lock}. The kernel releases a file lock when its process dies, so a killed pull never
  * leaves a key locked. Not reentrant.
  */
-final class KeyedLocks {
+public final class KeyedLocks {
   /**
    * Keys held in this JVM, by lock file path: shared by every store instance on the same directory,
    * since a second {@link FileLock} on the same file from the same JVM would throw.
@@ -27,12 +27,18 @@ final class KeyedLocks {
 
   private final Path directory;
 
+  /** The locks of the store at {@code storeRoot}, in its {@code locks/} directory. */
+  public static KeyedLocks ofStore(Path storeRoot) throws IOException {
+    return new KeyedLocks(storeRoot.resolve("locks"));
+  }
+
+  /** Locks kept as {@code <directory>/<key>.lock} (the directory is created if missing). */
   KeyedLocks(Path directory) throws IOException {
     this.directory = Files.createDirectories(directory);
   }
 
   /** Blocks until the key is free in this process and in every other process. */
-  Held acquire(String key) throws IOException {
+  public Held acquire(String key) throws IOException {
     Path file = file(key);
     synchronized (HELD) {
       while (HELD.contains(file)) {
@@ -101,7 +107,7 @@ final class KeyedLocks {
   }
 
   /** A held key; closing releases it. */
-  final class Held implements AutoCloseable {
+  public final class Held implements AutoCloseable {
     private final String key;
     private final FileChannel channel;
     private final FileLock lock;

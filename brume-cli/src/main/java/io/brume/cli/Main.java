@@ -1,6 +1,7 @@
 package io.brume.cli;
 
 import java.io.PrintWriter;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -21,15 +22,38 @@ public final class Main {
    * The command line {@link #main} runs {@code args} with, shared with the tests. {@code brume
    * snapshotter} gets a tree with that command only: building every command loads the classes of
    * their options (fabric8, the router's, ...), ~2 MB of a daemon whose idle RSS target is 64 MB
-   * (docs/containerd.md). Everything else gets the whole tree.
+   * (docs/containerd.md). So do the short-lived image commands: building the other thirteen
+   * commands' models is start-up time a pull pays for nothing (docs/bench/startup.md). Everything
+   * else gets the whole tree (the top-level help lists every command).
    */
   public static CommandLine commandLine(String... args) {
-    if (args.length > 0 && args[0].equals("snapshotter")) {
+    Object alone = args.length > 0 ? leanCommand(args[0]) : null;
+    if (alone != null) {
       CommandLine lean = new CommandLine(CommandSpec.create().name("brume"));
-      lean.addSubcommand(new SnapshotterCommand());
+      lean.addSubcommand(alone);
       return configure(lean);
     }
     return commandLine();
+  }
+
+  /** The command that runs without the rest of the tree, or null when it needs the whole tree. */
+  private static @Nullable Object leanCommand(String name) {
+    switch (name) {
+      case "snapshotter":
+        return new SnapshotterCommand();
+      case "pull":
+        return new PullCommand();
+      case "images":
+        return new ImagesCommand();
+      case "rm":
+        return new RmCommand();
+      case "gc":
+        return new GcCommand();
+      case "export":
+        return new ExportCommand();
+      default:
+        return null;
+    }
   }
 
   private static CommandLine configure(CommandLine commandLine) {

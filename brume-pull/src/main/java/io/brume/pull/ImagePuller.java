@@ -16,6 +16,7 @@ import io.brume.registry.RetryPolicy;
 import io.brume.registry.Sleeper;
 import io.brume.store.BlobWriter;
 import io.brume.store.ContentStore;
+import io.brume.store.Durable;
 import io.brume.store.ImageRecord;
 import io.brume.store.Lease;
 import io.brume.unpack.LayerExtractor;
@@ -97,6 +98,7 @@ public final class ImagePuller {
 
   private Result pull(ImageReference reference, Platform platform, PullListener listener)
       throws IOException, InterruptedException {
+    prepareNativeCalls();
     Lease lease = store.lease();
     try {
       ResolvedImage resolved = registry.resolve(reference, platform);
@@ -152,6 +154,25 @@ public final class ImagePuller {
     } finally {
       lease.close();
     }
+  }
+
+  /**
+   * Links the extraction's and the commit's native calls on another thread while this one talks to
+   * the registry: in a fresh JVM that is ~0.1 s a pull would otherwise spend when its first layer
+   * starts extracting (docs/bench/startup.md). A failure here is left to the extraction to report.
+   */
+  private static void prepareNativeCalls() {
+    Thread.ofVirtual()
+        .name("brume-pull-prepare")
+        .start(
+            () -> {
+              try {
+                LayerExtractor.prepare();
+                Durable.prepare();
+              } catch (RuntimeException | LinkageError e) {
+                // The extraction links them again and fails with the cause.
+              }
+            });
   }
 
   /** Pairs each layer blob with its diff_id; an image whose counts differ is malformed. */

@@ -1,6 +1,7 @@
 package io.brume.store;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -88,6 +89,18 @@ public final class Durable {
       channel.force(true);
     } catch (IOException e) {
       // Durability of the rename is then up to the file system's own ordering.
+    }
+  }
+
+  /**
+   * Links the native calls of {@link #syncTree} ahead of its first use, for a caller with time to
+   * spare (a pull waiting for the registry) instead of when a snapshot commits. Idempotent.
+   */
+  public static void prepare() {
+    try {
+      MethodHandles.lookup().ensureInitialized(FileSystemSync.class);
+    } catch (IllegalAccessException e) {
+      throw new AssertionError("the store's own classes are accessible to it", e);
     }
   }
 

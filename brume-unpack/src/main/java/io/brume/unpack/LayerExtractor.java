@@ -2,6 +2,7 @@ package io.brume.unpack;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,22 @@ public final class LayerExtractor {
    */
   public static int defaultWriterThreads() {
     return Math.max(0, Math.min(4, Runtime.getRuntime().availableProcessors() - 2));
+  }
+
+  /**
+   * Links the native calls that extraction makes ({@code open}, {@code write}, {@code fchown}, …):
+   * the first extraction in a JVM otherwise pays for it when it starts (~0.1 s on the 2-core VM,
+   * docs/bench/startup.md). A caller that has time to spare before its first extraction, such as a
+   * pull waiting for the registry, can do it then, on another thread. Idempotent and thread-safe.
+   */
+  public static void prepare() {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      lookup.ensureInitialized(NativeFiles.class);
+      lookup.ensureInitialized(Posix.class);
+    } catch (IllegalAccessException e) {
+      throw new AssertionError("the extractor's own classes are accessible to it", e);
+    }
   }
 
   /** Extracts without a compression-ratio check (the compressed size is unknown). */

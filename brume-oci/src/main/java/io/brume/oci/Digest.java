@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -95,6 +96,12 @@ public record Digest(String algorithm, String encoded) {
   }
 
   private static MessageDigest newHasher(String algorithm) {
+    if (algorithm.equals(SHA256)) {
+      Optional<MessageDigest> hasher = NativeSha256.create();
+      if (hasher.isPresent()) {
+        return hasher.get();
+      }
+    }
     String jdkName =
         switch (algorithm) {
           case SHA256 -> "SHA-256";

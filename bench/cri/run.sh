@@ -5,7 +5,8 @@
 # bench/pull (registry in its own network namespace behind a tc-tbf-shaped veth; images from bench/pull/images.sh),
 # under its own names so both benchmarks can share a machine. Every run starts from an empty containerd (fresh root,
 # state and socket) and, for (b), an empty snapshotter root; contenders alternate within each round, medians of
-# --runs. Also records the snapshotter's RSS when idle and its peak RSS (VmHWM) over a pull. Run as root.
+# --runs. The CRI client (a fresh JVM per pull) connects with an untimed no-op call first, as kubelet's connection is
+# long established (before 2026-12-06 16:01 UTC the timing included that, ~0.3 s, in every contender). Also records the snapshotter's RSS when idle and its peak RSS (VmHWM) over a pull. Run as root.
 # The bound (issue 10), measured in the same rounds: "download" = every blob of the image fetched at once with curl to
 # /dev/null over the same link, "extract" = `igzip -dc | tar -x` of every layer at once from local files (no fsync);
 # bound = the larger of the two medians. --contenders can add JIT variants of brume (the launcher runs the snapshotter
@@ -157,7 +158,7 @@ rss_kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 
 cri_pull() { # cri_pull IMAGE: prints seconds
   "$java_bin" --enable-native-access=ALL-UNNAMED -cp "$client_cp" io.brume.snapshotter.CriPullMain "$CRI_OUT/run/containerd/containerd.sock" "$1" |
-    awk '{ print $1 }'
+    tee -a "$CRI_OUT/cri-pulls.log" | awk '{ print $1 }' # the line: seconds, image ref, seconds of the untimed warm-up
 }
 
 variant_options() { # the JVM options a brume contender adds to the launcher's

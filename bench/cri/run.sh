@@ -6,7 +6,8 @@
 # under its own names so both benchmarks can share a machine. Every run starts from an empty containerd (fresh root,
 # state and socket) and, for (b), an empty snapshotter root; contenders alternate within each round, medians of
 # --runs. The CRI client (a fresh JVM per pull) connects with an untimed no-op call first, as kubelet's connection is
-# long established (before 2026-12-06 16:01 UTC the timing included that, ~0.3 s, in every contender). Also records the snapshotter's RSS when idle and its peak RSS (VmHWM) over a pull. Run as root.
+# long established (before 2026-12-06 16:01 UTC the timing included that, ~0.3 s, in every contender). Also records
+# the snapshotter's RSS when idle and its peak RSS (VmHWM) over a pull. Run as root.
 # The bound (issue 10), measured in the same rounds: "download" = every blob of the image fetched at once with curl to
 # /dev/null over the same link, "extract" = `igzip -dc | tar -x` of every layer at once from local files (no fsync);
 # bound = the larger of the two medians. --contenders can add JIT variants of brume (the launcher runs the snapshotter

@@ -21,6 +21,10 @@ own network namespace behind a \`tc tbf\`-shaped veth (bench/pull's testbed, ima
 Contenders alternate within each round; seconds, medians of the runs. **Bound** (issue 10) = the larger of
 **download** (every blob of the image fetched at once by curl over the same link, to /dev/null) and **extract**
 (\`igzip -dc | tar -x\` of every layer at once from local files, no fsync), each measured in the same rounds.
+No timed run follows a large delete: each run writes its trees (containerd's root, the snapshotter's root, the
+extracted layers) into a new directory, deleted only when the invocation ends, and the first run of an invocation
+starts ${SETTLE:-360} s after the last delete of run trees (this disk is ext4 without a journal: creating files
+within minutes of deleting many is slow; bench/pull/lib.sh, \`delete_trees\`, \`settle\`).
 
 Taken $(date -u '+%Y-%m-%d %H:%M UTC'), 2-core Debian 12 VM, 24 GB. The 1-minute load average is in the table (and per
 run in the TSV): above ~2 other work shared the two cores, and the ratios mean little.
@@ -63,6 +67,7 @@ if [ -n "$variants" ]; then
     base="$(column_median "$image" "$link" brume 5)"
     for c in brume $variants; do
       t="$(column_median "$image" "$link" "$c" 5)"
+      [ "$t" != - ] || continue # not a contender of this cell (cells from several invocations)
       printf '| %s | %s | %s | %s | %s | %.0f | %.0f | %.0f |\n' "$image" "$link" "$c" "$t" \
         "$(awk -v a="$t" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "-" }')" \
         "$(column_median "$image" "$link" "$c" 6 1024)" "$(column_median "$image" "$link" "$c" 7 1024)" \

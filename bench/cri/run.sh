@@ -5,7 +5,9 @@
 # bench/pull (registry in its own network namespace behind a tc-tbf-shaped veth; images from bench/pull/images.sh),
 # under its own names so both benchmarks can share a machine. Every run starts from an empty containerd (fresh root,
 # state and socket) and, for (b), an empty snapshotter root; contenders alternate within each round, medians of
-# --runs. Also records the snapshotter's RSS when idle and its peak RSS (VmHWM) over a pull. Run as root.
+# --runs. The CRI client (a fresh JVM per pull) connects with an untimed no-op call first, as kubelet's connection is
+# long established (before 2026-12-06 16:01 UTC the timing included that, ~0.3 s, in every contender). Also records
+# the snapshotter's RSS when idle and its peak RSS (VmHWM) over a pull. Run as root.
 # The bound (issue 10), measured in the same rounds: "download" = every blob of the image fetched at once with curl to
 # /dev/null over the same link, "extract" = `igzip -dc | tar -x` of every layer at once from local files (no fsync);
 # bound = the larger of the two medians. --contenders can add JIT variants of brume (the launcher runs the snapshotter
@@ -14,6 +16,10 @@
 # Brume's RSS is read three times: idle --settle seconds after start, peak over the pull (VmHWM) and idle again
 # --settle seconds after the pull returned (the launcher's native heap trimming and heap shrinking have run by then).
 # --no-build reuses the CLI jar and the CRI client's classes as they are (build them first, outside the bench lock).
+# No timed run follows a large delete (bench/pull's delete_trees and settle, lib.sh): every run writes its trees
+# (containerd's root, the snapshotter's root, the extracted layers) into a new directory, $CRI_OUT/runs/CELL/RUN,
+# kept until the invocation ends; the first timed run starts SETTLE (360) seconds after the last delete of run trees
+# by this script or bench/pull (bench/out/last-delete). Only with < 10 GB free are trees deleted between cells.
 #
 #   run.sh [--runs 3] [--cells "debian:unshaped debian:200 debian:50 multi:unshaped"] [--doc docs/bench/cri.md]
 #          [--contenders "overlayfs brume download extract"] [--variant NAME=OPTIONS]... [--settle 10] [--no-build]
@@ -84,6 +90,7 @@ done
 [ -n "$java_bin" ] || die "no JDK >= 25 found (JAVA_HOME, PATH, /usr/lib/jvm)"
 client_cp="$REPO_DIR/brume-snapshotter/target/test-classes:$REPO_DIR/brume-snapshotter/target/classes:$(cat "$CRI_OUT/classpath")"
 
+RUNS_DIR="$CRI_OUT/runs" # the runs' trees, one new directory per run: deleted only by delete_trees
 containerd_pid=""
 snapshotter_pid=""
 cleanup_run() {
@@ -91,10 +98,10 @@ cleanup_run() {
   [ -z "$snapshotter_pid" ] || { kill "$snapshotter_pid" 2>/dev/null || true; wait "$snapshotter_pid" 2>/dev/null || true; }
   containerd_pid=""
   snapshotter_pid=""
-  # (no container runs, so containerd started no shims) mounts below the run directory
+  # (no container runs, so containerd started no shims) only sockets, configs and containerd's state: a few files
   remove_tree "$CRI_OUT/run"
 }
-trap 'cleanup_run || true; testbed_down' EXIT
+trap 'cleanup_run || true; delete_trees "$RUNS_DIR" || true; testbed_down' EXIT
 trap 'exit 130' INT TERM
 
 wait_for() { # wait_for SECONDS CMD...: polls CMD every 0.1 s
@@ -106,14 +113,14 @@ wait_for() { # wait_for SECONDS CMD...: polls CMD every 0.1 s
   done
 }
 
-start_containerd() { # start_containerd overlayfs|brume
-  local dir="$CRI_OUT/run/containerd"
+start_containerd() { # start_containerd overlayfs|brume RUN_DIR: its root (content store, snapshots) in RUN_DIR
+  local dir="$CRI_OUT/run/containerd" # short: the sockets' paths must fit in 108 bytes
   mkdir -p "$dir" "$CRI_OUT/run/certs.d/$REG"
   printf 'server = "http://%s"\n\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' "$REG" "$REG" \
     >"$CRI_OUT/run/certs.d/$REG/hosts.toml"
   {
     echo 'version = 2'
-    echo "root = \"$dir/root\""
+    echo "root = \"$2/containerd\""
     echo "state = \"$dir/state\""
     echo "[grpc]"
     echo "  address = \"$dir/containerd.sock\""
@@ -140,8 +147,9 @@ start_containerd() { # start_containerd overlayfs|brume
   wait_for 60 ctr -a "$dir/containerd.sock" version || die "containerd did not start ($dir/containerd.log)"
 }
 
-start_snapshotter() { # start_snapshotter [EXTRA_JVM_OPTIONS]
-  (cd "$REPO_DIR" && BRUME_JAVA_OPTS="${BRUME_JAVA_OPTS:-}${1:+ $1}" exec ./brume snapshotter --socket "$CRI_OUT/run/brume.sock" --root "$CRI_OUT/run/brume" \
+start_snapshotter() { # start_snapshotter RUN_DIR [EXTRA_JVM_OPTIONS]: its root in RUN_DIR
+  mkdir -p "$CRI_OUT/run"
+  (cd "$REPO_DIR" && BRUME_JAVA_OPTS="${BRUME_JAVA_OPTS:-}${2:+ $2}" exec ./brume snapshotter --socket "$CRI_OUT/run/brume.sock" --root "$1/brume" \
     --hosts-dir "$CRI_OUT/run/certs.d") >"$CRI_OUT/snapshotter.log" 2>&1 &
   snapshotter_pid=$!
   wait_for 60 test -S "$CRI_OUT/run/brume.sock" || die "brume snapshotter did not start ($CRI_OUT/snapshotter.log)"
@@ -151,7 +159,7 @@ rss_kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 
 cri_pull() { # cri_pull IMAGE: prints seconds
   "$java_bin" --enable-native-access=ALL-UNNAMED -cp "$client_cp" io.brume.snapshotter.CriPullMain "$CRI_OUT/run/containerd/containerd.sock" "$1" |
-    awk '{ print $1 }'
+    tee -a "$CRI_OUT/cri-pulls.log" | awk '{ print $1 }' # the line: seconds, image ref, seconds of the untimed warm-up
 }
 
 variant_options() { # the JVM options a brume contender adds to the launcher's
@@ -175,8 +183,8 @@ bound_download() { # bound_download IMAGE: prints seconds to fetch all its blobs
   seconds_since "$start"
 }
 
-bound_extract() { # bound_extract IMAGE: prints seconds of `igzip -dc | tar -x` of all its layers at once
-  local dir="$CRI_OUT/run/extract" digest size n=0 start pids=()
+bound_extract() { # bound_extract IMAGE RUN_DIR: prints seconds of `igzip -dc | tar -x` of all its layers at once
+  local dir="$2/extract" digest size n=0 start pids=()
   mkdir -p "$dir"
   start="$(now_ns)"
   while read -r digest size; do
@@ -194,9 +202,19 @@ results="$CRI_OUT/results-$(date -u +%Y%m%dT%H%M%SZ).tsv"
 printf 'image\tlink\tcontender\trun\tseconds\tidle_rss_kb\tpeak_rss_kb\tload1\tafter_rss_kb\n' >"$results"
 
 testbed_up
+# Before the first cell: leftovers of an interrupted run deleted, then settled (also after bench/pull's deletes).
+if [ -e "$RUNS_DIR" ]; then delete_trees "$RUNS_DIR"; fi
+settle
+first_cell=1
 for cell in $cells; do
   image="${cell%%:*}"
   link="${cell#*:}"
+  if [ "$first_cell" = 0 ] && short_of_disk; then
+    log "less than 10 GB free: deleting the earlier cells' trees"
+    delete_trees "$RUNS_DIR"
+    settle
+  fi
+  first_cell=0
   testbed_shape "$link"
   ref="$(image_ref "$image")"
   for run in $(seq 1 "$runs"); do
@@ -204,18 +222,21 @@ for cell in $cells; do
     [ $((run % 2)) = 0 ] && mapfile -t order < <(printf '%s\n' "${order[@]}" | tac)
     for contender in "${order[@]}"; do
       cleanup_run
+      run_dir="$RUNS_DIR/$image-$link/$contender-$run"
+      remove_tree "$run_dir" # only if a run of that name is left over; normally new
+      mkdir -p "$run_dir"
       idle="" peak="" after=""
       load="$(cut -d' ' -f1 /proc/loadavg)"
       case "$contender" in
         download) seconds="$(bound_download "$image")" ;;
-        extract) seconds="$(bound_extract "$image")" ;;
+        extract) seconds="$(bound_extract "$image" "$run_dir")" ;;
         overlayfs | brume | brume-*)
           if [ "$contender" != overlayfs ]; then
-            start_snapshotter "$(variant_options "$contender")"
+            start_snapshotter "$run_dir" "$(variant_options "$contender")"
             sleep "$settle" # idle: JIT, startup and the first native heap trims settled
             idle="$(rss_kb "$snapshotter_pid" VmRSS)" # the launcher execs java: same pid
           fi
-          start_containerd "${contender%%-*}"
+          start_containerd "${contender%%-*}" "$run_dir"
           sync
           load="$(cut -d' ' -f1 /proc/loadavg)"
           seconds="$(cri_pull "$ref")"

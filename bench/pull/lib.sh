@@ -72,6 +72,39 @@ remove_tree() {
   rm -rf --one-file-system "$dir"
 }
 
+# No timed run soon after a large delete (bench/pull and bench/cri). This disk is ext4 without a journal, where
+# allocating an inode skips inodes freed recently: in the last 60 s, or 360 s while their inode table block is dirty,
+# which a run creating files makes it (recently_deleted() in fs/ext4/ialloc.c). Creating a layer's ~8,000 files soon
+# after ~8,000 were deleted then spends most of its time scanning the inode bitmap (docs/bench/unpack.md measured tar
+# at 10-50 s instead of 0.5-2 s); the benchmarks used to delete each run's tree just before the next run, so every
+# contender and the bound paid for it. So every run writes into a new directory, the trees are deleted when the
+# invocation ends (delete_trees), and the first timed run starts SETTLE seconds after the last such delete (settle),
+# recorded in $LAST_DELETE, which both benchmarks share.
+SETTLE="${SETTLE:-360}"
+LAST_DELETE="$BENCH_OUT/last-delete" # epoch seconds of the last delete_trees
+delete_trees() { # delete_trees DIR...: removes those that exist (unmounting below them), then sync and fstrim
+  local dir any=0 mount_point
+  for dir in "$@"; do [ -e "$dir" ] && any=1; done
+  [ "$any" = 1 ] || return 0
+  for dir in "$@"; do remove_tree "$dir"; done
+  sync
+  mount_point="$(df -P "$BENCH_OUT" | awk 'NR == 2 { print $6 }')"
+  timeout 120 fstrim "$mount_point" >/dev/null 2>&1 || true # may be unsupported (then the wait alone)
+  date +%s >"$LAST_DELETE"
+}
+settle() { # settle: waits until SETTLE seconds have passed since the last delete_trees (of any invocation)
+  local last wait_s
+  last="$(cat "$LAST_DELETE" 2>/dev/null || echo 0)"
+  wait_s=$((last + SETTLE - $(date +%s)))
+  if [ "$wait_s" -gt 0 ]; then
+    log "waiting ${wait_s}s: no timed run within ${SETTLE}s of a delete of run trees (ext4 recently-deleted inodes)"
+    sleep "$wait_s"
+  fi
+}
+short_of_disk() { # short_of_disk: true when less than 10 GB are free for the run trees
+  [ "$(df -Pk "$BENCH_OUT" | awk 'NR == 2 { print $4 }')" -lt $((10 * 1024 * 1024)) ]
+}
+
 # Writes a containerd 1.6 config for a private daemon rooted at $1 (socket $1/c.sock; CRI and unused snapshotters off).
 write_containerd_config() {
   local dir="$1"

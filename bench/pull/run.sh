@@ -33,7 +33,7 @@
 # No timed run follows a large delete (SETTLE seconds, default 360, env): every run writes into a directory of its
 # own and the trees (the AOT training pull's included) are deleted when the invocation ends, then sync and fstrim;
 # the first cell starts SETTLE seconds after this script's last delete (waiting if needed). Only when the disk runs
-# short (< 10 GB free) are trees deleted between cells, with the same wait. See delete_trees and settle.
+# short (< 10 GB free) are trees deleted between cells, with the same wait. See delete_trees and settle (lib.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$BENCH_DIR/testbed.sh"
@@ -204,35 +204,8 @@ live_pids() { # the registry and, during a containerd run, its daemon
 # Where the runs write: one new directory per run, $RUNS_DIR/IMAGE-BW/CONTENDER-RUN, kept until the script ends.
 RUNS_DIR="$WORK/runs"
 RUN_DIR=""
-SETTLE="${SETTLE:-360}"
-LAST_DELETE="$BENCH_OUT/last-delete" # epoch seconds of this script's last delete of run trees
-# Why: this disk is ext4 without a journal, where allocating an inode skips inodes freed recently: in the last 60 s,
-# or 360 s while their inode table block is dirty, which a run creating files makes it (recently_deleted() in
-# fs/ext4/ialloc.c). Creating a layer's ~8,000 files soon after ~8,000 were deleted then spends most of its time
-# scanning the inode bitmap (docs/bench/unpack.md measured tar at 10-50 s instead of 0.5-2 s); this script used to
-# delete each run's tree just before the next run, so every contender and the bound paid for it.
-# delete_trees: removes every run's tree (containerd's content store and snapshots included: they live in its run
-# directory) and the AOT training pull's, then sync and fstrim; never between timed runs, so contenders are alike.
-delete_trees() {
-  local mount_point
-  [ -e "$RUNS_DIR" ] || [ -e "$WORK/brume-aot-training" ] || return 0
-  remove_tree "$RUNS_DIR"
-  remove_tree "$WORK/brume-aot-training"
-  sync
-  mount_point="$(df -P "$WORK" | awk 'NR == 2 { print $6 }')"
-  timeout 120 fstrim "$mount_point" >/dev/null 2>&1 || true # may be unsupported (then the wait alone)
-  date +%s >"$LAST_DELETE"
-}
-# settle: waits until SETTLE seconds have passed since the last delete_trees (of this or an earlier invocation).
-settle() {
-  local last wait_s
-  last="$(cat "$LAST_DELETE" 2>/dev/null || echo 0)"
-  wait_s=$((last + SETTLE - $(date +%s)))
-  if [ "$wait_s" -gt 0 ]; then
-    log "waiting ${wait_s}s: no timed run within ${SETTLE}s of a delete of run trees (ext4 recently-deleted inodes)"
-    sleep "$wait_s"
-  fi
-}
+# delete_trees and settle (lib.sh): no timed run within SETTLE seconds of a delete of run trees.
+trees=("$RUNS_DIR" "$WORK/brume-aot-training") # containerd's content store and snapshots live in its run directory
 
 # run_contender NAME IMAGE RUN : one timed run, appended to $RESULTS
 run_contender() {
@@ -656,7 +629,7 @@ cleanup() {
     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = containerd ] && kill "$pid" 2>/dev/null || true
   fi
   sleep 0.3
-  delete_trees # nothing is timed after this: no wait
+  delete_trees "${trees[@]}" # nothing is timed after this: no wait
   testbed_down
 }
 trap cleanup EXIT
@@ -680,7 +653,7 @@ for entry in "${matrix[@]}"; do
 done
 
 # Before the first cell: leftovers of an interrupted run deleted (the training pull's tree stays), then settled.
-if [ -e "$RUNS_DIR" ]; then delete_trees; fi
+if [ -e "$RUNS_DIR" ]; then delete_trees "${trees[@]}"; fi
 settle
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 commit="$(git -C "$REPO_DIR" rev-parse --short HEAD)"
@@ -689,9 +662,9 @@ log "results: $RESULTS; contenders: ${contender_list[*]}; $runs runs; load avera
 for entry in "${matrix[@]}"; do
   image="${entry%%:*}"
   for BW in ${entry#*:}; do
-    if [ -e "$RUNS_DIR" ] && [ "$(df -Pk "$WORK" | awk 'NR == 2 { print $4 }')" -lt $((10 * 1024 * 1024)) ]; then
+    if [ -e "$RUNS_DIR" ] && short_of_disk; then
       log "less than 10 GB free: deleting the earlier cells' trees"
-      delete_trees
+      delete_trees "${trees[@]}"
       settle
     fi
     testbed_shape "$BW"

@@ -5,7 +5,6 @@ import io.brume.oci.ImageReference;
 import io.brume.oci.Platform;
 import io.brume.peer.PeerFetcher;
 import io.brume.pull.ImagePuller;
-import io.brume.pull.PullEvent;
 import io.brume.pull.PullStrategy;
 import io.brume.registry.DockerConfigCredentials;
 import io.brume.registry.HostsDirectory;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -166,24 +164,18 @@ public final class RemoteLayers {
     List<Path> staged = new ArrayList<>();
     try (ContentStore store = ContentStore.open(storeRoot);
         RegistryClient client = registries.open(reference.registry())) {
-      long started = System.nanoTime();
+      PullTimeline timeline = new PullTimeline(System::nanoTime);
       try {
         // containerd asks for the first layer it lacks: the ones below are snapshots already
         // (parent), so only the target and the layers above it are fetched.
-        AtomicLong fetched = new AtomicLong();
         ImagePuller.Builder puller =
             ImagePuller.builder(store, client)
                 .strategy(strategy)
-                .listener(
-                    event -> {
-                      if (event instanceof PullEvent.Transferred t) {
-                        fetched.addAndGet(t.bytes());
-                      }
-                    })
+                .listener(timeline)
                 .layersFrom(diffIds -> indexOf(target, diffIds, reference));
         peers.ifPresent(puller::peers);
         ImagePuller.Result result = puller.build().pull(reference, platform);
-        long pulled = System.nanoTime();
+        long pulled = timeline.elapsedMillis();
         List<Digest> diffIds = result.image().diffIds();
         List<String> chain = chainIds(diffIds);
         int first = indexOf(target, diffIds, reference);
@@ -216,13 +208,14 @@ public final class RemoteLayers {
         LOG.log(
             System.Logger.Level.INFO,
             "{0}: layers {1}-{2} of {2} committed ({3} bytes fetched); pull {4} ms, overlay format"
-                + " and commit {5} ms",
+                + " and commit {5} ms; per layer, since the pull began: {6}",
             reference,
             first + 1,
             diffIds.size(),
-            Long.toString(fetched.get()),
-            (pulled - started) / 1_000_000,
-            (System.nanoTime() - pulled) / 1_000_000);
+            Long.toString(timeline.fetchedBytes()),
+            Long.toString(pulled),
+            Long.toString(timeline.elapsedMillis() - pulled),
+            timeline.summary());
       } finally {
         long cleaning = System.nanoTime();
         for (Path directory : staged) {

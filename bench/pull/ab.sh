@@ -8,7 +8,7 @@
 # brume-cli/target/{brume.jar,lib}, as run.sh freezes them). Every variant first trains its own AOT cache with one
 # untimed pull; then ROUNDS rounds pull the image once per variant (order rotated each round), each into a new
 # store on a fresh journal-less ext4 on a --direct-io loop device, so that no run follows a delete of many files
-# (see run.sh, delete_trees). Prints one line per run: round, variant, seconds, user and system CPU seconds.
+# (see lib.sh, delete_trees). Prints one line per run: round, variant, seconds, user and system CPU seconds.
 # IMAGE (default debian) picks the image; STRACE=NAME also straces one pull of that variant (syncfs, fsync, execve)
 # into $BENCH_OUT/ab-strace-NAME.txt.
 set -euo pipefail

@@ -1,6 +1,5 @@
 package io.brume.cli;
 
-import io.brume.registry.RegistryClient;
 import java.io.PrintWriter;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -11,10 +10,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (args.length > 0 && args[0].equals("pull")) {
-      // Overlaps loading the trust store with building and parsing the command line.
-      RegistryClient.prepareInBackground();
-    }
     System.exit(commandLine(args).execute(args));
   }
 

@@ -27,20 +27,6 @@ final class HttpClients {
   private HttpClients() {}
 
   /**
-   * Loads the JVM's default TLS context (the system trust store) ahead of the first client: every
-   * {@link HttpClient} loads it when built, even for a plain-HTTP registry, and in a fresh JVM that
-   * is ~0.1 s on the path to the registry's first answer. Idempotent; the context is the JDK's own,
-   * verification is unchanged.
-   */
-  static void prepare() {
-    try {
-      SSLContext.getDefault();
-    } catch (GeneralSecurityException e) {
-      // Building the client reports it.
-    }
-  }
-
-  /**
    * HTTP/1.1 on purpose: parallel layer downloads then get separate TCP connections instead of
    * sharing one HTTP/2 connection's flow-control window, and plain-HTTP registries are not sent an
    * h2c upgrade. Redirects are followed by {@link RegistryTransport} itself.

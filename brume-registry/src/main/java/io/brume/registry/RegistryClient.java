@@ -81,14 +81,6 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
-  /**
-   * Loads what every client needs (the JDK's default TLS context) on a virtual thread, for a
-   * short-lived command to overlap with its own start-up (docs/bench/startup.md). Idempotent.
-   */
-  public static void prepareInBackground() {
-    Thread.ofVirtual().name("brume-registry-prepare").start(HttpClients::prepare);
-  }
-
   /** A builder for registry {@code registry} as in {@link ImageReference#registry()}. */
   public static Builder builder(String registry) {
     return new Builder(registry);

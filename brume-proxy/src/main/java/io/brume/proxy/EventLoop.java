@@ -66,7 +66,7 @@ final class EventLoop implements AutoCloseable {
    * Clients and upstream connections with bytes to send, written once every ready key of a select
    * has been dispatched rather than one by one in between (as HAProxy sends after processing its
    * ready sockets): endpoints and clients then get their bytes in a burst and handle several per
-   * wake-up. At 64 connections this cut wrk's and the loop's CPU per request by ~7–10 %
+   * wake-up. At 64 connections this cut wrk's and the loop's CPU per request by about a tenth
    * (docs/bench/proxy.md).
    */
   private final ArrayDeque<Object> deferredWrites = new ArrayDeque<>();

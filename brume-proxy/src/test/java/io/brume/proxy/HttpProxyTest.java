@@ -124,6 +124,43 @@ class HttpProxyTest {
   }
 
   @Test
+  void manyClientsAtOnceEachGetTheirOwnResponsesInOrder() throws Exception {
+    // The event loop writes after dispatching a whole batch of ready sockets: with 64 clients
+    // sending at once, each still gets exactly its own answers, in the order it asked.
+    Replica a = replica("a");
+    ProxyServer proxy = proxy(List.of(a.endpoint()));
+    int clients = 64;
+    int requestsEach = 10;
+
+    List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int c = 0; c < clients; c++) {
+        StringBuilder requests = new StringBuilder();
+        for (int r = 0; r < requestsEach; r++) {
+          String body = "client-" + c + "-request-" + r;
+          requests.append("POST /echo HTTP/1.1\r\nHost: svc\r\nContent-Length: ");
+          requests.append(body.length());
+          requests.append(r == requestsEach - 1 ? "\r\nConnection: close" : "");
+          requests.append("\r\n\r\n").append(body);
+        }
+        answers.add(threads.submit(() -> RawHttp.exchange(proxy.address(), requests.toString())));
+      }
+    }
+
+    for (int c = 0; c < clients; c++) {
+      String responses = answers.get(c).get();
+      assertThat(responses.split("HTTP/1.1 200 ", -1)).hasSize(requestsEach + 1);
+      int from = 0;
+      for (int r = 0; r < requestsEach; r++) {
+        int at = responses.indexOf("\r\n\r\nPOST client-" + c + "-request-" + r, from);
+        assertThat(at).as("client %d, answer %d", c, r).isGreaterThan(from);
+        from = at;
+      }
+      assertThat(responses).doesNotContainPattern("client-(?!" + c + "-)");
+    }
+  }
+
+  @Test
   void relaysRequestBodiesWithContentLengthAndChunked() throws Exception {
     Replica a = replica("a");
     ProxyServer proxy = proxy(List.of(a.endpoint()));

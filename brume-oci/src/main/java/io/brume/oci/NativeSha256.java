@@ -27,7 +27,8 @@ final class NativeSha256 extends MessageDigest {
   /** {@code sizeof(SHA256_CTX)} is 112 bytes on every ABI OpenSSL 3 supports; room to spare. */
   private static final long CONTEXT_SIZE = 256;
 
-  private static final Optional<Calls> CALLS = Calls.link();
+  private static final Optional<Calls> CALLS =
+      "jdk".equals(System.getProperty("brume.sha256")) ? Optional.empty() : Calls.link();
 
   private final Calls calls;
   private final MemorySegment context;

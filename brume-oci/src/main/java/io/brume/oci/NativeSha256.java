@@ -27,8 +27,16 @@ final class NativeSha256 extends MessageDigest {
   /** {@code sizeof(SHA256_CTX)} is 112 bytes on every ABI OpenSSL 3 supports; room to spare. */
   private static final long CONTEXT_SIZE = 256;
 
+  /**
+   * Linked only where native access is enabled for this module (the launcher, the image and the
+   * tests enable it): elsewhere the first restricted call would print a JVM warning on the
+   * embedding program's stderr, and the JDK's hasher is correct anyway.
+   */
   private static final Optional<Calls> CALLS =
-      "jdk".equals(System.getProperty("brume.sha256")) ? Optional.empty() : Calls.link();
+      "jdk".equals(System.getProperty("brume.sha256"))
+              || !NativeSha256.class.getModule().isNativeAccessEnabled()
+          ? Optional.empty()
+          : Calls.link();
 
   private final Calls calls;
   private final MemorySegment context;

@@ -81,7 +81,10 @@ class FaultyNetworkIT {
       }
       throw new AssertionError("the relay should have cut the download, got " + have);
     } catch (IOException cut) {
-      assertThat(have).isEqualTo(150_000);
+      // Never past the cut; possibly short of it: once the JDK's body stream learns of the error it
+      // drops the buffers it had queued but not yet handed out (a slow reader on a loaded machine
+      // got 147,057 of 150,000 in CI). The resume below starts from whatever arrived.
+      assertThat(have).isBetween(1, 150_000);
     }
     try (BlobResponse rest = client.openBlob("faulty/app", digest, have);
         InputStream in =

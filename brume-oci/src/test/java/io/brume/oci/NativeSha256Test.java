@@ -11,7 +11,10 @@ class NativeSha256Test {
   /** Debian always has libcrypto (systemd needs it; the tests' package list installs openssl). */
   @Test
   void libcryptoIsUsedOnThisMachine() {
-    assertThat(NativeSha256.create()).isPresent();
+    assertThat(NativeSha256.create())
+        .as(
+            "libcrypto.so.3 (Debian package libssl3, a dependency of openssl in .ci/install-test-deps.sh)")
+        .isPresent();
     assertThat(Digest.parse("sha256:" + "0".repeat(64)).newHasher())
         .isInstanceOf(NativeSha256.class);
   }

@@ -19,7 +19,8 @@
 #                     connection, -Dbrume.proxy.threads=platform)
 #   BRUME_BASELINE_JAR  a brume-proxy jar of an older commit, run as one more contender
 #                     "brume-before" (its default data plane), for before/after in the same run
-#   BRUME_PROXY_JAVA_OPTS  extra JVM options for every brume contender
+#   BRUME_PROXY_JAVA_OPTS  extra JVM options for every brume contender (after the launcher's own for
+#                     `brume proxy`, -XX:+UseSerialGC -Xmx256m, which every brume contender gets)
 #   HAPROXY_THREADS   nbthread of the HAProxy proxy (default 1; the backend always has 1)
 #   PIN               "1" pins with taskset: wrk on CPU 0, backend on CPU 1, every proxy on CPU 1
 #                     (default: no pinning)
@@ -77,6 +78,9 @@ declare -A ports=([direct]=$backend_port [haproxy]=$haproxy_port)
 port=$first_brume_port
 contenders="${BRUME_CONTENDERS:-brume-loop= brume-vt1=-Dbrume.proxy.io=threads,-Djdk.virtualThreadScheduler.parallelism=1 brume-vt=-Dbrume.proxy.io=threads brume-pt=-Dbrume.proxy.io=threads,-Dbrume.proxy.threads=platform}"
 jar="$here/brume-proxy/target/brume-proxy-0.1.0-SNAPSHOT.jar"
+# What the brume launcher gives `brume proxy` (its collector and heap), so that the bench measures
+# the JVM users run; before 2026-12-06 18:40 UTC the bench ran the JVM's defaults (G1, a quarter of RAM).
+launcher_opts="-XX:+UseSerialGC -Xmx256m"
 [[ -n "${BRUME_BASELINE_JAR:-}" ]] && contenders="brume-before= $contenders"
 for contender in $contenders; do
   name="${contender%%=*}"
@@ -84,7 +88,7 @@ for contender in $contenders; do
   contender_jar="$jar"
   [[ "$name" == brume-before ]] && contender_jar="$BRUME_BASELINE_JAR"
   # shellcheck disable=SC2086 # word splitting of the option lists is intended
-  "${pin_proxy[@]}" "$java_bin" ${opts//,/ } ${BRUME_PROXY_JAVA_OPTS:-} \
+  "${pin_proxy[@]}" "$java_bin" $launcher_opts ${opts//,/ } ${BRUME_PROXY_JAVA_OPTS:-} \
     -cp "$contender_jar:$(cat "$out/classpath.cp")" \
     "$here/bench/proxy/BenchProxy.java" "$port" "127.0.0.1:$backend_port" round-robin \
     > "$out/$name.log" 2>&1 & pids+=($!)

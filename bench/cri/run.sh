@@ -13,6 +13,8 @@
 # bound = the larger of the two medians. --contenders can add JIT variants of brume (the launcher runs the snapshotter
 # with C1 only, -XX:TieredStopAtLevel=1): "brume-tiered" (the JVM's default, C1 then C2) and "brume-c2" (C2 only);
 # --variant NAME=OPTIONS defines a contender "brume-NAME" that adds OPTIONS to the launcher's (BRUME_JAVA_OPTS).
+# "brume-warm" is a snapshotter that has served one pull before the timed one (the other image, untimed, through a
+# containerd of its own): the daemon's steady state, where "brume" measures its first pull after start.
 # Brume's RSS is read three times: idle --settle seconds after start, peak over the pull (VmHWM) and idle again
 # --settle seconds after the pull returned (the launcher's native heap trimming and heap shrinking have run by then).
 # --no-build reuses the CLI jar and the CRI client's classes as they are (build them first, outside the bench lock).
@@ -65,9 +67,9 @@ done
 
 for contender in $contenders; do
   case "$contender" in
-    overlayfs | brume | brume-tiered | brume-c2 | download | extract) ;;
+    overlayfs | brume | brume-tiered | brume-c2 | brume-warm | download | extract) ;;
     brume-*) [ -n "${variants[$contender]:-}" ] || die "contender $contender needs --variant ${contender#brume-}=OPTIONS" ;;
-    *) die "unknown contender $contender (overlayfs, brume, brume-tiered, brume-c2, brume-NAME of --variant, download, extract)" ;;
+    *) die "unknown contender $contender (overlayfs, brume, brume-tiered, brume-c2, brume-warm, brume-NAME of --variant, download, extract)" ;;
   esac
 done
 need_root
@@ -162,6 +164,13 @@ cri_pull() { # cri_pull IMAGE: prints seconds
     tee -a "$CRI_OUT/cri-pulls.log" | awk '{ print $1 }' # the line: seconds, image ref, seconds of the untimed warm-up
 }
 
+other_image() { # the image brume-warm pulls before the timed one
+  case "$1" in
+    debian) echo multi ;;
+    *) echo debian ;;
+  esac
+}
+
 variant_options() { # the JVM options a brume contender adds to the launcher's
   case "$1" in
     brume-tiered) echo "-XX:TieredStopAtLevel=4" ;;
@@ -233,6 +242,14 @@ for cell in $cells; do
         overlayfs | brume | brume-*)
           if [ "$contender" != overlayfs ]; then
             start_snapshotter "$run_dir" "$(variant_options "$contender")"
+            if [ "$contender" = brume-warm ]; then
+              # a snapshotter that has served a pull before: another image, untimed, through its own containerd
+              start_containerd brume "$run_dir/warm-up"
+              cri_pull "$(image_ref "$(other_image "$image")")" >/dev/null
+              kill "$containerd_pid" && wait "$containerd_pid" 2>/dev/null || true
+              containerd_pid=""
+              remove_tree "$CRI_OUT/run/containerd" # its state (a few files); its root stays in the run's tree
+            fi
             sleep "$settle" # idle: JIT, startup and the first native heap trims settled
             idle="$(rss_kb "$snapshotter_pid" VmRSS)" # the launcher execs java: same pid
           fi

@@ -443,8 +443,14 @@ class CriPullIT {
     assertThat(ref).isEqualTo(bigPushed.configDescriptor().digest().toString());
     assertThat(snapshotDirectories()).isEqualTo(3);
     assertThat(Files.list(snapshotterRoot.resolve("staging")).count()).isZero();
-    assertThat(Files.list(snapshotterRoot.resolve("store/ingest")).count()).isZero();
-    assertThat(Files.list(snapshotterRoot.resolve("store/images")).count()).isZero();
+    // The staging store is emptied once containerd has its answer, on a thread of its own.
+    Awaitility.await("the staging store emptied after the pull")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(nonEmpty(snapshotterRoot.resolve("store/ingest"))).isFalse();
+              assertThat(nonEmpty(snapshotterRoot.resolve("store/images"))).isFalse();
+            });
     String content = contentStore();
     for (Digest layer : layerDigests(bigPushed)) {
       assertThat(content).doesNotContain(layer.toString());

@@ -69,44 +69,39 @@ final class NativeSha256 extends MessageDigest {
       return;
     }
     MemorySegment data = MemorySegment.ofArray(input).asSlice(offset, length);
-    try {
-      int ok = (int) calls.update().invokeExact(context, data, (long) length);
-      check(ok, "SHA256_Update");
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("SHA256_Update failed", e);
-    }
+    call("SHA256_Update", () -> (int) calls.update().invokeExact(context, data, (long) length));
   }
 
   @Override
   protected byte[] engineDigest() {
     byte[] hash = new byte[DIGEST_LENGTH];
-    try {
-      int ok = (int) calls.digest().invokeExact(MemorySegment.ofArray(hash), context);
-      check(ok, "SHA256_Final");
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException("SHA256_Final failed", e);
-    }
+    call(
+        "SHA256_Final",
+        () -> (int) calls.digest().invokeExact(MemorySegment.ofArray(hash), context));
     engineReset(); // MessageDigest's contract: digest() leaves the hasher ready for new input
     return hash;
   }
 
   @Override
   protected void engineReset() {
+    call("SHA256_Init", () -> (int) calls.init().invokeExact(context));
+  }
+
+  /** A downcall to one of libcrypto's SHA-256 functions, which return 1 on success. */
+  @FunctionalInterface
+  private interface Downcall {
+    int invoke() throws Throwable;
+  }
+
+  private static void call(String function, Downcall downcall) {
+    int ok;
     try {
-      int ok = (int) calls.init().invokeExact(context);
-      check(ok, "SHA256_Init");
+      ok = downcall.invoke();
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable e) {
-      throw new IllegalStateException("SHA256_Init failed", e);
+      throw new IllegalStateException(function + " failed", e);
     }
-  }
-
-  private static void check(int ok, String function) {
     if (ok != 1) {
       throw new IllegalStateException(function + " returned " + ok);
     }

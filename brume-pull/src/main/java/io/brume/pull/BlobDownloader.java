@@ -77,16 +77,19 @@ final class BlobDownloader {
 
   /**
    * Brings {@code blob} into the store. {@code onStart} receives the growing ingest file before the
-   * first byte is requested, so that extraction can follow the download. On success the file is
+   * first byte is requested, so that extraction can follow the download. {@code onReceived} runs
+   * once every byte from the registry is on disk, before the verification makes them durable (an
+   * fsync of the whole blob: tens of milliseconds for a large layer), so that the next layer's
+   * request need not wait for it; bytes from peers only once they verified. On success the file is
    * complete; on failure it is failed, and its bytes are kept for a resume unless they are proven
    * wrong.
    */
-  void download(Descriptor blob, Consumer<GrowingFile> onStart)
+  void download(Descriptor blob, Consumer<GrowingFile> onStart, Runnable onReceived)
       throws IOException, InterruptedException {
-    if (peers.isPresent() && downloadFromPeers(peers.get(), blob, onStart)) {
+    if (peers.isPresent() && downloadFromPeers(peers.get(), blob, onStart, onReceived)) {
       return;
     }
-    downloadFromRegistry(blob, onStart);
+    downloadFromRegistry(blob, onStart, onReceived);
   }
 
   /**
@@ -97,7 +100,7 @@ final class BlobDownloader {
    *     from the registry
    */
   private boolean downloadFromPeers(
-      PeerFetcher fetcher, Descriptor blob, Consumer<GrowingFile> onStart)
+      PeerFetcher fetcher, Descriptor blob, Consumer<GrowingFile> onStart, Runnable onReceived)
       throws IOException, InterruptedException {
     Sources sources = new Sources(blob);
     try (BlobWriter writer = blobs.ingest(blob.digest(), blob.size())) {
@@ -120,7 +123,7 @@ final class BlobDownloader {
       GrowingFile growing = GrowingFile.follow(writer.path(), writer.offset());
       onStart.accept(growing);
       try {
-        if (!fromPeers(fetcher, blob, writer, growing, next, sources)) {
+        if (!fromPeers(fetcher, blob, writer, growing, next, sources, onReceived)) {
           return false;
         }
         growing.complete();
@@ -145,7 +148,8 @@ final class BlobDownloader {
       BlobWriter writer,
       GrowingFile growing,
       Optional<PeerStream> first,
-      Sources sources)
+      Sources sources,
+      Runnable onReceived)
       throws IOException, InterruptedException {
     Optional<PeerStream> next = first;
     Set<String> contributors = new LinkedHashSet<>();
@@ -191,6 +195,8 @@ final class BlobDownloader {
       growing.supersede(e);
       return rejected(fetcher, blob, contributors, sources);
     }
+    // Only now: a peer whose bytes failed verification is dropped before the next layer asks it.
+    onReceived.run();
     return true;
   }
 
@@ -209,7 +215,8 @@ final class BlobDownloader {
     return false;
   }
 
-  private void downloadFromRegistry(Descriptor blob, Consumer<GrowingFile> onStart)
+  private void downloadFromRegistry(
+      Descriptor blob, Consumer<GrowingFile> onStart, Runnable onReceived)
       throws IOException, InterruptedException {
     Sources sources = new Sources(blob);
     try (BlobWriter writer = blobs.ingest(blob.digest(), blob.size())) {
@@ -227,6 +234,7 @@ final class BlobDownloader {
       try {
         receive(blob, writer, growing::advance);
         sources.add(REGISTRY, writer.offset() - before, System.nanoTime() - started);
+        onReceived.run();
         writer.commit();
         growing.complete();
       } catch (IOException | InterruptedException | RuntimeException e) {

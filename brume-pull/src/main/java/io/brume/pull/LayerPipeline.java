@@ -18,14 +18,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Brings the layers of one image into the store, scheduled by a {@link PullStrategy}. This is the
- * only class of the pull that owns threads: downloads run on a pool as wide as the strategy's
- * download concurrency, extractions on one as wide as its extraction concurrency, and both are fed
- * in layer order, so with one download at a time the base layer arrives first.
+ * only class of the pull that owns threads: downloads start in layer order, at most as many at a
+ * time as the strategy's download concurrency, extractions run on a pool as wide as its extraction
+ * concurrency, also fed in layer order, so with one download at a time the base layer arrives
+ * first. A download gives up its turn once its last byte is on disk: the next layer's request does
+ * not wait for the previous blob's verification and fsync.
  *
  * <p>Per layer: the download writes the store's ingest file; the extraction reads it — after the
  * verified download ({@code docker}, {@code sequential}) or following it as it grows ({@code
@@ -64,6 +67,8 @@ final class LayerPipeline {
     final Layer layer;
     final Sources started = new Sources();
     final CompletableFuture<Void> downloaded = new CompletableFuture<>();
+    // Completed once every byte is on disk (or the download ended otherwise): the next may start.
+    final CompletableFuture<Void> received = new CompletableFuture<>();
 
     LayerRun(Layer layer) {
       this.layer = layer;
@@ -114,13 +119,11 @@ final class LayerPipeline {
     }
     checkSpace(runs);
     ThreadFactory virtual = Thread.ofVirtual().name("brume-pull-", 0).factory();
-    try (ExecutorService downloads = Executors.newFixedThreadPool(strategy.downloads(), virtual);
+    try (ExecutorService downloads = Executors.newThreadPerTaskExecutor(virtual);
         ExecutorService extractors =
             Executors.newFixedThreadPool(strategy.extractions(), virtual)) {
       List<Future<?>> extractions = new ArrayList<>();
-      for (LayerRun run : runs) {
-        downloads.submit(() -> download(run));
-      }
+      downloads.submit(() -> startInTurn(runs, downloads));
       for (LayerRun run : runs) {
         extractions.add(extractors.submit(() -> extract(run)));
       }
@@ -153,19 +156,36 @@ final class LayerPipeline {
     }
   }
 
+  /**
+   * Starts the downloads in layer order, each once a turn is free: a turn is taken when a download
+   * starts and given back when its bytes have all arrived.
+   */
+  private Void startInTurn(List<LayerRun> runs, ExecutorService downloads)
+      throws InterruptedException {
+    Semaphore turns = new Semaphore(strategy.downloads());
+    for (LayerRun run : runs) {
+      turns.acquire();
+      run.received.whenComplete((ignored, failure) -> turns.release());
+      downloads.submit(() -> download(run));
+    }
+    return null;
+  }
+
   private void download(LayerRun run) {
     Descriptor blob = run.layer.blob();
     try {
       if (store.blobs().contains(blob.digest())) {
         run.started.complete(GrowingFile.complete(store.blobs().path(blob.digest())));
       } else {
-        downloader.download(blob, run.started::complete);
+        downloader.download(blob, run.started::complete, () -> run.received.complete(null));
       }
       run.downloaded.complete(null);
     } catch (IOException e) {
       fail(run, LayerPullException.of(blob.digest(), e));
     } catch (InterruptedException | RuntimeException | Error e) {
       fail(run, e);
+    } finally {
+      run.received.complete(null);
     }
   }
 

@@ -27,6 +27,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +112,68 @@ class ImagePullerIT {
         assertThat(store.blobs().contains(layer.digest())).isTrue();
       }
       assertThat(events).filteredOn(PullEvent.Done.class::isInstance).hasSize(4);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = PullStrategy.class,
+      names = {"SEQUENTIAL", "PIPELINED", "AUTO"})
+  void theNextLayerIsRequestedOnceThePreviousHasArrivedWithoutWaitingForItsVerification(
+      PullStrategy strategy) throws Exception {
+    Digest first = app.layers().get(0).digest();
+    Digest second = app.layers().get(1).digest();
+    CountDownLatch secondStarted = new CountDownLatch(1);
+    AtomicBoolean overlapped = new AtomicBoolean();
+    try (ContentStore store = ContentStore.open(storeRoot);
+        RegistryClient client = client(REGISTRY.hostPort())) {
+      ImagePuller.builder(store, client)
+          .strategy(strategy)
+          .listener(
+              event -> {
+                events.add(event);
+                if (event instanceof PullEvent.Downloading d && d.layer().equals(second)) {
+                  secondStarted.countDown();
+                }
+                // The first layer's download reports its source only after its blob is verified
+                // and durable: the second layer's bytes must be flowing by then.
+                if (event instanceof PullEvent.Transferred t && t.layer().equals(first)) {
+                  overlapped.set(awaitUninterruptibly(secondStarted));
+                }
+              })
+          .build()
+          .pull(ref("brume/app:v1"), AMD64);
+    }
+
+    assertThat(overlapped).isTrue();
+    // ... and one download at a time still means in layer order: not a byte of the second layer
+    // before the last byte of the first.
+    int firstDone =
+        indexOf(
+            e ->
+                e instanceof PullEvent.Downloading d
+                    && d.layer().equals(first)
+                    && d.received() == d.size());
+    int secondBegun =
+        indexOf(e -> e instanceof PullEvent.Downloading d && d.layer().equals(second));
+    assertThat(firstDone).isNotNegative().isLessThan(secondBegun);
+  }
+
+  private int indexOf(Predicate<PullEvent> matches) {
+    for (int i = 0; i < events.size(); i++) {
+      if (matches.test(events.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      return latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

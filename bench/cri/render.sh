@@ -36,6 +36,9 @@ Command: \`$command_line\`
 | image | link | overlayfs (s) | brume (s) | overlayfs / brume | download (s) | extract (s) | brume / bound | brume idle RSS (MB) | brume peak RSS over a pull (MB) | brume idle RSS after the pull (MB) | load (1 min) |
 |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 DOC
+whole() { # MB rounded, or "-" when the plain brume contender did not run (--contenders without it)
+  if [ "$1" = - ]; then echo -; else printf '%.0f' "$1"; fi
+}
 for cell in $(awk -F'\t' 'NR > 1 { print $1 ":" $2 }' "$results" | awk '!seen[$0]++'); do
   image="${cell%%:*}"
   link="${cell#*:}"
@@ -49,8 +52,8 @@ for cell in $(awk -F'\t' 'NR > 1 { print $1 ":" $2 }' "$results" | awk '!seen[$0
   x="$(column_median "$image" "$link" extract 5)"
   ratio="$(awk -v o="$o" -v b="$b" 'BEGIN { if (b > 0) printf "%.2f×", o / b; else print "-" }')"
   to_bound="$(awk -v b="$b" -v d="$d" -v x="$x" 'BEGIN { m = d > x ? d : x; if (m > 0 && b > 0) printf "%.2f×", b / m; else print "-" }')"
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %.0f | %.0f | %s |\n' "$image" "$link" "$o" "$b" "$ratio" "$d" "$x" \
-    "$to_bound" "$idle" "$peak" "$after" "$load"
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$image" "$link" "$o" "$b" "$ratio" "$d" "$x" \
+    "$to_bound" "$(whole "$idle")" "$(whole "$peak")" "$(whole "$after")" "$load"
 done
 variants="$(awk -F'\t' 'NR > 1 && $3 ~ /^brume-/ { print $3 }' "$results" | awk '!seen[$0]++')"
 if [ -n "$variants" ]; then

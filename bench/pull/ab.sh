@@ -10,11 +10,13 @@
 # store on a fresh journal-less ext4 on a --direct-io loop device, so that no run follows a delete of many files
 # (see lib.sh, delete_trees). Prints one line per run: round, variant, seconds, user and system CPU seconds.
 # IMAGE (default debian) picks the image; STRACE=NAME also straces one pull of that variant (syncfs, fsync, execve)
-# into $BENCH_OUT/ab-strace-NAME.txt.
+# into $BENCH_OUT/ab-strace-NAME.txt. WRITE_MBPS=N makes the scratch file system a slow disk: every write reaching
+# its loop device (fsync, syncfs and the kernel's own flushes alike) goes at most N MB/s, through cgroup v1's blkio
+# throttle of the root group on that device only. A Raspberry Pi's SD card writes ~10-20 MB/s.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_root
-need_tools mkfs.ext4 losetup bc
+need_tools mkfs.ext4 losetup lsblk bc
 [ $# -ge 2 ] || die "usage: ab.sh ROUNDS 'NAME|DIR|OPTS' ..."
 rounds=$1
 shift
@@ -23,7 +25,10 @@ ref="$BENCH_REG/bench/${IMAGE:-debian}:v1"
 
 scratch="$(mktemp -d "${TMPDIR:-/var/tmp}/brume-ab.XXXXXX")"
 loop=""
+throttle=/sys/fs/cgroup/blkio/blkio.throttle.write_bps_device
+throttled=""
 cleanup() {
+  if [ -n "$throttled" ]; then echo "$throttled 0" >"$throttle"; fi
   if mountpoint -q "$scratch/mnt"; then umount "$scratch/mnt"; fi
   if [ -n "$loop" ]; then losetup -d "$loop"; fi
   rm -rf "$scratch" # one large file and empty directories: no inode pressure on the disk
@@ -35,6 +40,12 @@ loop="$(losetup --direct-io=on -f --show "$scratch/fs.img")"
 mkdir -p "$scratch/mnt"
 mount "$loop" "$scratch/mnt"
 mnt="$scratch/mnt"
+if [ -n "${WRITE_MBPS:-}" ]; then
+  [[ "$WRITE_MBPS" =~ ^[1-9][0-9]*$ ]] || die "WRITE_MBPS takes a whole number of MB/s, not $WRITE_MBPS"
+  [ -w "$throttle" ] || die "WRITE_MBPS needs cgroup v1's blkio throttle ($throttle)"
+  throttled="$(lsblk -no MAJ:MIN "$loop" | tr -d ' ')"
+  echo "$throttled $((WRITE_MBPS * 1024 * 1024))" >"$throttle"
+fi
 
 pull() { # pull NAME DIR OPTS STORE [wrapper...]
   local name=$1 dir=$2 opts=$3 store=$4
@@ -54,7 +65,7 @@ for v in "$@"; do
 done
 sleep 3 # the cache writers are detached JVMs
 sync
-log "load average $(cut -d' ' -f1-3 /proc/loadavg); $rounds rounds of $ref"
+log "load average $(cut -d' ' -f1-3 /proc/loadavg); $rounds rounds of $ref${WRITE_MBPS:+, writes at most $WRITE_MBPS MB/s}"
 variants=("$@")
 n=${#variants[@]}
 for r in $(seq 1 "$rounds"); do

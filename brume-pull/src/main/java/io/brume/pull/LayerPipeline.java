@@ -158,15 +158,25 @@ final class LayerPipeline {
 
   /**
    * Starts the downloads in layer order, each once a turn is free: a turn is taken when a download
-   * starts and given back when its bytes have all arrived.
+   * starts and given back when its bytes have all arrived. Layers it could not start are failed, so
+   * that no extraction waits for them.
    */
   private Void startInTurn(List<LayerRun> runs, ExecutorService downloads)
       throws InterruptedException {
     Semaphore turns = new Semaphore(strategy.downloads());
-    for (LayerRun run : runs) {
-      turns.acquire();
-      run.received.whenComplete((ignored, failure) -> turns.release());
-      downloads.submit(() -> download(run));
+    int next = 0;
+    try {
+      for (; next < runs.size(); next++) {
+        LayerRun run = runs.get(next);
+        turns.acquire();
+        run.received.whenComplete((ignored, failure) -> turns.release());
+        downloads.submit(() -> download(run));
+      }
+    } catch (InterruptedException | RuntimeException | Error e) {
+      for (LayerRun run : runs.subList(next, runs.size())) {
+        fail(run, e);
+      }
+      throw e;
     }
     return null;
   }

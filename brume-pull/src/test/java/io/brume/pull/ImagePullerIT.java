@@ -138,7 +138,7 @@ class ImagePullerIT {
                 // The first layer's download reports its source only after its blob is verified
                 // and durable: the second layer's bytes must be flowing by then.
                 if (event instanceof PullEvent.Transferred t && t.layer().equals(first)) {
-                  overlapped.set(awaitUninterruptibly(secondStarted));
+                  overlapped.set(cameWithinTenSeconds(secondStarted));
                 }
               })
           .build()
@@ -168,7 +168,7 @@ class ImagePullerIT {
     return -1;
   }
 
-  private static boolean awaitUninterruptibly(CountDownLatch latch) {
+  private static boolean cameWithinTenSeconds(CountDownLatch latch) {
     try {
       return latch.await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

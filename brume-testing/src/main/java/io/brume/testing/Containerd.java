@@ -3,6 +3,7 @@ package io.brume.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -192,6 +193,32 @@ public final class Containerd implements AutoCloseable {
     }
     killShims();
     unmountUnder(directory);
+    removeNamespaceCgroups();
+  }
+
+  /**
+   * runc removes a container's cgroup but not the namespace's directory above it ({@code
+   * /sys/fs/cgroup/CONTROLLER/NAMESPACE}, or {@code /sys/fs/cgroup/NAMESPACE} on a cgroup v2 host):
+   * without this, every test that ran a container left one empty directory per controller. One
+   * still in use (child groups or tasks) refuses rmdir, and stays.
+   */
+  private void removeNamespaceCgroups() {
+    Path root = Path.of("/sys/fs/cgroup");
+    List<Path> directories = new ArrayList<>(List.of(root.resolve(namespace)));
+    try (Stream<Path> controllers = Files.list(root)) {
+      controllers.forEach(controller -> directories.add(controller.resolve(namespace)));
+    } catch (IOException e) {
+      return; // no cgroup file system here: nothing was created
+    }
+    for (Path cgroup : directories) {
+      if (Files.isDirectory(cgroup, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.delete(cgroup);
+        } catch (IOException stillInUse) {
+          // Another daemon's container lives there (a real node's k8s.io): not ours to remove.
+        }
+      }
+    }
   }
 
   /** Shims outlive containerd by design; ours name our socket on their command line. */

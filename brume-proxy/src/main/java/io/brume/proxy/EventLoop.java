@@ -22,6 +22,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -214,24 +215,20 @@ final class EventLoop implements AutoCloseable {
    * off may send more, now.
    */
   private void writeDeferred() {
-    Conn conn;
-    while ((conn = deferredRequests.poll()) != null) {
+    flushEach(deferredRequests, conn -> conn.flushRequest(System.nanoTime()));
+    flushEach(deferredResponses, Client::flush);
+  }
+
+  /** Empties {@code queue}, flushing each connection; one that fails ends alone. */
+  private static <T> void flushEach(ArrayDeque<T> queue, Consumer<T> flush) {
+    T next;
+    while ((next = queue.poll()) != null) {
       try {
-        conn.flushRequest(System.nanoTime());
+        flush.accept(next);
       } catch (CancelledKeyException e) {
         // Closed by ProxyServer.close() meanwhile.
       } catch (RuntimeException e) {
-        failedWithBug(conn);
-      }
-    }
-    Client client;
-    while ((client = deferredResponses.poll()) != null) {
-      try {
-        client.flush();
-      } catch (CancelledKeyException e) {
-        // Closed by ProxyServer.close() meanwhile.
-      } catch (RuntimeException e) {
-        failedWithBug(client);
+        failedWithBug(next);
       }
     }
   }
